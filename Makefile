@@ -1,0 +1,75 @@
+# netlab — see README.md
+PKGS     := libmnl jansson
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+CPPFLAGS += -Iinclude -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS))
+CFLAGS   += -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-format-nonliteral -fstack-protector-strong -D_FORTIFY_SOURCE=2 -MMD -MP
+LDLIBS   += $(shell pkg-config --libs $(PKGS)) -lpthread
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+ASAN_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -MMD -MP
+
+LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+
+B ?= build
+LIB_OBJS  := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+
+.PHONY: all asan deps demo check unit unit-asan valgrind integration clean bench fuzz install uninstall
+
+all: $(B)/netlab netlab
+
+netlab: $(B)/netlab
+	ln -sf $(B)/netlab netlab
+
+$(B)/%.o: src/%.c | $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libnetlab.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(B)/netlab: $(B)/main.o $(B)/libnetlab.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libnetlab.a | $(B)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnetlab.a $(TEST_LDLIBS)
+
+$(B) $(B)/tests:
+	mkdir -p $@
+
+asan:
+	$(MAKE) B=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		build-asan/netlab $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS))
+
+deps:
+	@sh scripts/deps.sh
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(UNIT_BINS)
+
+unit-asan: asan
+	@sh tests/run-unit.sh $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS))
+
+valgrind: $(UNIT_BINS)
+	@VALGRIND=1 sh tests/run-unit.sh $(UNIT_BINS)
+
+integration: $(B)/netlab asan
+	@bash tests/integration/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit unit-asan valgrind integration
+	@bash tests/summary.sh
+
+clean:
+	rm -rf build build-asan netlab
+
+-include $(wildcard $(B)/*.d $(B)/tests/*.d)

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "state.h"
+#include "topo.h"
+
+struct lab_up_result {
+	size_t nodes, links;
+	double seconds;
+};
+
+/*
+ * Bring a validated topology up: namespaces, bridges, veths, addresses,
+ * routes, sysctls. On failure everything created so far is removed again and
+ * the lab's state is gone. Return: 0 or -errno.
+ */
+int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err);
+/*
+ * Take a lab down: its processes, namespaces and state. force: proceed when
+ * the state file is corrupt, from what the lab's directory still shows.
+ * Return: 1 when something was removed, 0 when the lab was not there, or -errno.
+ */
+int lab_down(const char *lab, bool force, struct lab_err **err);
+/* Every lab under /run/netlab. Return: how many were taken down, or -errno. */
+int lab_down_all(bool force, struct lab_err **err);
+/*
+ * The lab a node belongs to: lab if given (checked), else the only running lab
+ * with that node. Return: 0 with *ret_lab set, or -errno (ENOENT, or
+ * ENOTUNIQ listing the candidates).
+ */
+int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err);
+/* Replace this process with argv inside the node. Return: only on failure. */
+int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err);
+/* Status of one lab (lab set) or of every lab. */
+int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct lab_err **err);
+void lab_status_free(struct status_lab *labs, size_t n);

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "addr.h"
+#include "err.h"
+
+/*
+ * Route netlink through libmnl. Requests are queued into a batch and sent
+ * together; every request asks for an ACK and netlink_flush() waits for all
+ * of them, so many objects cost one round trip. The first failing request is
+ * reported with its description and the kernel's extended-ack text.
+ * A socket belongs to the network namespace it was opened in.
+ */
+struct netlink;
+
+/* Open a route netlink socket in the calling thread's network namespace. Return: 0 or -errno. */
+int netlink_open(struct netlink **ret, struct lab_err **err);
+/* Close; accepts NULL. Pending requests are dropped. Return: NULL. */
+struct netlink *netlink_close(struct netlink *nl);
+static inline void netlink_closep(struct netlink **nl)
+{
+	netlink_close(*nl);
+}
+
+/* One device of a creation request: its name, index and namespace. */
+struct netlink_dev {
+	const char *ifname;
+	int ifindex;        /* 0: the kernel picks */
+	int netns_fd;       /* -1: the socket's namespace */
+	int mtu;            /* 0: default */
+	const uint8_t *mac; /* NULL: random */
+	int master;         /* bridge ifindex in the device's namespace, 0: none */
+	bool up;
+};
+
+/* Queue the creation of a veth pair, each end directly in its namespace. */
+int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const struct netlink_dev *b,
+		     const char *desc, struct lab_err **err);
+/* Queue the creation of a bridge. */
+int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp,
+		       const char *desc, struct lab_err **err);
+/* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
+int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
+		     struct lab_err **err);
+/* Queue an address; IPv6 ones without duplicate address detection. */
+int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
+		     struct lab_err **err);
+
+struct netlink_route {
+	struct prefix to;
+	bool has_via;
+	struct addr via;
+	int oif;
+	uint32_t metric;
+};
+/* Queue a route in the main table (create, or replace when replace is set). */
+int netlink_add_route(struct netlink *nl, const struct netlink_route *r, bool replace,
+		      const char *desc, struct lab_err **err);
+/* Send everything queued and wait for every ACK. Return: 0 or the first failure's -errno. */
+int netlink_flush(struct netlink *nl, struct lab_err **err);
+
+/* What status shows of a device. */
+struct netlink_link_info {
+	int ifindex;
+	char name[16];
+	char kind[16];
+	unsigned flags;    /* IFF_* */
+	uint8_t operstate; /* IF_OPER_* */
+	int mtu;
+	int master;
+	uint8_t mac[6];
+	bool has_mac;
+};
+
+struct netlink_addr_info {
+	int ifindex;
+	struct prefix prefix;
+	bool tentative;
+};
+
+struct netlink_route_info {
+	struct prefix to;
+	bool has_via;
+	struct addr via;
+	int oif;
+	uint32_t metric;
+	uint8_t protocol; /* RTPROT_* */
+};
+
+/* Dump the namespace's devices / addresses / main-table unicast routes (family 0: both). */
+int netlink_list_links(struct netlink *nl, struct netlink_link_info **ret, size_t *ret_n,
+		       struct lab_err **err);
+int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
+		       struct lab_err **err);
+int netlink_list_routes(struct netlink *nl, int family, struct netlink_route_info **ret,
+			size_t *ret_n, struct lab_err **err);
+/* The name of a route protocol (kernel, static, boot, zebra, ospf, bgp...) into buf[16]. */
+const char *netlink_proto_name(uint8_t proto, char *buf);

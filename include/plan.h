@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "topo.h"
+
+/*
+ * A plan: the kernel objects a lab is made of, in the order lab.c creates
+ * them, with every name and interface index fixed in advance. Pure data.
+ *
+ * Interface indexes are chosen by netlab (they are per network namespace):
+ * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, the node's interfaces
+ * PLAN_IFINDEX_BASE + their position. Knowing them up front lets addresses
+ * and routes be sent without asking the kernel first.
+ */
+#define PLAN_IFINDEX_LO 1
+#define PLAN_IFINDEX_BRIDGE 100
+#define PLAN_IFINDEX_BASE 101
+#define PLAN_NETNS_MAX (TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX + 1)
+
+struct plan_sysctl {
+	const char *key; /* net.ipv4.ip_forward or net/ipv4/ip_forward */
+	const char *value;
+};
+
+struct plan_node {
+	const struct topo_node *node;
+	char netns[PLAN_NETNS_MAX]; /* "<lab>.<node>": /run/netns/<netns> */
+	/* written right after the namespace is made, before any interface exists */
+	struct plan_sysctl *early;
+	size_t n_early;
+	/* the user's, written once the interfaces exist */
+	struct plan_sysctl *late;
+	size_t n_late;
+};
+
+struct plan_end {
+	size_t node; /* index in plan.nodes */
+	const char *ifname;
+	int ifindex;
+	int mtu;            /* 0: default */
+	const uint8_t *mac; /* NULL: random */
+	int master;         /* bridge ifindex, 0: none */
+};
+
+struct plan_veth {
+	/* end[0] is created with the request's own attributes, end[1] as the peer;
+	 * the kernel only enslaves the first to a bridge at creation */
+	struct plan_end end[2];
+	bool up;
+	size_t link; /* index in topo.links */
+};
+
+struct plan_bridge {
+	size_t node;
+	int ifindex;
+	bool stp;
+};
+
+struct plan_addr {
+	size_t node;
+	int ifindex;
+	struct prefix prefix;
+};
+
+struct plan_route {
+	size_t node;
+	struct prefix to;
+	bool has_via;
+	struct addr via;
+	int oif; /* 0: let the kernel find it from via */
+	uint32_t metric;
+};
+
+/*
+ * A change to a device after creation, sent from inside its node: the kernel
+ * brings up and enslaves only the request's own end of a new veth, not its peer.
+ */
+struct plan_set {
+	size_t node;
+	int ifindex;
+	int up;     /* 1, or -1: unchanged */
+	int master; /* bridge ifindex, or -1: unchanged */
+};
+
+struct plan {
+	const struct topo *topo;
+	struct plan_node *nodes;
+	size_t n_nodes;
+	struct plan_bridge *bridges;
+	size_t n_bridges, cap_bridges;
+	struct plan_veth *veths;
+	size_t n_veths;
+	/* sorted by node */
+	struct plan_set *sets;
+	size_t n_sets, cap_sets;
+	struct plan_addr *addrs;
+	size_t n_addrs, cap_addrs;
+	struct plan_route *routes;
+	size_t n_routes, cap_routes;
+};
+
+/* Build the plan of a validated topology. Return: the plan (never NULL). */
+struct plan *plan_build(const struct topo *t);
+/* Free; accepts NULL. Return: NULL. */
+struct plan *plan_free(struct plan *p);
+static inline void plan_freep(struct plan **p)
+{
+	plan_free(*p);
+}
+
+/* The network namespace name of a node: "<lab>.<node>" into buf of PLAN_NETNS_MAX. */
+void plan_netns_name(const char *lab, const char *node, char *buf);
+/* The interface index of a node's interface (by name): lo, br0, or its own. Return: index or -ENOENT. */
+int plan_ifindex(const struct topo_node *n, const char *ifname);

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/*
+ * Lab state under /run/netlab/<lab>/: state.json (written to .tmp, fsynced,
+ * renamed), the lock, and ns/ with the pins of each node's other namespaces.
+ * The state is written before anything is created, listing everything the
+ * lab may own, so that an interrupted `up` can always be taken down.
+ */
+#define STATE_ROOT "/run/netlab"
+
+struct state_node {
+	char *name;
+	char *kind;
+	char *hostname;
+	char *netns; /* name under /run/netns */
+};
+
+struct state_link {
+	char *ends[2]; /* "node:ifname" */
+	bool up;
+};
+
+struct state {
+	char *lab;
+	char *status;   /* "creating" while up runs, then "up" */
+	char *topology; /* absolute path of the topology file */
+	long long created;
+	struct state_node *nodes;
+	size_t n_nodes;
+	struct state_link *links;
+	size_t n_links;
+};
+
+struct state *state_new(const char *lab);
+/* Free; accepts NULL and half-filled states. Return: NULL. */
+struct state *state_free(struct state *s);
+static inline void state_freep(struct state **s)
+{
+	state_free(*s);
+}
+
+/* Paths; the caller frees them. */
+char *state_lab_dir(const char *lab);
+char *state_uts_path(const char *lab, const char *node);
+char *state_file_path(const char *lab);
+
+/* Create /run/netlab (0700, root) and refuse it when it is a symlink or not ours. */
+int state_prepare_root(struct lab_err **err);
+/*
+ * Take the lab's lock (creating the lab's directory when create is set).
+ * Return: the lock fd; -ENOENT (no error set) when the lab has no directory
+ * and create is false; or -errno.
+ */
+int state_lock(const char *lab, bool create, struct lab_err **err);
+/* Write atomically. Return: 0 or -errno. */
+int state_write(const struct state *s, struct lab_err **err);
+/* Read. Return: 0, -ENOENT (no error set) when there is none, or -errno / -EBADMSG if corrupt. */
+int state_read(const char *lab, struct state **ret, struct lab_err **err);
+/* Remove the lab's directory and what is in it (the lock last). */
+int state_remove(const char *lab, struct lab_err **err);
+/* The names of every lab with a directory under /run/netlab, sorted. */
+int state_list_labs(char ***ret, size_t *ret_n);
+void strv_free(char **v, size_t n);
+
+/* A running lab as `status` shows it (filled by lab.c from the kernel). */
+struct status_iface {
+	char name[16];
+	const char *state; /* up, down, no-carrier */
+	int mtu;
+	char mac[18];
+	char *master;
+	char **addrs;
+	size_t n_addrs;
+};
+
+struct status_node {
+	char *name, *kind, *hostname, *netns;
+	bool present; /* the namespace is still there */
+	struct status_iface *ifaces;
+	size_t n_ifaces;
+	size_t routes4, routes6;
+};
+
+struct status_lab {
+	char *name, *status, *topology;
+	long long created;
+	struct status_node *nodes;
+	size_t n_nodes;
+};
+
+/* The JSON of labs for `status --json`. Return: a string to free. */
+char *state_status_json(const struct status_lab *labs, size_t n);

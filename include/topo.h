@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "addr.h"
+
+/*
+ * The topology model: what a lab is made of, once parsed and validated.
+ * No I/O here; topo_parse.c builds it from JSON, topo_validate.c checks it.
+ */
+
+#define TOPO_IFNAMSIZ 16 /* IFNAMSIZ: 15 bytes and the NUL */
+#define TOPO_LAB_NAME_MAX 32
+#define TOPO_NODE_NAME_MAX 64
+#define TOPO_BRIDGE_NAME "br0"
+
+enum topo_kind {
+	TOPO_HOST = 0,
+	TOPO_ROUTER,
+	TOPO_SWITCH,
+};
+
+struct topo_iface {
+	char name[TOPO_IFNAMSIZ];
+	struct prefix *addrs;
+	size_t n_addrs, cap_addrs;
+	int mtu;             /* 0: the link's or the kernel's default */
+	bool has_mac;
+	uint8_t mac[6];
+	ssize_t link;        /* index in topo.links, -1 when linked nowhere */
+	int side;            /* which endpoint of that link */
+	bool declared;       /* written under "interfaces" (not only named by a link) */
+	bool generated_name; /* named by netlab (endpoint without ":ifname") */
+};
+
+struct topo_route {
+	bool is_default;
+	struct prefix to;    /* family set also for default */
+	bool has_via;
+	struct addr via;
+	char dev[TOPO_IFNAMSIZ];
+	uint32_t metric;
+	bool automatic;      /* computed by routing: static */
+};
+
+struct topo_kv {
+	char *key;
+	char *value;
+};
+
+struct topo_node {
+	char *name;
+	enum topo_kind kind;
+	char *hostname;
+	bool stp;
+	struct topo_iface *ifaces;
+	size_t n_ifaces, cap_ifaces;
+	struct topo_route *routes;
+	size_t n_routes, cap_routes;
+	struct topo_kv *sysctls;
+	size_t n_sysctls, cap_sysctls;
+};
+
+struct topo_endpoint {
+	size_t node;
+	size_t iface;
+};
+
+struct topo_link {
+	struct topo_endpoint ep[2];
+	int mtu; /* 0: default */
+	bool up;
+};
+
+struct topo {
+	char *name;
+	char *file; /* as given on the command line */
+	char *dir;  /* directory of the file, for relative paths */
+	struct topo_node *nodes;
+	size_t n_nodes, cap_nodes;
+	struct topo_link *links;
+	size_t n_links, cap_links;
+	/* node name -> index, open addressing */
+	size_t *index;
+	size_t index_cap;
+};
+
+/* Diagnostics gathered by the parser and validator: all of them, not only the first. */
+enum topo_severity {
+	TOPO_ERROR,
+	TOPO_WARNING,
+};
+
+struct topo_diag {
+	enum topo_severity severity;
+	char *text; /* "path: what is wrong (expected ...)" */
+};
+
+struct topo_diags {
+	struct topo_diag *v;
+	size_t n, cap;
+	size_t n_errors;
+};
+
+void topo_diag_add(struct topo_diags *d, enum topo_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void topo_diags_free(struct topo_diags *d);
+
+struct topo *topo_new(void);
+/* Free; accepts NULL and half-built models. Return: NULL. */
+struct topo *topo_free(struct topo *t);
+static inline void topo_freep(struct topo **t)
+{
+	topo_free(*t);
+}
+
+/* Add a node (name copied). Return: its index, or -EEXIST. */
+ssize_t topo_add_node(struct topo *t, const char *name, enum topo_kind kind);
+/* Return: the node's index, or -ENOENT. */
+ssize_t topo_find_node(const struct topo *t, const char *name);
+/* Return: the interface's index in node, or -ENOENT. */
+ssize_t topo_find_iface(const struct topo_node *n, const char *ifname);
+/* Add an interface named ifname. Return: its index. */
+size_t topo_add_iface(struct topo_node *n, const char *ifname);
+/* The first free "eth<N>" name of a node, into buf. */
+void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ]);
+
+const char *topo_kind_name(enum topo_kind k);
+/* Return: the kind, or -EINVAL. */
+int topo_kind_parse(const char *s);
+
+/*
+ * Name rules. A lab name: 1..32 of [A-Za-z0-9_-]. A node name: 1..64 of
+ * [A-Za-z0-9_.-], not "." or "..". An interface name: 1..15 bytes, printable
+ * ASCII, no '/', ':' or white space, not "." or "..".
+ * Return: NULL when valid, else what is wrong (a static string).
+ */
+const char *topo_lab_name_problem(const char *s);
+const char *topo_node_name_problem(const char *s);
+const char *topo_ifname_problem(const char *s);
+
+/* Parse "aa:bb:cc:dd:ee:ff" (unicast). Return: 0 or -EINVAL. */
+int topo_mac_parse(const char *s, uint8_t mac[6]);

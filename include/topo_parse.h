@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "topo.h"
+
+/*
+ * Build a model from JSON text. Every problem found goes into d (all of them,
+ * each "FILE: PATH: what is wrong (expected ...)"). file names the source in
+ * messages and gives the default lab name and the base directory.
+ * Return: the model (check d->n_errors before using it), or NULL when the text
+ * is not JSON at all.
+ */
+struct topo *topo_parse_string(const char *text, size_t len, const char *file,
+			       struct topo_diags *d);
+
+/*
+ * Read, parse and validate a topology file.
+ * Return: 0 with *ret set, -EINVAL when d holds errors, or -errno when the file
+ * cannot be read (also reported in d).
+ */
+int topo_load(const char *file, struct topo **ret, struct topo_diags *d);

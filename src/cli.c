@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "lab.h"
+#include "log.h"
+#include "state.h"
+#include "topo_parse.h"
+#include "util.h"
+
+#define NETLAB_VERSION "0.1.0"
+
+static const char *arg_lab;
+static bool arg_json;
+static bool arg_all;
+static bool arg_force;
+static bool arg_explain;
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;
+	const char *help;
+	bool needs_root;
+};
+
+static int usage_error(const char *verb, const char *fmt, ...) _printf_(2, 3);
+static int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "netlab: %s%s", verb ? verb : "", verb ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'netlab %s%s--help'\n", verb ? verb : "", verb ? " " : "");
+	return 2;
+}
+
+static int fail(struct lab_err *e)
+{
+	int code = err_exit_code(e);
+
+	log_error("%s", e->msg);
+	err_free(e);
+	return code;
+}
+
+static void print_diags(const struct topo_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->v[i].severity == TOPO_ERROR)
+			fprintf(stderr, "netlab: error: %s\n", d->v[i].text);
+		else if (log_level >= LOG_LEVEL_WARN)
+			fprintf(stderr, "netlab: warning: %s\n", d->v[i].text);
+	}
+}
+
+/* Load and validate, printing every problem. Return: 0, 2 (invalid) or 1 (unreadable). */
+static int load(const char *file, struct topo **ret)
+{
+	struct topo_diags d = {0};
+	int r = topo_load(file, ret, &d);
+
+	print_diags(&d);
+	if (r < 0 && d.n_errors)
+		fprintf(stderr, "netlab: %s: %zu error%s\n", file, d.n_errors,
+			d.n_errors == 1 ? "" : "s");
+	topo_diags_free(&d);
+	if (r == -EINVAL)
+		return 2;
+	return r < 0 ? 2 : 0;
+}
+
+/* Parse a verb's options: -l LAB, --json, --all, --force, --explain as the verb allows. */
+static int parse_opts(const char *verb, int argc, char **argv, const char *allowed)
+{
+	static const struct option opts[] = {
+		{"lab", required_argument, NULL, 'l'}, {"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},       {"force", no_argument, NULL, 'f'},
+		{"explain", no_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
+		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
+		{},
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:hvq", opts, NULL)) != -1) {
+		if (c == 'h')
+			return 'h';
+		if (c == 'v') {
+			log_level++;
+			continue;
+		}
+		if (c == 'q') {
+			log_level = LOG_LEVEL_ERROR;
+			continue;
+		}
+		if (c == '?' || c == ':' || !strchr(allowed, c)) {
+			if (c == ':' || (c == '?' && optopt == 'l'))
+				return usage_error(verb, "option '-l' needs a lab name"), -2;
+			return usage_error(verb, "unknown option '%s'", argv[optind - 1]), -2;
+		}
+		switch (c) {
+		case 'l':
+			arg_lab = optarg;
+			break;
+		case 'j':
+			arg_json = true;
+			break;
+		case 'a':
+			arg_all = true;
+			break;
+		case 'f':
+			arg_force = true;
+			break;
+		case 'e':
+			arg_explain = true;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int verb_help(int argc, char **argv);
+
+static int verb_validate(int argc, char **argv)
+{
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	int r = parse_opts("validate", argc, argv, "e");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
+	if (optind != argc - 1)
+		return usage_error("validate", "expected one topology file");
+	r = load(argv[optind], &t);
+	if (r)
+		return r;
+	printf("%s: valid: lab '%s', %zu nodes, %zu links\n", argv[optind], t->name, t->n_nodes,
+	       t->n_links);
+	return 0;
+}
+
+static int verb_up(int argc, char **argv)
+{
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	struct lab_err *e = NULL;
+	struct lab_up_result res;
+	int r = parse_opts("up", argc, argv, "");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
+	if (optind != argc - 1)
+		return usage_error("up", "expected one topology file");
+	r = load(argv[optind], &t);
+	if (r)
+		return r;
+	if (lab_up(t, &res, &e) < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
+		       res.links, res.seconds);
+	return 0;
+}
+
+/* A lab name, or the name inside a topology file. */
+static int lab_arg(const char *arg, char **ret)
+{
+	struct stat st;
+
+	if (strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".json")) ||
+	    (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
+		_cleanup_(topo_freep) struct topo *t = NULL;
+		_cleanup_free_ char *text = NULL;
+		struct topo_diags d = {0};
+		size_t len;
+		int r = read_file(arg, 64u << 20, &text, &len);
+
+		if (r < 0) {
+			log_error("%s: cannot read the topology: %s", arg, strerror(-r));
+			return 2;
+		}
+		t = topo_parse_string(text, len, arg, &d);
+		if (!t || !t->name) {
+			print_diags(&d);
+			topo_diags_free(&d);
+			log_error("%s: cannot tell the lab's name", arg);
+			return 2;
+		}
+		topo_diags_free(&d);
+		*ret = xstrdup(t->name);
+		return 0;
+	}
+	if (topo_lab_name_problem(arg)) {
+		log_error("lab name '%s' %s", arg, topo_lab_name_problem(arg));
+		return 2;
+	}
+	*ret = xstrdup(arg);
+	return 0;
+}
+
+static int verb_down(int argc, char **argv)
+{
+	_cleanup_free_ char *lab = NULL;
+	struct lab_err *e = NULL;
+	int r = parse_opts("down", argc, argv, "af");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "down", NULL}) : 2;
+	if (arg_all) {
+		if (optind != argc)
+			return usage_error("down", "--all takes no lab");
+		r = lab_down_all(arg_force, &e);
+		if (r < 0)
+			return fail(e);
+		if (log_level >= LOG_LEVEL_WARN)
+			printf("%d lab%s taken down\n", r, r == 1 ? "" : "s");
+		return 0;
+	}
+	if (optind != argc - 1)
+		return usage_error("down", "expected a lab name or a topology file (or --all)");
+	r = lab_arg(argv[optind], &lab);
+	if (r)
+		return r;
+	r = lab_down(lab, arg_force, &e);
+	if (r < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf(r ? "lab '%s' is down\n" : "lab '%s' is not running: nothing to do\n", lab);
+	return 0;
+}
+
+static int verb_exec(int argc, char **argv)
+{
+	struct lab_err *e = NULL;
+	int r = parse_opts("exec", argc, argv, "l");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "exec", NULL}) : 2;
+	if (argc - optind < 2)
+		return usage_error("exec", "expected a node and a command");
+	r = lab_exec(arg_lab, argv[optind], argv + optind + 1, &e);
+	if (e && e->code == ENOENT && strstr(e->msg, "running '")) {
+		log_error("%s", e->msg);
+		err_free(e);
+		return 127;
+	}
+	if (e && strstr(e->msg, "running '")) {
+		log_error("%s", e->msg);
+		err_free(e);
+		return 126;
+	}
+	return fail(e);
+}
+
+static int verb_shell(int argc, char **argv)
+{
+	struct lab_err *e = NULL;
+	const char *sh = getenv("SHELL");
+	char *args[2];
+	int r = parse_opts("shell", argc, argv, "l");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "shell", NULL}) : 2;
+	if (argc - optind != 1)
+		return usage_error("shell", "expected a node");
+	if (!sh || !*sh)
+		sh = access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
+	args[0] = (char *)sh;
+	args[1] = NULL;
+	lab_exec(arg_lab, argv[optind], args, &e);
+	return fail(e);
+}
+
+static void print_status(const struct status_lab *labs, size_t n)
+{
+	if (n == 0) {
+		printf("no labs are running\n");
+		return;
+	}
+	for (size_t l = 0; l < n; l++) {
+		const struct status_lab *lab = &labs[l];
+
+		printf("%slab %s: %s, %zu node%s%s%s%s\n", l ? "\n" : "", lab->name, lab->status,
+		       lab->n_nodes, lab->n_nodes == 1 ? "" : "s", lab->topology[0] ? " (" : "",
+		       lab->topology, lab->topology[0] ? ")" : "");
+		for (size_t i = 0; i < lab->n_nodes; i++) {
+			const struct status_node *nd = &lab->nodes[i];
+
+			if (!nd->present) {
+				printf("  %s (%s): MISSING (its namespace is gone)\n", nd->name,
+				       nd->kind);
+				continue;
+			}
+			printf("  %s (%s, hostname %s, netns %s): %zu IPv4 and %zu IPv6 routes\n",
+			       nd->name, nd->kind, nd->hostname, nd->netns, nd->routes4,
+			       nd->routes6);
+			for (size_t k = 0; k < nd->n_ifaces; k++) {
+				const struct status_iface *f = &nd->ifaces[k];
+
+				printf("    %-15s %-10s", f->name, f->state);
+				if (f->master)
+					printf(" port of %s", f->master);
+				for (size_t a = 0; a < f->n_addrs; a++)
+					printf(" %s", f->addrs[a]);
+				printf("\n");
+			}
+		}
+	}
+}
+
+static int verb_status(int argc, char **argv)
+{
+	struct status_lab *labs = NULL;
+	struct lab_err *e = NULL;
+	size_t n = 0;
+	int r = parse_opts("status", argc, argv, "jl");
+	_cleanup_free_ char *lab = NULL;
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "status", NULL}) : 2;
+	if (argc - optind > 1)
+		return usage_error("status", "expected at most one lab");
+	if (argc - optind == 1) {
+		r = lab_arg(argv[optind], &lab);
+		if (r)
+			return r;
+	} else if (arg_lab)
+		lab = xstrdup(arg_lab);
+	if (lab_status(lab, &labs, &n, &e) < 0)
+		return fail(e);
+	if (arg_json) {
+		_cleanup_free_ char *s = state_status_json(labs, n);
+
+		printf("%s\n", s);
+	} else
+		print_status(labs, n);
+	lab_status_free(labs, n);
+	return 0;
+}
+
+static int verb_list(int argc, char **argv)
+{
+	struct status_lab *labs = NULL;
+	struct lab_err *e = NULL;
+	size_t n = 0;
+	int r = parse_opts("list", argc, argv, "j");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "list", NULL}) : 2;
+	if (argc != optind)
+		return usage_error("list", "takes no arguments");
+	if (lab_status(NULL, &labs, &n, &e) < 0)
+		return fail(e);
+	if (arg_json) {
+		_cleanup_free_ char *s = state_status_json(labs, n);
+
+		printf("%s\n", s);
+	} else {
+		printf("%-20s %-9s %5s  %s\n", "LAB", "STATUS", "NODES", "TOPOLOGY");
+		for (size_t i = 0; i < n; i++)
+			printf("%-20s %-9s %5zu  %s\n", labs[i].name, labs[i].status,
+			       labs[i].n_nodes, labs[i].topology);
+	}
+	lab_status_free(labs, n);
+	return 0;
+}
+
+static const struct verb verbs[] = {
+	{"validate", verb_validate, "validate [--explain] TOPOLOGY.json",
+	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
+	 "what is expected). Exit 2 when it has errors.",
+	 false},
+	{"up", verb_up, "up TOPOLOGY.json",
+	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
+	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
+	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
+	 "as LAB.NODE.",
+	 true},
+	{"down", verb_down, "down [--force] LAB|TOPOLOGY.json | down --all",
+	 "Remove a lab: its processes, namespaces, links and state. A lab that is not\n"
+	 "running is a no-op. --all removes every netlab lab and nothing else. --force\n"
+	 "proceeds from the lab's directory when its state file is corrupt.",
+	 true},
+	{"exec", verb_exec, "exec [-l LAB] NODE COMMAND [ARG...]",
+	 "Run COMMAND inside NODE (its network and UTS namespaces), with stdin, stdout,\n"
+	 "stderr and the terminal passed through; exit with COMMAND's exit code. The lab\n"
+	 "may be left out when only one running lab has a node of that name.",
+	 true},
+	{"shell", verb_shell, "shell [-l LAB] NODE", "Open an interactive shell ($SHELL) inside NODE.",
+	 true},
+	{"status", verb_status, "status [--json] [LAB|TOPOLOGY.json]",
+	 "Show running labs: nodes, interfaces with state and addresses, route counts.\n"
+	 "--json prints the same as JSON for scripts.",
+	 true},
+	{"list", verb_list, "list [--json]", "List running labs, one line each.", true},
+	{"help", verb_help, "help [VERB]", "Show help for netlab or one verb.", false},
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "usage: netlab [-v|-vv|-q] VERB [OPTIONS] [ARGS]\n\n"
+		   "Build network labs from a JSON topology with Linux namespaces.\n\nverbs:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		fprintf(f, "  netlab %s\n", verbs[i].synopsis);
+	fprintf(f, "\noptions:\n"
+		   "  -v, --verbose   explain each step (-vv: each netlink request)\n"
+		   "  -q, --quiet     print errors only\n"
+		   "  -h, --help      this help ('netlab help VERB' for one verb)\n"
+		   "  --version       print the version\n\n"
+		   "exit codes: 0 ok, 1 runtime failure, 2 usage error or invalid topology\n");
+}
+
+static int verb_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (strcmp(verbs[i].name, argv[1]) == 0) {
+			printf("usage: netlab %s\n\n%s\n", verbs[i].synopsis, verbs[i].help);
+			return 0;
+		}
+	return usage_error("help", "unknown verb '%s'", argv[1]);
+}
+
+static void close_stdout(void)
+{
+	/* a result that could not be written is a failure (util-linux close_stdout) */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE) {
+			fprintf(stderr, "netlab: writing to standard output: %s\n", strerror(errno));
+			_exit(1);
+		}
+	}
+}
+
+int cli_main(int argc, char **argv)
+{
+	int i = 1;
+
+	atexit(close_stdout);
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			log_level = log_level < LOG_LEVEL_INFO ? LOG_LEVEL_INFO : log_level + 1;
+		else if (!strcmp(argv[i], "-vv"))
+			log_level = LOG_LEVEL_DEBUG;
+		else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			log_level = LOG_LEVEL_ERROR;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			print_usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("netlab %s\n", NETLAB_VERSION);
+			return 0;
+		} else
+			return usage_error(NULL, "unknown option '%s'", argv[i]);
+	}
+	if (i == argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
+		if (strcmp(verbs[k].name, argv[i]))
+			continue;
+		if (verbs[k].needs_root && geteuid() != 0 &&
+		    !(argc > i + 1 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))) {
+			log_error("'%s' needs root: namespaces and links need CAP_SYS_ADMIN and CAP_NET_ADMIN (try 'sudo netlab %s ...')",
+				  verbs[k].name, verbs[k].name);
+			return 1;
+		}
+		return verbs[k].run(argc - i, argv + i);
+	}
+	return usage_error(NULL, "unknown verb '%s'", argv[i]);
+}

@@ -1,0 +1,707 @@
+/* SPDX-License-Identifier: MIT */
+#include "lab.h"
+
+#include <fcntl.h>
+#include <linux/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "log.h"
+#include "netlink.h"
+#include "ns.h"
+#include "plan.h"
+#include "util.h"
+
+static char *netns_path(const char *netns)
+{
+	return xasprintf(NS_NETNS_DIR "/%s", netns);
+}
+
+/* The name of a node's interface by its planned index. */
+static const char *ifname_of(const struct topo_node *n, int ifindex)
+{
+	if (ifindex == PLAN_IFINDEX_LO)
+		return "lo";
+	if (ifindex == PLAN_IFINDEX_BRIDGE)
+		return TOPO_BRIDGE_NAME;
+	if (ifindex >= PLAN_IFINDEX_BASE && (size_t)(ifindex - PLAN_IFINDEX_BASE) < n->n_ifaces)
+		return n->ifaces[ifindex - PLAN_IFINDEX_BASE].name;
+	return "?";
+}
+
+/* Namespaces hold file descriptors while a lab is built: allow as many as the hard limit. */
+static void raise_nofile(size_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need + 64)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need + 64) {
+		rl.rlim_max = need + 64;
+		rl.rlim_cur = need + 64;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise the open files limit to %zu: %s", need + 64, strerror(errno));
+}
+
+static struct state *state_from_plan(const struct plan *p)
+{
+	const struct topo *t = p->topo;
+	struct state *s = state_new(t->name);
+	char *abs = realpath(t->file, NULL);
+
+	s->status = xstrdup("creating");
+	s->topology = abs ? abs : xstrdup(t->file);
+	s->created = time(NULL);
+	s->nodes = xcalloc(p->n_nodes, sizeof(*s->nodes));
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct topo_node *n = p->nodes[i].node;
+
+		s->nodes[i] = (struct state_node){
+			.name = xstrdup(n->name),
+			.kind = xstrdup(topo_kind_name(n->kind)),
+			.hostname = xstrdup(n->hostname),
+			.netns = xstrdup(p->nodes[i].netns),
+		};
+	}
+	s->n_nodes = p->n_nodes;
+	s->links = xcalloc(t->n_links, sizeof(*s->links));
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+
+		for (int k = 0; k < 2; k++) {
+			const struct topo_node *n = &t->nodes[l->ep[k].node];
+
+			s->links[i].ends[k] = xasprintf("%s:%s", n->name, n->ifaces[l->ep[k].iface].name);
+		}
+		s->links[i].up = l->up;
+	}
+	s->n_links = t->n_links;
+	return s;
+}
+
+/* Remove what a lab's nodes own: processes, then pins. Errors are warnings: go on. */
+static void remove_nodes(const char *lab, const struct state_node *nodes, size_t n)
+{
+	ino_t *inodes = xcalloc(n ? n : 1, sizeof(*inodes));
+	size_t k = 0;
+	int killed;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = netns_path(nodes[i].netns);
+		ino_t ino = ns_pinned_inode(p);
+
+		if (ino)
+			inodes[k++] = ino;
+	}
+	killed = ns_kill_processes(inodes, k);
+	if (killed)
+		log_info("lab '%s': ended %d process%s", lab, killed, killed == 1 ? "" : "es");
+	free(inodes);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *p = netns_path(nodes[i].netns);
+		_cleanup_free_ char *u = state_uts_path(lab, nodes[i].name);
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		if (ns_unpin(p, &e) < 0 || ns_unpin(u, &e) < 0)
+			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
+	}
+}
+
+/* Phase 1: a network and UTS namespace per node, pinned, early sysctls written. */
+static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created,
+			     struct lab_err **err)
+{
+	struct ns_saved saved = {-EBADF, -EBADF};
+	int r;
+
+	r = ns_save(&saved, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct plan_node *pn = &p->nodes[i];
+		_cleanup_free_ char *np = netns_path(pn->netns);
+		_cleanup_free_ char *up = state_uts_path(p->topo->name, pn->node->name);
+
+		r = ns_new(np, up, pn->node->hostname, err);
+		if (r >= 0)
+			*ret_created = i + 1;
+		for (size_t k = 0; r >= 0 && k < pn->n_early; k++)
+			r = ns_write_sysctl(pn->early[k].key, pn->early[k].value, err);
+		if (r >= 0) {
+			fds[i] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+			if (fds[i] < 0)
+				r = err_make(err, errno, "opening the network namespace");
+		}
+		if (ns_restore(&saved, false, err) < 0) {
+			/* we cannot know where we are any more: stop here */
+			log_error("%s", (*err)->msg);
+			abort();
+		}
+		if (r < 0) {
+			err_wrap(err, "node '%s'", pn->node->name);
+			break;
+		}
+	}
+	ns_restore(&saved, true, NULL);
+	return r < 0 ? r : 0;
+}
+
+/* Phase 2: bridges and veth pairs, created directly inside the node namespaces. */
+static int create_links(const struct plan *p, const int *fds, struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	const struct topo *t = p->topo;
+	char desc[112];
+	int r;
+
+	r = netlink_open(&nl, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < p->n_bridges; i++) {
+		const struct plan_bridge *b = &p->bridges[i];
+		struct netlink_dev d = {
+			.ifname = TOPO_BRIDGE_NAME,
+			.ifindex = b->ifindex,
+			.netns_fd = fds[b->node],
+			.up = true,
+		};
+
+		snprintf(desc, sizeof(desc), "node '%s': creating bridge '%s'",
+			 t->nodes[b->node].name, TOPO_BRIDGE_NAME);
+		r = netlink_add_bridge(nl, &d, b->stp, desc, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < p->n_veths; i++) {
+		const struct plan_veth *v = &p->veths[i];
+		struct netlink_dev d[2];
+
+		for (int k = 0; k < 2; k++)
+			d[k] = (struct netlink_dev){
+				.ifname = v->end[k].ifname,
+				.ifindex = v->end[k].ifindex,
+				.netns_fd = fds[v->end[k].node],
+				.mtu = v->end[k].mtu,
+				.mac = v->end[k].mac,
+				.master = v->end[k].master,
+				/* the peer cannot be brought up before it has a peer itself */
+				.up = v->up && k == 0,
+			};
+		snprintf(desc, sizeof(desc), "links[%zu]: creating veth %s:%s -- %s:%s", v->link,
+			 t->nodes[v->end[0].node].name, v->end[0].ifname,
+			 t->nodes[v->end[1].node].name, v->end[1].ifname);
+		r = netlink_add_veth(nl, &d[0], &d[1], desc, err);
+		if (r < 0)
+			return r;
+	}
+	return netlink_flush(nl, err);
+}
+
+/* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
+static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, size_t *ri,
+			  size_t *pi, struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	const struct plan_node *pn = &p->nodes[ni];
+	const struct topo_node *n = pn->node;
+	struct ns_saved saved = {-EBADF, -EBADF};
+	char desc[112], buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
+	int r;
+
+	r = ns_save(&saved, err);
+	if (r < 0)
+		return r;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		r = err_make(err, errno, "entering the network namespace");
+	if (r >= 0)
+		r = netlink_open(&nl, err);
+	for (size_t k = 0; r >= 0 && k < pn->n_late; k++)
+		r = ns_write_sysctl(pn->late[k].key, pn->late[k].value, err);
+	if (ns_restore(&saved, true, err) < 0) {
+		log_error("%s", (*err)->msg);
+		abort();
+	}
+	if (r < 0)
+		return r;
+
+	snprintf(desc, sizeof(desc), "setting 'lo' up");
+	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
+	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
+		const struct plan_set *ps = &p->sets[*pi];
+
+		snprintf(desc, sizeof(desc), "setting '%s'%s%s", ifname_of(n, ps->ifindex),
+			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "");
+		r = netlink_set_link(nl, ps->ifindex, ps->up, ps->master, desc, err);
+	}
+	for (; r >= 0 && *ai < p->n_addrs && p->addrs[*ai].node == ni; (*ai)++) {
+		const struct plan_addr *a = &p->addrs[*ai];
+
+		snprintf(desc, sizeof(desc), "adding address %s to '%s'",
+			 prefix_format(&a->prefix, buf), ifname_of(n, a->ifindex));
+		r = netlink_add_addr(nl, a->ifindex, &a->prefix, desc, err);
+	}
+	for (; r >= 0 && *ri < p->n_routes && p->routes[*ri].node == ni; (*ri)++) {
+		const struct plan_route *rt = &p->routes[*ri];
+		struct netlink_route nr = {rt->to, rt->has_via, rt->via, rt->oif, rt->metric};
+		int len = 0;
+
+		len = snprintf(desc, sizeof(desc), "adding route %s",
+			       rt->to.len ? prefix_format(&rt->to, buf) : "default");
+		if (rt->has_via)
+			len += snprintf(desc + len, sizeof(desc) - len, " via %s",
+					addr_format(&rt->via, vbuf));
+		if (rt->oif)
+			snprintf(desc + len, sizeof(desc) - len, " dev %s", ifname_of(n, rt->oif));
+		r = netlink_add_route(nl, &nr, false, desc, err);
+	}
+	if (r >= 0)
+		r = netlink_flush(nl, err);
+	return r;
+}
+
+/* Whether anything of the lab is already there: a state, or a namespace by its name. */
+static int check_absent(const struct plan *p, struct lab_err **err)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_err_ struct lab_err *e = NULL;
+	int r = state_read(p->topo->name, &s, &e);
+
+	if (r == 0 || r == -EBADMSG)
+		return err_make_kind(err, ERR_RUNTIME, EEXIST,
+				     "lab '%s' is already up (see 'netlab status %s'; 'netlab down %s' removes it)",
+				     p->topo->name, p->topo->name, p->topo->name);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		_cleanup_free_ char *np = netns_path(p->nodes[i].netns);
+
+		if (access(np, F_OK) == 0)
+			return err_make_kind(err, ERR_RUNTIME, EEXIST,
+					     "network namespace '%s' exists already and is not part of a netlab lab: remove it or rename the lab",
+					     p->nodes[i].netns);
+	}
+	return 0;
+}
+
+int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
+{
+	_cleanup_(plan_freep) struct plan *p = NULL;
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	double start = now_sec();
+	size_t created = 0, ai = 0, ri = 0, pi = 0;
+	int *fds = NULL;
+	int r;
+
+	r = state_prepare_root(err);
+	if (r < 0)
+		return r;
+	r = ns_prepare_netns_dir(err);
+	if (r < 0)
+		return r;
+	lock = state_lock(t->name, true, err);
+	if (lock < 0)
+		return lock;
+	p = plan_build(t);
+	r = check_absent(p, err);
+	if (r < 0) {
+		/* leave an existing lab alone; drop only a directory we just made */
+		_cleanup_(state_freep) struct state *other = NULL;
+
+		if (state_read(t->name, &other, NULL) == -ENOENT && r != -EEXIST)
+			state_remove(t->name, NULL);
+		return r;
+	}
+	/* The state lists everything the lab may own before any of it exists. */
+	s = state_from_plan(p);
+	r = state_write(s, err);
+	if (r < 0)
+		goto fail;
+	raise_nofile(p->n_nodes);
+	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
+	for (size_t i = 0; i < p->n_nodes; i++)
+		fds[i] = -EBADF;
+
+	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes);
+	r = create_namespaces(p, fds, &created, err);
+	if (r < 0)
+		goto fail;
+	log_info("lab '%s': creating %zu bridges and %zu links", t->name, p->n_bridges,
+		 p->n_veths);
+	r = create_links(p, fds, err);
+	if (r < 0)
+		goto fail;
+	log_info("lab '%s': configuring %zu addresses and %zu routes", t->name, p->n_addrs,
+		 p->n_routes);
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		r = configure_node(p, i, fds[i], &ai, &ri, &pi, err);
+		if (r < 0) {
+			err_wrap(err, "node '%s'", p->nodes[i].node->name);
+			goto fail;
+		}
+	}
+	free(s->status);
+	s->status = xstrdup("up");
+	r = state_write(s, err);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < p->n_nodes; i++)
+		close(fds[i]);
+	free(fds);
+	if (ret)
+		*ret = (struct lab_up_result){p->n_nodes, t->n_links, now_sec() - start};
+	return 0;
+
+fail:
+	log_info("lab '%s': rolling back", t->name);
+	if (fds)
+		for (size_t i = 0; i < p->n_nodes; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+	free(fds);
+	remove_nodes(t->name, s->nodes, created);
+	{
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		if (state_remove(t->name, &e) < 0)
+			log_warn("%s, ignoring", e->msg);
+	}
+	return err_wrap(err, "lab '%s' could not be brought up, and was rolled back", t->name);
+}
+
+/* The nodes of a lab whose state is gone or corrupt: its ns/ directory has a pin per node. */
+static int nodes_from_dir(const char *lab, struct state *s)
+{
+	_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/ns", lab);
+	_cleanup_(closedirp_) DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char netns[PLAN_NETNS_MAX];
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".uts"))
+			continue;
+		GROW(s->nodes, cap, s->n_nodes + 1);
+		s->nodes[s->n_nodes].name = strndup(de->d_name, len - 4);
+		plan_netns_name(lab, s->nodes[s->n_nodes].name, netns);
+		s->nodes[s->n_nodes].netns = xstrdup(netns);
+		s->n_nodes++;
+	}
+	return 0;
+}
+
+int lab_down(const char *lab, bool force, struct lab_err **err)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	const char *problem = topo_lab_name_problem(lab);
+	int r;
+
+	if (problem)
+		return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab, problem);
+	lock = state_lock(lab, false, err);
+	if (lock == -ENOENT)
+		return 0;
+	if (lock < 0)
+		return lock;
+	r = state_read(lab, &s, err);
+	if (r == -EBADMSG && !force)
+		return r;
+	if (r < 0 && r != -ENOENT && r != -EBADMSG)
+		return r;
+	if (r < 0) {
+		/* no usable state: what the lab's directory shows is what it owns */
+		if (*err) {
+			log_warn("%s; removing what the lab's directory shows", (*err)->msg);
+			*err = err_free(*err);
+		}
+		s = state_new(lab);
+		nodes_from_dir(lab, s);
+	}
+	log_info("lab '%s': removing %zu nodes", lab, s->n_nodes);
+	remove_nodes(lab, s->nodes, s->n_nodes);
+	r = state_remove(lab, err);
+	if (r < 0)
+		return r;
+	return 1;
+}
+
+int lab_down_all(bool force, struct lab_err **err)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	int count = 0, r = 0;
+
+	state_list_labs(&labs, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (topo_lab_name_problem(labs[i]))
+			continue; /* not a directory netlab made */
+		r = lab_down(labs[i], force, err);
+		if (r < 0)
+			break;
+		count += r;
+	}
+	strv_free(labs, n);
+	return r < 0 ? r : count;
+}
+
+static bool state_has_node(const struct state *s, const char *node)
+{
+	for (size_t i = 0; i < s->n_nodes; i++)
+		if (strcmp(s->nodes[i].name, node) == 0)
+			return true;
+	return false;
+}
+
+int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	_cleanup_free_ char *found = NULL;
+	_cleanup_free_ char *list = NULL;
+	size_t matches = 0;
+	int r;
+
+	if (lab) {
+		_cleanup_(state_freep) struct state *s = NULL;
+
+		r = state_read(lab, &s, err);
+		if (r == -ENOENT)
+			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
+		if (r < 0)
+			return r;
+		if (!state_has_node(s, node))
+			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", lab,
+					     node);
+		*ret_lab = xstrdup(lab);
+		return 0;
+	}
+	state_list_labs(&labs, &n);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_(state_freep) struct state *s = NULL;
+
+		if (state_read(labs[i], &s, NULL) < 0 || !state_has_node(s, node))
+			continue;
+		matches++;
+		if (!found)
+			found = xstrdup(labs[i]);
+		{
+			char *l = xasprintf("%s%s'%s'", list ? list : "", list ? ", " : "", labs[i]);
+
+			free(list);
+			list = l;
+		}
+	}
+	strv_free(labs, n);
+	if (matches == 0)
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "no running lab has a node '%s'", node);
+	if (matches > 1)
+		return err_make_kind(err, ERR_USAGE, ENOTUNIQ,
+				     "node '%s' is in several labs: %s (choose one with -l LAB)", node,
+				     list);
+	*ret_lab = TAKE_PTR(found);
+	return 0;
+}
+
+int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err)
+{
+	_cleanup_free_ char *found = NULL;
+	_cleanup_free_ char *np = NULL, *up = NULL;
+	char netns[PLAN_NETNS_MAX];
+	int r;
+
+	r = lab_find_node(lab, node, &found, err);
+	if (r < 0)
+		return r;
+	plan_netns_name(found, node, netns);
+	np = netns_path(netns);
+	up = state_uts_path(found, node);
+	setenv("NETLAB_LAB", found, 1);
+	setenv("NETLAB_NODE", node, 1);
+	r = ns_exec(np, up, argv, err);
+	return err_wrap(err, "node '%s'", node);
+}
+
+static const char *oper_name(const struct netlink_link_info *l)
+{
+	if (!(l->flags & IFF_UP))
+		return "down";
+	if (!(l->flags & IFF_LOWER_UP))
+		return "no-carrier";
+	return "up";
+}
+
+static int node_status(const struct state_node *sn, struct status_node *out,
+		       struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	_cleanup_free_ char *np = netns_path(sn->netns);
+	_cleanup_free_ struct netlink_link_info *links = NULL;
+	_cleanup_free_ struct netlink_addr_info *addrs = NULL;
+	_cleanup_free_ struct netlink_route_info *routes = NULL;
+	struct ns_saved saved = {-EBADF, -EBADF};
+	size_t nl_n = 0, na = 0, nr = 0;
+	int r;
+
+	if (access(np, F_OK) < 0)
+		return 0;
+	r = ns_save(&saved, err);
+	if (r < 0)
+		return r;
+	r = ns_enter_net_path(np, err);
+	if (r >= 0)
+		r = netlink_open(&nl, err);
+	if (ns_restore(&saved, true, err) < 0) {
+		log_error("%s", (*err)->msg);
+		abort();
+	}
+	if (r < 0)
+		return r;
+	out->present = true;
+	r = netlink_list_links(nl, &links, &nl_n, err);
+	if (r >= 0)
+		r = netlink_list_addrs(nl, &addrs, &na, err);
+	if (r >= 0)
+		r = netlink_list_routes(nl, AF_UNSPEC, &routes, &nr, err);
+	if (r < 0)
+		return r;
+	out->ifaces = xcalloc(nl_n ? nl_n : 1, sizeof(*out->ifaces));
+	for (size_t i = 0; i < nl_n; i++) {
+		struct status_iface *f = &out->ifaces[out->n_ifaces++];
+
+		strscpy(f->name, links[i].name, sizeof(f->name));
+		f->state = oper_name(&links[i]);
+		f->mtu = links[i].mtu;
+		if (links[i].has_mac)
+			snprintf(f->mac, sizeof(f->mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+				 links[i].mac[0], links[i].mac[1], links[i].mac[2], links[i].mac[3],
+				 links[i].mac[4], links[i].mac[5]);
+		for (size_t k = 0; k < nl_n; k++)
+			if (links[i].master && links[k].ifindex == links[i].master)
+				f->master = xstrdup(links[k].name);
+		for (size_t a = 0; a < na; a++) {
+			char buf[PREFIX_STRLEN];
+
+			if (addrs[a].ifindex != links[i].ifindex)
+				continue;
+			if (addr_is_link_local(&addrs[a].prefix.addr))
+				continue;
+			f->addrs = xreallocarray(f->addrs, f->n_addrs + 1, sizeof(char *));
+			f->addrs[f->n_addrs++] = xstrdup(prefix_format(&addrs[a].prefix, buf));
+		}
+	}
+	for (size_t i = 0; i < nr; i++) {
+		if (routes[i].to.addr.family == AF_INET)
+			out->routes4++;
+		else if (!addr_is_link_local(&routes[i].to.addr) || routes[i].to.len != 64)
+			out->routes6++;
+	}
+	return 0;
+}
+
+int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct lab_err **err)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	struct status_lab *out;
+	size_t k = 0;
+	int r = 0;
+
+	if (lab) {
+		labs = xcalloc(1, sizeof(char *));
+		labs[0] = xstrdup(lab);
+		n = 1;
+	} else
+		state_list_labs(&labs, &n);
+	out = xcalloc(n ? n : 1, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		struct state *s = NULL;
+		struct status_lab *sl;
+
+		r = state_read(labs[i], &s, err);
+		if (r == -ENOENT && !lab)
+			continue;
+		if (r == -ENOENT) {
+			r = err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
+			break;
+		}
+		sl = &out[k++];
+		sl->name = xstrdup(labs[i]);
+		if (r < 0) {
+			/* a lab with a corrupt state is shown as broken, not skipped */
+			sl->status = xstrdup("broken");
+			sl->topology = xstrdup("");
+			if (!lab) {
+				log_warn("%s", (*err)->msg);
+				*err = err_free(*err);
+				r = 0;
+				continue;
+			}
+			break;
+		}
+		sl->topology = xstrdup(s->topology ? s->topology : "");
+		sl->created = s->created;
+		sl->nodes = xcalloc(s->n_nodes ? s->n_nodes : 1, sizeof(*sl->nodes));
+		sl->n_nodes = s->n_nodes;
+		for (size_t j = 0; j < s->n_nodes && r >= 0; j++)
+			r = node_status(&s->nodes[j], &sl->nodes[j], err);
+		/* the status owns the node strings from here on */
+		for (size_t j = 0; j < s->n_nodes; j++) {
+			sl->nodes[j].name = TAKE_PTR(s->nodes[j].name);
+			sl->nodes[j].kind = TAKE_PTR(s->nodes[j].kind);
+			sl->nodes[j].hostname = TAKE_PTR(s->nodes[j].hostname);
+			sl->nodes[j].netns = TAKE_PTR(s->nodes[j].netns);
+		}
+		sl->status = xstrdup(s->status);
+		if (strcmp(s->status, "up") == 0)
+			for (size_t j = 0; j < s->n_nodes; j++)
+				if (!sl->nodes[j].present) {
+					free(sl->status);
+					sl->status = xstrdup("broken");
+					break;
+				}
+		state_free(s);
+		if (r < 0)
+			break;
+	}
+	strv_free(labs, n);
+	if (r < 0) {
+		lab_status_free(out, k);
+		return r;
+	}
+	*ret = out;
+	*ret_n = k;
+	return 0;
+}
+
+void lab_status_free(struct status_lab *labs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct status_lab *l = &labs[i];
+
+		for (size_t j = 0; j < l->n_nodes; j++) {
+			struct status_node *nd = &l->nodes[j];
+
+			for (size_t k = 0; k < nd->n_ifaces; k++) {
+				for (size_t a = 0; a < nd->ifaces[k].n_addrs; a++)
+					free(nd->ifaces[k].addrs[a]);
+				free(nd->ifaces[k].addrs);
+				free(nd->ifaces[k].master);
+			}
+			free(nd->ifaces);
+			free(nd->name);
+			free(nd->kind);
+			free(nd->hostname);
+			free(nd->netns);
+		}
+		free(l->nodes);
+		free(l->name);
+		free(l->status);
+		free(l->topology);
+	}
+	free(labs);
+}

@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: MIT */
+#include "netlink.h"
+
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Requests are sent when the batch reaches this size; ACKs are small (NETLINK_CAP_ACK). */
+#define BATCH_SIZE (64 * 1024)
+#define DESC_SIZE 112
+#define RECV_SIZE 32768 /* RECV_SIZE, which libmnl 1.0.4 lacks */
+
+struct pending {
+	uint32_t seq;
+	char desc[DESC_SIZE];
+};
+
+struct netlink {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;  /* batch being filled */
+	size_t len; /* bytes used in buf */
+	struct pending *pending;
+	size_t n_pending, cap_pending;
+	char *rbuf;
+};
+
+int netlink_open(struct netlink **ret, struct lab_err **err)
+{
+	struct netlink *nl = xcalloc(1, sizeof(*nl));
+	int one = 1, rcvbuf = 4 << 20;
+
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sock) {
+		int r = -errno;
+
+		free(nl);
+		return err_make(err, r, "opening a route netlink socket");
+	}
+	/* Best effort: older kernels lack some of these, and all only improve messages. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		   sizeof(rcvbuf));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int r = -errno;
+
+		mnl_socket_close(nl->sock);
+		free(nl);
+		return err_make(err, r, "binding a route netlink socket");
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = 0; /* the first request gets 1 */
+	nl->buf = xmalloc(BATCH_SIZE + MNL_SOCKET_BUFFER_SIZE);
+	nl->rbuf = xmalloc(RECV_SIZE);
+	*ret = nl;
+	return 0;
+}
+
+struct netlink *netlink_close(struct netlink *nl)
+{
+	if (!nl)
+		return NULL;
+	mnl_socket_close(nl->sock);
+	free(nl->buf);
+	free(nl->rbuf);
+	free(nl->pending);
+	free(nl);
+	return NULL;
+}
+
+/* Start a request in the batch (flushing first when it is full). */
+static struct nlmsghdr *req_start(struct netlink *nl, uint16_t type, uint16_t flags,
+				  const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (nl->len >= BATCH_SIZE) {
+		r = netlink_flush(nl, err);
+		if (r < 0)
+			return NULL;
+	}
+	nlh = mnl_nlmsg_put_header(nl->buf + nl->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	GROW(nl->pending, nl->cap_pending, nl->n_pending + 1);
+	nl->pending[nl->n_pending].seq = nlh->nlmsg_seq;
+	strscpy(nl->pending[nl->n_pending].desc, desc, DESC_SIZE);
+	nl->n_pending++;
+	log_debug("netlink: %s (seq %u)", desc, nlh->nlmsg_seq);
+	return nlh;
+}
+
+static void req_end(struct netlink *nl, struct nlmsghdr *nlh)
+{
+	nl->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+static void put_dev_attrs(struct nlmsghdr *nlh, const struct netlink_dev *d)
+{
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, d->ifname);
+	if (d->netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, d->netns_fd);
+	if (d->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, d->mtu);
+	if (d->mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, d->mac);
+}
+
+static void put_ifinfo(struct nlmsghdr *nlh, const struct netlink_dev *d)
+{
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = d->ifindex;
+	if (d->up) {
+		ifm->ifi_flags = IFF_UP;
+		ifm->ifi_change = IFF_UP;
+	}
+}
+
+int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const struct netlink_dev *b,
+		     const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	struct nlattr *linkinfo, *data, *peer;
+	struct ifinfomsg *pifm;
+
+	if (!nlh)
+		return -(*err)->code;
+	put_ifinfo(nlh, a);
+	put_dev_attrs(nlh, a);
+	if (a->master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, a->master);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* the peer's attributes follow its own ifinfomsg inside the nest */
+	pifm = (struct ifinfomsg *)((char *)nlh + nlh->nlmsg_len);
+	memset(pifm, 0, sizeof(*pifm));
+	pifm->ifi_family = AF_UNSPEC;
+	pifm->ifi_index = b->ifindex;
+	if (b->up) {
+		pifm->ifi_flags = IFF_UP;
+		pifm->ifi_change = IFF_UP;
+	}
+	nlh->nlmsg_len += NLMSG_ALIGN(sizeof(*pifm));
+	put_dev_attrs(nlh, b);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp,
+		       const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	struct nlattr *linkinfo, *data;
+
+	if (!nlh)
+		return -(*err)->code;
+	put_ifinfo(nlh, br);
+	put_dev_attrs(nlh, br);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, stp ? 1 : 0);
+	/* with STP, ports listen and learn for 2 x forward_delay: keep it at the minimum (2 s) */
+	if (stp)
+		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 200);
+	else
+		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
+		     struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
+	struct ifinfomsg *ifm;
+
+	if (!nlh)
+		return -(*err)->code;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (up >= 0) {
+		ifm->ifi_flags = up ? IFF_UP : 0;
+		ifm->ifi_change = IFF_UP;
+	}
+	if (master >= 0)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
+		     struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	struct ifaddrmsg *ifa;
+	int size = addr_size(p->addr.family);
+
+	if (!nlh)
+		return -(*err)->code;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = p->addr.family;
+	ifa->ifa_prefixlen = p->len;
+	ifa->ifa_index = ifindex;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	if (p->addr.family == AF_INET6 && addr_is_link_local(&p->addr))
+		ifa->ifa_scope = RT_SCOPE_LINK;
+	mnl_attr_put(nlh, IFA_LOCAL, size, p->addr.bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, size, p->addr.bytes);
+	if (p->addr.family == AF_INET && p->len < 31) {
+		struct prefix n = prefix_network(p);
+		uint8_t bcast[4];
+
+		for (int i = 0; i < 4; i++) {
+			int bits = p->len - i * 8;
+			uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+			bcast[i] = n.addr.bytes[i] | (uint8_t)~mask;
+		}
+		mnl_attr_put(nlh, IFA_BROADCAST, 4, bcast);
+	}
+	if (p->addr.family == AF_INET6) {
+		ifa->ifa_flags = IFA_F_NODAD;
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	}
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_add_route(struct netlink *nl, const struct netlink_route *rt, bool replace,
+		      const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWROUTE,
+					 NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), desc,
+					 err);
+	int family = rt->to.addr.family;
+	struct rtmsg *rtm;
+
+	if (!nlh)
+		return -(*err)->code;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = rt->to.len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = rt->has_via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	if (rt->to.len)
+		mnl_attr_put(nlh, RTA_DST, addr_size(family), rt->to.addr.bytes);
+	if (rt->has_via)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), rt->via.bytes);
+	if (rt->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, rt->oif);
+	if (rt->metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, rt->metric);
+	req_end(nl, nlh);
+	return 0;
+}
+
+struct ack_state {
+	struct netlink *nl;
+	size_t acked;
+	int error;          /* first error, negative */
+	uint32_t error_seq;
+	char ext_msg[256];
+	struct lab_err **err;
+};
+
+static int ext_ack_attr(const struct nlattr *a, void *data)
+{
+	struct ack_state *st = data;
+
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+		strscpy(st->ext_msg, mnl_attr_get_str(a), sizeof(st->ext_msg));
+	return MNL_CB_OK;
+}
+
+static int on_error_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct ack_state *st = data;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return MNL_CB_ERROR;
+	st->acked++;
+	if (e->error && !st->error) {
+		st->error = e->error;
+		st->error_seq = nlh->nlmsg_seq;
+		if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+			unsigned off = sizeof(*e);
+
+			if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+				off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+			mnl_attr_parse(nlh, off, ext_ack_attr, st);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static const char *pending_desc(struct netlink *nl, uint32_t seq)
+{
+	for (size_t i = 0; i < nl->n_pending; i++)
+		if (nl->pending[i].seq == seq)
+			return nl->pending[i].desc;
+	return "netlink request";
+}
+
+/* Explain the errnos a lab commonly meets. */
+static const char *advice(int code)
+{
+	switch (code) {
+	case EEXIST:
+		return " (it exists already)";
+	case ENETUNREACH:
+		return " (the gateway is in no subnet of the node's interfaces)";
+	case EOPNOTSUPP:
+		return " (the kernel lacks this feature)";
+	case EPERM:
+		return " (netlab needs root: CAP_NET_ADMIN and CAP_SYS_ADMIN)";
+	default:
+		return "";
+	}
+}
+
+int netlink_flush(struct netlink *nl, struct lab_err **err)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {[NLMSG_ERROR] = on_error_msg};
+	struct ack_state st = {.nl = nl, .err = err};
+	ssize_t n;
+	int r = 0;
+
+	if (nl->n_pending == 0)
+		return 0;
+	n = mnl_socket_sendto(nl->sock, nl->buf, nl->len);
+	if (n < 0) {
+		r = err_make(err, errno, "sending %zu netlink requests", nl->n_pending);
+		goto out;
+	}
+	while (st.acked < nl->n_pending) {
+		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = err_make(err, errno, "reading netlink acknowledgements");
+			goto out;
+		}
+		if (mnl_cb_run2(nl->rbuf, n, 0, nl->portid, NULL, &st, ctl, ARRAY_SIZE(ctl)) < 0 &&
+		    errno != 0 && st.error == 0) {
+			r = err_make(err, errno, "parsing netlink acknowledgements");
+			goto out;
+		}
+	}
+	if (st.error) {
+		int code = -st.error;
+
+		if (st.ext_msg[0])
+			r = err_make_kind(err, code == EOPNOTSUPP ? ERR_KERNEL : ERR_RUNTIME, code,
+					  "%s: %s (kernel: %s)%s", pending_desc(nl, st.error_seq),
+					  strerror(code), st.ext_msg, advice(code));
+		else
+			r = err_make_kind(err, code == EOPNOTSUPP ? ERR_KERNEL : ERR_RUNTIME, code,
+					  "%s: %s%s", pending_desc(nl, st.error_seq),
+					  strerror(code), advice(code));
+	}
+out:
+	nl->len = 0;
+	nl->n_pending = 0;
+	return r;
+}
+
+/* --- dumps --- */
+
+typedef int (*dump_cb)(const struct nlmsghdr *nlh, void *data);
+
+static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, dump_cb cb,
+		void *data, const char *what, struct lab_err **err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	uint32_t seq = ++nl->seq;
+	struct rtgenmsg *g;
+	ssize_t n;
+	int r;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	g->rtgen_family = family;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return err_make(err, errno, "asking the kernel for %s", what);
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err_make(err, errno, "reading %s", what);
+		}
+		r = mnl_cb_run(nl->rbuf, n, seq, nl->portid, cb, data);
+		if (r < 0)
+			return err_make(err, errno, "reading %s", what);
+		if (r == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+struct link_list {
+	struct netlink_link_info *v;
+	size_t n, cap;
+};
+
+static int link_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, IFLA_MAX) >= 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int linkinfo_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (mnl_attr_type_valid(a, IFLA_INFO_MAX) >= 0)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int on_link(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_list *l = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
+	struct netlink_link_info *li;
+
+	mnl_attr_parse(nlh, sizeof(*ifm), link_attr, tb);
+	GROW(l->v, l->cap, l->n + 1);
+	li = &l->v[l->n++];
+	*li = (struct netlink_link_info){.ifindex = ifm->ifi_index, .flags = ifm->ifi_flags};
+	if (tb[IFLA_IFNAME])
+		strscpy(li->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(li->name));
+	if (tb[IFLA_MTU])
+		li->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_MASTER])
+		li->master = mnl_attr_get_u32(tb[IFLA_MASTER]);
+	if (tb[IFLA_OPERSTATE])
+		li->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
+	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
+		memcpy(li->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
+		li->has_mac = true;
+	}
+	if (tb[IFLA_LINKINFO]) {
+		const struct nlattr *info[IFLA_INFO_MAX + 1] = {0};
+
+		mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr, info);
+		if (info[IFLA_INFO_KIND])
+			strscpy(li->kind, mnl_attr_get_str(info[IFLA_INFO_KIND]), sizeof(li->kind));
+	}
+	return MNL_CB_OK;
+}
+
+int netlink_list_links(struct netlink *nl, struct netlink_link_info **ret, size_t *ret_n,
+		       struct lab_err **err)
+{
+	struct link_list l = {0};
+	int r = dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), on_link, &l,
+		     "the list of interfaces", err);
+
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+struct addr_list {
+	struct netlink_addr_info *v;
+	size_t n, cap;
+};
+
+static int addr_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(a, IFA_MAX) >= 0)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static int on_addr(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr_list *l = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[IFA_MAX + 1] = {0};
+	const struct nlattr *a;
+	struct netlink_addr_info *ai;
+	uint32_t flags = ifa->ifa_flags;
+
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, tb);
+	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+	if (!a || mnl_attr_get_payload_len(a) != (uint16_t)addr_size(ifa->ifa_family))
+		return MNL_CB_OK;
+	if (tb[IFA_FLAGS])
+		flags = mnl_attr_get_u32(tb[IFA_FLAGS]);
+	GROW(l->v, l->cap, l->n + 1);
+	ai = &l->v[l->n++];
+	*ai = (struct netlink_addr_info){.ifindex = ifa->ifa_index};
+	ai->prefix.addr.family = ifa->ifa_family;
+	ai->prefix.len = ifa->ifa_prefixlen;
+	memcpy(ai->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
+	ai->tentative = flags & IFA_F_TENTATIVE;
+	return MNL_CB_OK;
+}
+
+int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
+		       struct lab_err **err)
+{
+	struct addr_list l = {0};
+	int r = dump(nl, RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), on_addr, &l,
+		     "the list of addresses", err);
+
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+struct route_list {
+	struct netlink_route_info *v;
+	size_t n, cap;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(a, RTA_MAX) >= 0)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static int on_route(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_list *l = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = {0};
+	struct netlink_route_info *ri;
+	uint32_t table = rtm->rtm_table;
+	int size = addr_size(rtm->rtm_family);
+
+	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr, tb);
+	if (tb[RTA_TABLE])
+		table = mnl_attr_get_u32(tb[RTA_TABLE]);
+	if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
+		return MNL_CB_OK;
+	GROW(l->v, l->cap, l->n + 1);
+	ri = &l->v[l->n++];
+	*ri = (struct netlink_route_info){.protocol = rtm->rtm_protocol};
+	ri->to.addr.family = rtm->rtm_family;
+	ri->to.len = rtm->rtm_dst_len;
+	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == size)
+		memcpy(ri->to.addr.bytes, mnl_attr_get_payload(tb[RTA_DST]), size);
+	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == size) {
+		ri->has_via = true;
+		ri->via.family = rtm->rtm_family;
+		memcpy(ri->via.bytes, mnl_attr_get_payload(tb[RTA_GATEWAY]), size);
+	}
+	if (tb[RTA_OIF])
+		ri->oif = mnl_attr_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_PRIORITY])
+		ri->metric = mnl_attr_get_u32(tb[RTA_PRIORITY]);
+	return MNL_CB_OK;
+}
+
+int netlink_list_routes(struct netlink *nl, int family, struct netlink_route_info **ret,
+			size_t *ret_n, struct lab_err **err)
+{
+	struct route_list l = {0};
+	int r = dump(nl, RTM_GETROUTE, family, sizeof(struct rtmsg), on_route, &l,
+		     "the routing table", err);
+
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
+
+const char *netlink_proto_name(uint8_t proto, char *buf)
+{
+	static const struct {
+		uint8_t p;
+		const char *name;
+	} names[] = {
+		{RTPROT_KERNEL, "kernel"}, {RTPROT_BOOT, "boot"},   {RTPROT_STATIC, "static"},
+		{RTPROT_RA, "ra"},         {RTPROT_ZEBRA, "zebra"}, {RTPROT_BIRD, "bird"},
+		{186, "bgp"},              {187, "isis"},           {188, "ospf"},
+		{189, "rip"},              {192, "eigrp"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].p == proto) {
+			strcpy(buf, names[i].name);
+			return buf;
+		}
+	snprintf(buf, 16, "%u", proto);
+	return buf;
+}

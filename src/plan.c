@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+void plan_netns_name(const char *lab, const char *node, char *buf)
+{
+	snprintf(buf, PLAN_NETNS_MAX, "%s.%s", lab, node);
+}
+
+int plan_ifindex(const struct topo_node *n, const char *ifname)
+{
+	ssize_t i;
+
+	if (strcmp(ifname, "lo") == 0)
+		return PLAN_IFINDEX_LO;
+	if (n->kind == TOPO_SWITCH && strcmp(ifname, TOPO_BRIDGE_NAME) == 0)
+		return PLAN_IFINDEX_BRIDGE;
+	i = topo_find_iface(n, ifname);
+	if (i < 0)
+		return -ENOENT;
+	return PLAN_IFINDEX_BASE + (int)i;
+}
+
+/* Sysctls every node gets before its interfaces exist. */
+static const struct plan_sysctl common_early[] = {
+	/* addresses usable at once: no duplicate address detection on lab links */
+	{"net.ipv6.conf.all.accept_dad", "0"},
+	{"net.ipv6.conf.default.accept_dad", "0"},
+	/* a link taken down and up again keeps its IPv6 addresses, as IPv4 does */
+	{"net.ipv6.conf.all.keep_addr_on_down", "1"},
+	{"net.ipv6.conf.default.keep_addr_on_down", "1"},
+};
+
+static const struct plan_sysctl router_early[] = {
+	{"net.ipv4.ip_forward", "1"},
+	{"net.ipv6.conf.all.forwarding", "1"},
+	{"net.ipv6.conf.default.forwarding", "1"},
+};
+
+static void plan_node_init(struct plan *p, size_t i)
+{
+	const struct topo_node *n = &p->topo->nodes[i];
+	struct plan_node *pn = &p->nodes[i];
+	size_t k = 0;
+
+	pn->node = n;
+	plan_netns_name(p->topo->name, n->name, pn->netns);
+	pn->n_early = ARRAY_SIZE(common_early) + (n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0);
+	pn->early = xcalloc(pn->n_early, sizeof(*pn->early));
+	for (size_t j = 0; j < ARRAY_SIZE(common_early); j++)
+		pn->early[k++] = common_early[j];
+	if (n->kind == TOPO_ROUTER)
+		for (size_t j = 0; j < ARRAY_SIZE(router_early); j++)
+			pn->early[k++] = router_early[j];
+	pn->n_late = n->n_sysctls;
+	pn->late = xcalloc(n->n_sysctls, sizeof(*pn->late));
+	for (size_t j = 0; j < n->n_sysctls; j++)
+		pn->late[j] = (struct plan_sysctl){n->sysctls[j].key, n->sysctls[j].value};
+}
+
+static struct plan_end make_end(const struct topo *t, const struct topo_link *l, int side)
+{
+	const struct topo_endpoint *e = &l->ep[side];
+	const struct topo_node *n = &t->nodes[e->node];
+	const struct topo_iface *ifc = &n->ifaces[e->iface];
+
+	return (struct plan_end){
+		.node = e->node,
+		.ifname = ifc->name,
+		.ifindex = PLAN_IFINDEX_BASE + (int)e->iface,
+		.mtu = ifc->mtu ? ifc->mtu : l->mtu,
+		.mac = ifc->has_mac ? ifc->mac : NULL,
+		.master = n->kind == TOPO_SWITCH ? PLAN_IFINDEX_BRIDGE : 0,
+	};
+}
+
+static void plan_links(struct plan *p)
+{
+	const struct topo *t = p->topo;
+
+	p->veths = xcalloc(t->n_links, sizeof(*p->veths));
+	p->n_veths = t->n_links;
+	for (size_t i = 0; i < t->n_links; i++) {
+		struct plan_veth *v = &p->veths[i];
+		struct plan_end a = make_end(t, &t->links[i], 0);
+		struct plan_end b = make_end(t, &t->links[i], 1);
+
+		/* the kernel enslaves only the request's own device: put a switch end there */
+		if (!a.master && b.master) {
+			struct plan_end tmp = a;
+
+			a = b;
+			b = tmp;
+		}
+		if (b.master || t->links[i].up) {
+			GROW(p->sets, p->cap_sets, p->n_sets + 1);
+			p->sets[p->n_sets++] = (struct plan_set){
+				b.node, b.ifindex, t->links[i].up ? 1 : -1, b.master ? b.master : -1};
+			b.master = 0;
+		}
+		v->end[0] = a;
+		v->end[1] = b;
+		v->up = t->links[i].up;
+		v->link = i;
+	}
+}
+
+static void plan_addresses_routes(struct plan *p, size_t ni)
+{
+	const struct topo_node *n = &p->topo->nodes[ni];
+
+	for (size_t i = 0; i < n->n_ifaces; i++) {
+		const struct topo_iface *ifc = &n->ifaces[i];
+		int ifindex = plan_ifindex(n, ifc->name);
+
+		if (ifc->link < 0 && ifindex >= PLAN_IFINDEX_BASE)
+			continue; /* not created */
+		for (size_t a = 0; a < ifc->n_addrs; a++) {
+			GROW(p->addrs, p->cap_addrs, p->n_addrs + 1);
+			p->addrs[p->n_addrs++] = (struct plan_addr){ni, ifindex, ifc->addrs[a]};
+		}
+	}
+	for (size_t i = 0; i < n->n_routes; i++) {
+		const struct topo_route *r = &n->routes[i];
+		struct plan_route *pr;
+
+		GROW(p->routes, p->cap_routes, p->n_routes + 1);
+		pr = &p->routes[p->n_routes++];
+		*pr = (struct plan_route){
+			.node = ni,
+			.to = prefix_network(&r->to),
+			.has_via = r->has_via,
+			.via = r->via,
+			.oif = r->dev[0] ? plan_ifindex(n, r->dev) : 0,
+			.metric = r->metric,
+		};
+		if (pr->oif < 0)
+			pr->oif = 0;
+	}
+}
+
+static int cmp_set(const void *a, const void *b)
+{
+	const struct plan_set *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+struct plan *plan_build(const struct topo *t)
+{
+	struct plan *p = xcalloc(1, sizeof(*p));
+
+	p->topo = t;
+	p->n_nodes = t->n_nodes;
+	p->nodes = xcalloc(t->n_nodes, sizeof(*p->nodes));
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		plan_node_init(p, i);
+		if (t->nodes[i].kind == TOPO_SWITCH) {
+			GROW(p->bridges, p->cap_bridges, p->n_bridges + 1);
+			p->bridges[p->n_bridges++] =
+				(struct plan_bridge){i, PLAN_IFINDEX_BRIDGE, t->nodes[i].stp};
+		}
+	}
+	plan_links(p);
+	qsort(p->sets, p->n_sets, sizeof(*p->sets), cmp_set);
+	for (size_t i = 0; i < t->n_nodes; i++)
+		plan_addresses_routes(p, i);
+	return p;
+}
+
+struct plan *plan_free(struct plan *p)
+{
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		free(p->nodes[i].early);
+		free(p->nodes[i].late);
+	}
+	free(p->nodes);
+	free(p->bridges);
+	free(p->veths);
+	free(p->sets);
+	free(p->addrs);
+	free(p->routes);
+	free(p);
+	return NULL;
+}

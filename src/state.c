@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+#include "state.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+struct state *state_new(const char *lab)
+{
+	struct state *s = xcalloc(1, sizeof(*s));
+
+	s->lab = xstrdup(lab);
+	return s;
+}
+
+struct state *state_free(struct state *s)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < s->n_nodes; i++) {
+		free(s->nodes[i].name);
+		free(s->nodes[i].kind);
+		free(s->nodes[i].hostname);
+		free(s->nodes[i].netns);
+	}
+	for (size_t i = 0; i < s->n_links; i++) {
+		free(s->links[i].ends[0]);
+		free(s->links[i].ends[1]);
+	}
+	free(s->nodes);
+	free(s->links);
+	free(s->lab);
+	free(s->status);
+	free(s->topology);
+	free(s);
+	return NULL;
+}
+
+char *state_lab_dir(const char *lab)
+{
+	return xasprintf(STATE_ROOT "/%s", lab);
+}
+
+char *state_uts_path(const char *lab, const char *node)
+{
+	return xasprintf(STATE_ROOT "/%s/ns/%s.uts", lab, node);
+}
+
+char *state_file_path(const char *lab)
+{
+	return xasprintf(STATE_ROOT "/%s/state.json", lab);
+}
+
+int state_prepare_root(struct lab_err **err)
+{
+	struct stat st;
+
+	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating " STATE_ROOT);
+	if (lstat(STATE_ROOT, &st) < 0)
+		return err_make(err, errno, "checking " STATE_ROOT);
+	if (!S_ISDIR(st.st_mode))
+		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
+				     STATE_ROOT " is not a directory (a symlink?): refusing to use it");
+	if (st.st_uid != 0 || (st.st_mode & 0022))
+		return err_make_kind(err, ERR_RUNTIME, EPERM,
+				     STATE_ROOT " is not owned by root or is writable by others: refusing to use it");
+	return 0;
+}
+
+int state_lock(const char *lab, bool create, struct lab_err **err)
+{
+	_cleanup_free_ char *dir = state_lab_dir(lab);
+	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
+	_cleanup_free_ char *path = xasprintf("%s/lock", dir);
+
+	for (;;) {
+		_cleanup_close_ int fd = -EBADF;
+		struct stat a, b;
+
+		if (create) {
+			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+				return err_make(err, errno, "creating '%s'", dir);
+			if (mkdir(nsdir, 0700) < 0 && errno != EEXIST)
+				return err_make(err, errno, "creating '%s'", nsdir);
+		}
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+		if (fd < 0) {
+			if (errno == ENOENT && !create)
+				return -ENOENT;
+			if (errno == ENOENT)
+				continue; /* removed under us by a `down`: make it again */
+			return err_make(err, errno, "opening the lock '%s'", path);
+		}
+		if (flock(fd, LOCK_EX) < 0)
+			return err_make(err, errno, "locking '%s'", path);
+		/* a `down` may have removed the lock while we waited for it */
+		if (fstat(fd, &a) < 0)
+			return err_make(err, errno, "checking the lock '%s'", path);
+		if (stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return TAKE_FD(fd);
+		if (!create)
+			return -ENOENT;
+	}
+}
+
+int state_write(const struct state *s, struct lab_err **err)
+{
+	_cleanup_json_ json_t *root = json_object();
+	_cleanup_free_ char *path = state_file_path(s->lab);
+	_cleanup_free_ char *text = NULL;
+	json_t *nodes = json_array(), *links = json_array();
+	int r;
+
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "lab", json_string(s->lab));
+	json_object_set_new(root, "status", json_string(s->status ? s->status : "creating"));
+	json_object_set_new(root, "topology", json_string(s->topology ? s->topology : ""));
+	json_object_set_new(root, "created", json_integer(s->created));
+	for (size_t i = 0; i < s->n_nodes; i++)
+		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:s}", "name", s->nodes[i].name,
+						       "kind", s->nodes[i].kind, "hostname",
+						       s->nodes[i].hostname, "netns", s->nodes[i].netns));
+	for (size_t i = 0; i < s->n_links; i++)
+		json_array_append_new(links, json_pack("{s:[s,s], s:b}", "endpoints",
+						       s->links[i].ends[0], s->links[i].ends[1],
+						       "up", s->links[i].up));
+	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "links", links);
+	text = json_dumps(root, JSON_COMPACT);
+	if (!text)
+		return err_make(err, ENOMEM, "encoding the lab state");
+	r = write_file_atomic(path, text, strlen(text), 0600);
+	if (r < 0)
+		return err_make(err, r, "writing '%s'", path);
+	return 0;
+}
+
+static char *dup_str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+int state_read(const char *lab, struct state **ret, struct lab_err **err)
+{
+	_cleanup_free_ char *path = state_file_path(lab);
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_json_ json_t *root = NULL;
+	json_error_t jerr;
+	json_t *nodes, *links, *v;
+	size_t i;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (access(path, F_OK) < 0 && errno == ENOENT)
+			return -ENOENT;
+		return err_make_kind(err, ERR_RUNTIME, EBADMSG,
+				     "the state of lab '%s' (%s) is corrupt: %s (line %d); 'netlab down --force %s' removes the lab",
+				     lab, path, jerr.text, jerr.line, lab);
+	}
+	s = state_new(lab);
+	s->status = dup_str(root, "status");
+	s->topology = dup_str(root, "topology");
+	s->created = json_integer_value(json_object_get(root, "created"));
+	nodes = json_object_get(root, "nodes");
+	links = json_object_get(root, "links");
+	if (!json_is_array(nodes) || !json_is_array(links) || !s->status)
+		return err_make_kind(err, ERR_RUNTIME, EBADMSG,
+				     "the state of lab '%s' (%s) is corrupt: missing nodes, links or status; 'netlab down --force %s' removes the lab",
+				     lab, path, lab);
+	s->nodes = xcalloc(json_array_size(nodes), sizeof(*s->nodes));
+	json_array_foreach(nodes, i, v) {
+		struct state_node *n = &s->nodes[s->n_nodes++];
+
+		n->name = dup_str(v, "name");
+		n->kind = dup_str(v, "kind");
+		n->hostname = dup_str(v, "hostname");
+		n->netns = dup_str(v, "netns");
+		if (!n->name || !n->kind || !n->hostname || !n->netns)
+			return err_make_kind(err, ERR_RUNTIME, EBADMSG,
+					     "the state of lab '%s' (%s) is corrupt: nodes[%zu] is incomplete; 'netlab down --force %s' removes the lab",
+					     lab, path, i, lab);
+	}
+	s->links = xcalloc(json_array_size(links), sizeof(*s->links));
+	json_array_foreach(links, i, v) {
+		struct state_link *l = &s->links[s->n_links++];
+		json_t *e = json_object_get(v, "endpoints");
+
+		l->ends[0] = xstrdup(json_is_string(json_array_get(e, 0)) ?
+					     json_string_value(json_array_get(e, 0)) : "?");
+		l->ends[1] = xstrdup(json_is_string(json_array_get(e, 1)) ?
+					     json_string_value(json_array_get(e, 1)) : "?");
+		l->up = json_is_true(json_object_get(v, "up"));
+	}
+	*ret = TAKE_PTR(s);
+	return 0;
+}
+
+int state_remove(const char *lab, struct lab_err **err)
+{
+	_cleanup_free_ char *dir = state_lab_dir(lab);
+	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
+	_cleanup_free_ char *state = state_file_path(lab);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", state);
+	_cleanup_free_ char *lock = xasprintf("%s/lock", dir);
+	_cleanup_(closedirp_) DIR *d = NULL;
+	struct dirent *de;
+
+	unlink(state);
+	unlink(tmp);
+	d = opendir(nsdir);
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *p = NULL;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", nsdir, de->d_name);
+		umount2(p, MNT_DETACH | UMOUNT_NOFOLLOW);
+		if (unlink(p) < 0 && errno != ENOENT)
+			return err_make(err, errno, "removing '%s'", p);
+	}
+	if (rmdir(nsdir) < 0 && errno != ENOENT)
+		return err_make(err, errno, "removing '%s'", nsdir);
+	if (unlink(lock) < 0 && errno != ENOENT)
+		return err_make(err, errno, "removing '%s'", lock);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return err_make(err, errno, "removing '%s'", dir);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int state_list_labs(char ***ret, size_t *ret_n)
+{
+	_cleanup_(closedirp_) DIR *d = opendir(STATE_ROOT);
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		GROW(v, cap, n + 1);
+		v[n++] = xstrdup(de->d_name);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+char *state_status_json(const struct status_lab *labs, size_t n)
+{
+	_cleanup_json_ json_t *root = json_object();
+	json_t *jlabs = json_array();
+
+	for (size_t l = 0; l < n; l++) {
+		const struct status_lab *lab = &labs[l];
+		json_t *nodes = json_array();
+
+		for (size_t i = 0; i < lab->n_nodes; i++) {
+			const struct status_node *nd = &lab->nodes[i];
+			json_t *ifaces = json_array();
+
+			for (size_t k = 0; k < nd->n_ifaces; k++) {
+				const struct status_iface *f = &nd->ifaces[k];
+				json_t *addrs = json_array();
+				json_t *jf;
+
+				for (size_t a = 0; a < f->n_addrs; a++)
+					json_array_append_new(addrs, json_string(f->addrs[a]));
+				jf = json_pack("{s:s, s:s, s:i, s:s, s:o}", "name", f->name, "state",
+					       f->state, "mtu", f->mtu, "mac", f->mac, "addresses",
+					       addrs);
+				if (f->master)
+					json_object_set_new(jf, "master", json_string(f->master));
+				json_array_append_new(ifaces, jf);
+			}
+			json_array_append_new(nodes,
+					      json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:I, s:I}}",
+							"name", nd->name, "kind", nd->kind,
+							"hostname", nd->hostname, "netns", nd->netns,
+							"present", nd->present, "interfaces", ifaces,
+							"routes", "ipv4", (json_int_t)nd->routes4,
+							"ipv6", (json_int_t)nd->routes6));
+		}
+		json_array_append_new(jlabs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "name", lab->name,
+						       "status", lab->status, "topology", lab->topology,
+						       "created", (json_int_t)lab->created, "nodes", nodes));
+	}
+	json_object_set_new(root, "labs", jlabs);
+	return json_dumps(root, JSON_INDENT(2));
+}

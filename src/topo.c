@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+#include "topo.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "util.h"
+
+void topo_diag_add(struct topo_diags *d, enum topo_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	GROW(d->v, d->cap, d->n + 1);
+	d->v[d->n].severity = sev;
+	d->v[d->n].text = s;
+	d->n++;
+	if (sev == TOPO_ERROR)
+		d->n_errors++;
+}
+
+void topo_diags_free(struct topo_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].text);
+	free(d->v);
+	*d = (struct topo_diags){0};
+}
+
+struct topo *topo_new(void)
+{
+	return xcalloc(1, sizeof(struct topo));
+}
+
+static void node_free(struct topo_node *n)
+{
+	free(n->name);
+	free(n->hostname);
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		free(n->ifaces[i].addrs);
+	free(n->ifaces);
+	free(n->routes);
+	for (size_t i = 0; i < n->n_sysctls; i++) {
+		free(n->sysctls[i].key);
+		free(n->sysctls[i].value);
+	}
+	free(n->sysctls);
+}
+
+struct topo *topo_free(struct topo *t)
+{
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		node_free(&t->nodes[i]);
+	free(t->nodes);
+	free(t->links);
+	free(t->index);
+	free(t->name);
+	free(t->file);
+	free(t->dir);
+	free(t);
+	return NULL;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	return h;
+}
+
+#define EMPTY ((size_t)-1)
+
+static void index_insert(struct topo *t, size_t node)
+{
+	size_t mask = t->index_cap - 1;
+	size_t i = hash_str(t->nodes[node].name) & mask;
+
+	while (t->index[i] != EMPTY)
+		i = (i + 1) & mask;
+	t->index[i] = node;
+}
+
+static void index_grow(struct topo *t)
+{
+	size_t cap = t->index_cap ? t->index_cap * 2 : 64;
+
+	free(t->index);
+	t->index = xmalloc(cap * sizeof(size_t));
+	memset(t->index, 0xff, cap * sizeof(size_t));
+	t->index_cap = cap;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		index_insert(t, i);
+}
+
+ssize_t topo_find_node(const struct topo *t, const char *name)
+{
+	size_t mask, i;
+
+	if (!t->index_cap)
+		return -ENOENT;
+	mask = t->index_cap - 1;
+	for (i = hash_str(name) & mask; t->index[i] != EMPTY; i = (i + 1) & mask)
+		if (strcmp(t->nodes[t->index[i]].name, name) == 0)
+			return t->index[i];
+	return -ENOENT;
+}
+
+ssize_t topo_add_node(struct topo *t, const char *name, enum topo_kind kind)
+{
+	struct topo_node *n;
+
+	if (topo_find_node(t, name) >= 0)
+		return -EEXIST;
+	GROW(t->nodes, t->cap_nodes, t->n_nodes + 1);
+	n = &t->nodes[t->n_nodes];
+	*n = (struct topo_node){0};
+	n->name = xstrdup(name);
+	n->kind = kind;
+	t->n_nodes++;
+	if ((t->n_nodes + 1) * 2 > t->index_cap)
+		index_grow(t);
+	else
+		index_insert(t, t->n_nodes - 1);
+	return t->n_nodes - 1;
+}
+
+ssize_t topo_find_iface(const struct topo_node *n, const char *ifname)
+{
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		if (strcmp(n->ifaces[i].name, ifname) == 0)
+			return i;
+	return -ENOENT;
+}
+
+size_t topo_add_iface(struct topo_node *n, const char *ifname)
+{
+	struct topo_iface *i;
+
+	GROW(n->ifaces, n->cap_ifaces, n->n_ifaces + 1);
+	i = &n->ifaces[n->n_ifaces];
+	*i = (struct topo_iface){0};
+	strscpy(i->name, ifname, sizeof(i->name));
+	i->link = -1;
+	return n->n_ifaces++;
+}
+
+void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ])
+{
+	for (unsigned k = 0;; k++) {
+		snprintf(buf, TOPO_IFNAMSIZ, "eth%u", k);
+		if (topo_find_iface(n, buf) < 0)
+			return;
+	}
+}
+
+static const char *const kind_names[] = {
+	[TOPO_HOST] = "host",
+	[TOPO_ROUTER] = "router",
+	[TOPO_SWITCH] = "switch",
+};
+
+const char *topo_kind_name(enum topo_kind k)
+{
+	return (size_t)k < ARRAY_SIZE(kind_names) ? kind_names[k] : "?";
+}
+
+int topo_kind_parse(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++)
+		if (strcmp(s, kind_names[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+const char *topo_lab_name_problem(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return "is empty";
+	if (len > TOPO_LAB_NAME_MAX)
+		return "is longer than 32 characters";
+	for (const char *p = s; *p; p++)
+		if (!isascii((unsigned char)*p) ||
+		    !(isalnum((unsigned char)*p) || *p == '-' || *p == '_'))
+			return "may only contain letters, digits, '-' and '_'";
+	return NULL;
+}
+
+const char *topo_node_name_problem(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return "is empty";
+	if (len > TOPO_NODE_NAME_MAX)
+		return "is longer than 64 characters";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "may not be '.' or '..'";
+	for (const char *p = s; *p; p++)
+		if (!isascii((unsigned char)*p) ||
+		    !(isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.'))
+			return "may only contain letters, digits, '-', '_' and '.'";
+	return NULL;
+}
+
+const char *topo_ifname_problem(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0)
+		return "is empty";
+	if (len >= TOPO_IFNAMSIZ)
+		return "is longer than 15 bytes (the kernel's IFNAMSIZ)";
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return "may not be '.' or '..'";
+	for (const char *p = s; *p; p++)
+		if (!isascii((unsigned char)*p) || !isgraph((unsigned char)*p) || *p == '/' ||
+		    *p == ':')
+			return "may not contain '/', ':', white space or non-ASCII bytes";
+	return NULL;
+}
+
+int topo_mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char end;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+				      &v[4], &v[5], &end) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]))
+			return -EINVAL;
+		mac[i] = v[i];
+	}
+	if (mac[0] & 1) /* multicast */
+		return -EINVAL;
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,901 @@
+/* SPDX-License-Identifier: MIT */
+#include "topo_parse.h"
+
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+
+#include "topo_validate.h"
+#include "util.h"
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+#define TOPO_MAX_FILE (64u << 20)
+
+struct parse {
+	const char *file;
+	struct topo_diags *d;
+	struct topo *t;
+};
+
+static void perr(struct parse *p, const char *path, const char *fmt, ...) _printf_(3, 4);
+static void perr(struct parse *p, const char *path, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	topo_diag_add(p->d, TOPO_ERROR, "%s: %s: %s", p->file, path, msg);
+}
+
+static const char *json_type_name(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	}
+	return "?";
+}
+
+/* Check j's type; report "is X (expected Y)" otherwise. */
+static bool want(struct parse *p, const char *path, const json_t *j, json_type type,
+		 const char *expected)
+{
+	if (json_typeof(j) == type || (type == JSON_TRUE && json_is_boolean(j)))
+		return true;
+	perr(p, path, "is %s (expected %s)", json_type_name(j), expected);
+	return false;
+}
+
+/*
+ * Keys of an object: known ones pass, reserved ones (later features) are "not
+ * supported yet", anything else is unknown.
+ */
+static bool check_keys(struct parse *p, const char *path, json_t *obj, const char *const *known,
+		       const char *const *reserved)
+{
+	const char *key;
+	json_t *v;
+	bool ok = true;
+
+	json_object_foreach(obj, key, v) {
+		bool found = false;
+
+		for (const char *const *k = known; *k && !found; k++)
+			found = strcmp(*k, key) == 0;
+		if (found)
+			continue;
+		ok = false;
+		for (const char *const *k = reserved; k && *k && !found; k++)
+			found = strcmp(*k, key) == 0;
+		if (found) {
+			perr(p, path, "'%s' is not supported yet", key);
+			continue;
+		}
+		{
+			char list[512] = "";
+
+			for (const char *const *k = known; *k; k++) {
+				if (strcmp(*k, "$schema") == 0)
+					continue;
+				strncat(list, list[0] ? ", " : "", sizeof(list) - strlen(list) - 1);
+				strncat(list, *k, sizeof(list) - strlen(list) - 1);
+			}
+			perr(p, path, "unknown key '%s' (expected one of: %s)", key, list);
+		}
+	}
+	return ok;
+}
+
+static bool get_int(struct parse *p, const char *path, json_t *j, long long min, long long max,
+		    long long *ret)
+{
+	if (!json_is_integer(j)) {
+		perr(p, path, "is %s (expected an integer from %lld to %lld)", json_type_name(j),
+		     min, max);
+		return false;
+	}
+	if (json_integer_value(j) < min || json_integer_value(j) > max) {
+		perr(p, path, "%lld is out of range (expected %lld to %lld)",
+		     (long long)json_integer_value(j), min, max);
+		return false;
+	}
+	*ret = json_integer_value(j);
+	return true;
+}
+
+static const char *const node_keys[] = {"kind", "hostname", "interfaces", "routes",
+					"sysctls", "stp", NULL};
+static const char *const node_reserved[] = {"isolation", "limits", "files", "env", "startup",
+					    NULL};
+
+static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
+			json_t *j)
+{
+	static const char *const keys[] = {"addresses", "mtu", "mac", NULL};
+	const char *problem = topo_ifname_problem(ifname);
+	struct topo_iface *ifc;
+	size_t ii;
+	json_t *v;
+
+	if (problem) {
+		perr(p, path, "interface name '%s' %s", ifname, problem);
+		return;
+	}
+	if (!want(p, path, j, JSON_OBJECT, "an object with addresses, mtu, mac"))
+		return;
+	check_keys(p, path, j, keys, NULL);
+	ii = topo_add_iface(n, ifname);
+	ifc = &n->ifaces[ii];
+	ifc->declared = true;
+
+	v = json_object_get(j, "addresses");
+	if (v) {
+		_cleanup_free_ char *apath = xasprintf("%s.addresses", path);
+		size_t i;
+		json_t *a;
+
+		if (want(p, apath, v, JSON_ARRAY, "an array of CIDR strings")) {
+			json_array_foreach(v, i, a) {
+				_cleanup_free_ char *ipath = xasprintf("%s[%zu]", apath, i);
+				struct prefix pfx;
+
+				if (!want(p, ipath, a, JSON_STRING, "a CIDR string"))
+					continue;
+				if (prefix_parse(json_string_value(a), &pfx) < 0) {
+					perr(p, ipath,
+					     "\"%s\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)",
+					     json_string_value(a));
+					continue;
+				}
+				GROW(ifc->addrs, ifc->cap_addrs, ifc->n_addrs + 1);
+				ifc->addrs[ifc->n_addrs++] = pfx;
+			}
+		}
+	}
+	v = json_object_get(j, "mtu");
+	if (v) {
+		_cleanup_free_ char *mpath = xasprintf("%s.mtu", path);
+		long long mtu;
+
+		if (get_int(p, mpath, v, 68, 65535, &mtu))
+			ifc->mtu = mtu;
+	}
+	v = json_object_get(j, "mac");
+	if (v) {
+		_cleanup_free_ char *mpath = xasprintf("%s.mac", path);
+
+		if (want(p, mpath, v, JSON_STRING, "a MAC address string")) {
+			if (topo_mac_parse(json_string_value(v), ifc->mac) < 0)
+				perr(p, mpath,
+				     "\"%s\" is not a unicast MAC address (expected aa:bb:cc:dd:ee:ff)",
+				     json_string_value(v));
+			else
+				ifc->has_mac = true;
+		}
+	}
+}
+
+static void parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	static const char *const keys[] = {"to", "via", "dev", "metric", NULL};
+	struct topo_route r = {0};
+	json_t *to, *via, *dev, *metric;
+	bool ok = true;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object with to, via, dev, metric"))
+		return;
+	if (!check_keys(p, path, j, keys, NULL))
+		ok = false;
+	to = json_object_get(j, "to");
+	via = json_object_get(j, "via");
+	dev = json_object_get(j, "dev");
+	metric = json_object_get(j, "metric");
+
+	if (via) {
+		_cleanup_free_ char *vpath = xasprintf("%s.via", path);
+
+		if (!want(p, vpath, via, JSON_STRING, "an address string"))
+			ok = false;
+		else if (addr_parse(json_string_value(via), &r.via) < 0) {
+			perr(p, vpath, "\"%s\" is not an IP address (expected a.b.c.d or x:y::z)",
+			     json_string_value(via));
+			ok = false;
+		} else
+			r.has_via = true;
+	}
+	if (!to) {
+		perr(p, path, "missing 'to' (expected a CIDR or \"default\")");
+		ok = false;
+	} else {
+		_cleanup_free_ char *tpath = xasprintf("%s.to", path);
+
+		if (!want(p, tpath, to, JSON_STRING, "a CIDR string or \"default\""))
+			ok = false;
+		else if (strcmp(json_string_value(to), "default") == 0) {
+			r.is_default = true;
+			r.to.addr.family = r.has_via ? r.via.family : AF_INET;
+			r.to.len = 0;
+		} else if (prefix_parse(json_string_value(to), &r.to) < 0) {
+			perr(p, tpath, "\"%s\" is not a CIDR (expected a.b.c.d/len, x:y::z/len or \"default\")",
+			     json_string_value(to));
+			ok = false;
+		} else {
+			struct prefix net = prefix_network(&r.to);
+
+			if (!addr_equal(&net.addr, &r.to.addr)) {
+				char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+				perr(p, tpath, "\"%s\" has host bits set (expected the network %s)",
+				     prefix_format(&r.to, a), prefix_format(&net, b));
+				ok = false;
+			}
+			r.is_default = r.to.len == 0;
+		}
+	}
+	if (to && r.has_via && json_is_string(to) && r.to.addr.family &&
+	    r.to.addr.family != r.via.family) {
+		_cleanup_free_ char *vpath = xasprintf("%s.via", path);
+
+		perr(p, vpath, "gateway family differs from the destination's (expected an %s address)",
+		     r.to.addr.family == AF_INET ? "IPv4" : "IPv6");
+		ok = false;
+	}
+	if (dev) {
+		_cleanup_free_ char *dpath = xasprintf("%s.dev", path);
+
+		if (!want(p, dpath, dev, JSON_STRING, "an interface name"))
+			ok = false;
+		else if (topo_ifname_problem(json_string_value(dev))) {
+			perr(p, dpath, "interface name '%s' %s", json_string_value(dev),
+			     topo_ifname_problem(json_string_value(dev)));
+			ok = false;
+		} else
+			strscpy(r.dev, json_string_value(dev), sizeof(r.dev));
+	}
+	if (!via && !dev && to) {
+		perr(p, path, "needs 'via' or 'dev' (expected a gateway address or an interface)");
+		ok = false;
+	}
+	if (r.has_via && addr_is_link_local(&r.via) && !r.dev[0] && dev == NULL) {
+		perr(p, path, "a link-local gateway needs 'dev' (expected the interface it is on)");
+		ok = false;
+	}
+	if (metric) {
+		_cleanup_free_ char *mpath = xasprintf("%s.metric", path);
+		long long m;
+
+		if (get_int(p, mpath, metric, 0, UINT32_MAX, &m))
+			r.metric = m;
+		else
+			ok = false;
+	}
+	if (!ok)
+		return;
+	GROW(n->routes, n->cap_routes, n->n_routes + 1);
+	n->routes[n->n_routes++] = r;
+}
+
+static const char *hostname_problem(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > 64)
+		return "must be 1 to 64 characters";
+	if (s[0] == '-' || s[0] == '.')
+		return "may not start with '-' or '.'";
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' || *c == '_'))
+			return "may only contain letters, digits, '-', '_' and '.'";
+	return NULL;
+}
+
+static bool sysctl_key_ok(const char *k)
+{
+	if (!str_has_prefix(k, "net.") && !str_has_prefix(k, "net/"))
+		return false;
+	if (strstr(k, "..") || strstr(k, "//") || strstr(k, "/.") || strstr(k, "./"))
+		return false;
+	for (const char *c = k; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || strchr("._-/", *c)))
+			return false;
+	return k[strlen(k) - 1] != '.' && k[strlen(k) - 1] != '/';
+}
+
+static void parse_sysctls(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	const char *key;
+	json_t *v;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object of sysctl names to values"))
+		return;
+	json_object_foreach(j, key, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+		char *value;
+
+		if (!sysctl_key_ok(key)) {
+			perr(p, kpath,
+			     "'%s' is not a network sysctl (expected a name under net., such as net.ipv4.ip_forward)",
+			     key);
+			continue;
+		}
+		if (json_is_string(v))
+			value = xstrdup(json_string_value(v));
+		else if (json_is_integer(v))
+			value = xasprintf("%lld", (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			value = xstrdup(json_is_true(v) ? "1" : "0");
+		else {
+			perr(p, kpath, "is %s (expected a string, integer or boolean)",
+			     json_type_name(v));
+			continue;
+		}
+		if (strchr(value, '\n')) {
+			perr(p, kpath, "value contains a newline (expected one line)");
+			free(value);
+			continue;
+		}
+		GROW(n->sysctls, n->cap_sysctls, n->n_sysctls + 1);
+		n->sysctls[n->n_sysctls].key = xstrdup(key);
+		n->sysctls[n->n_sysctls].value = value;
+		n->n_sysctls++;
+	}
+}
+
+/* Fill node n from its JSON object (defaults already merged in). */
+static void parse_node_body(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	json_t *v;
+
+	check_keys(p, path, j, node_keys, node_reserved);
+	v = json_object_get(j, "hostname");
+	if (v) {
+		_cleanup_free_ char *hpath = xasprintf("%s.hostname", path);
+
+		if (want(p, hpath, v, JSON_STRING, "a host name")) {
+			const char *problem = hostname_problem(json_string_value(v));
+
+			if (problem)
+				perr(p, hpath, "\"%s\" %s", json_string_value(v), problem);
+			else {
+				free(n->hostname);
+				n->hostname = xstrdup(json_string_value(v));
+			}
+		}
+	}
+	v = json_object_get(j, "stp");
+	if (v) {
+		_cleanup_free_ char *spath = xasprintf("%s.stp", path);
+
+		if (want(p, spath, v, JSON_TRUE, "true or false"))
+			n->stp = json_is_true(v);
+	}
+	v = json_object_get(j, "interfaces");
+	if (v) {
+		_cleanup_free_ char *ipath = xasprintf("%s.interfaces", path);
+		const char *ifname;
+		json_t *ifj;
+
+		if (want(p, ipath, v, JSON_OBJECT, "an object of interface names")) {
+			json_object_foreach(v, ifname, ifj) {
+				_cleanup_free_ char *fpath = xasprintf("%s.%s", ipath, ifname);
+
+				parse_iface(p, fpath, n, ifname, ifj);
+			}
+		}
+	}
+	v = json_object_get(j, "routes");
+	if (v) {
+		_cleanup_free_ char *rpath = xasprintf("%s.routes", path);
+		json_t *r;
+		size_t i;
+
+		if (want(p, rpath, v, JSON_ARRAY, "an array of routes")) {
+			json_array_foreach(v, i, r) {
+				_cleanup_free_ char *ipath = xasprintf("%s[%zu]", rpath, i);
+
+				parse_route(p, ipath, n, r);
+			}
+		}
+	}
+	v = json_object_get(j, "sysctls");
+	if (v) {
+		_cleanup_free_ char *spath = xasprintf("%s.sysctls", path);
+
+		parse_sysctls(p, spath, n, v);
+	}
+}
+
+/* The kind of a node object, reporting a bad one. Return: kind or -EINVAL. */
+static int node_kind(struct parse *p, const char *path, json_t *j)
+{
+	json_t *v = json_object_get(j, "kind");
+	_cleanup_free_ char *kpath = xasprintf("%s.kind", path);
+	int k;
+
+	if (!v)
+		return TOPO_HOST;
+	if (!want(p, kpath, v, JSON_STRING, "\"host\", \"router\" or \"switch\""))
+		return -EINVAL;
+	k = topo_kind_parse(json_string_value(v));
+	if (k < 0)
+		perr(p, kpath, "\"%s\" is not a node kind (expected \"host\", \"router\" or \"switch\")",
+		     json_string_value(v));
+	return k;
+}
+
+/* A copy of node with every key of defaults it lacks; objects merge one level deeper. */
+static json_t *merge_defaults(json_t *defaults, json_t *node)
+{
+	json_t *out = json_deep_copy(node);
+	const char *key;
+	json_t *v;
+
+	if (!out)
+		abort();
+	if (!defaults)
+		return out;
+	json_object_foreach(defaults, key, v) {
+		json_t *mine = json_object_get(out, key);
+
+		if (!mine)
+			json_object_set_new(out, key, json_deep_copy(v));
+		else if (json_is_object(mine) && json_is_object(v)) {
+			const char *k2;
+			json_t *v2;
+
+			json_object_foreach(v, k2, v2)
+				if (!json_object_get(mine, k2))
+					json_object_set_new(mine, k2, json_deep_copy(v2));
+		}
+	}
+	return out;
+}
+
+static void parse_nodes(struct parse *p, json_t *nodes, json_t *defaults)
+{
+	const char *name;
+	json_t *j;
+
+	json_object_foreach(nodes, name, j) {
+		_cleanup_free_ char *path = xasprintf("nodes.%s", name);
+		_cleanup_json_ json_t *obj = NULL;
+		_cleanup_json_ json_t *merged = NULL;
+		const char *problem = topo_node_name_problem(name);
+		ssize_t idx;
+		int kind;
+
+		if (problem) {
+			perr(p, "nodes", "node name '%s' %s", name, problem);
+			continue;
+		}
+		/* "r1": "router" is short for "r1": {"kind": "router"} */
+		if (json_is_string(j)) {
+			obj = json_pack("{s:O}", "kind", j);
+		} else if (json_is_object(j)) {
+			obj = json_incref(j);
+		} else {
+			perr(p, path, "is %s (expected an object, or a kind such as \"router\")",
+			     json_type_name(j));
+			continue;
+		}
+		merged = merge_defaults(defaults, obj);
+		kind = node_kind(p, path, merged);
+		idx = topo_add_node(p->t, name, kind < 0 ? TOPO_HOST : kind);
+		if (idx < 0)
+			continue; /* duplicate keys are rejected by the JSON loader */
+		p->t->nodes[idx].hostname = xstrdup(name);
+		parse_node_body(p, path, &p->t->nodes[idx], merged);
+	}
+}
+
+/* Split "node:ifname" / "node". Return: false on a malformed endpoint (reported). */
+static bool split_endpoint(struct parse *p, const char *path, const char *s, char **ret_node,
+			   char **ret_if)
+{
+	const char *colon = strchr(s, ':');
+
+	if (colon && strchr(colon + 1, ':')) {
+		perr(p, path, "\"%s\" has more than one ':' (expected \"node:ifname\")", s);
+		return false;
+	}
+	if (colon && colon[1] == '\0') {
+		perr(p, path, "\"%s\" has an empty interface name (expected \"node:ifname\" or \"node\")", s);
+		return false;
+	}
+	*ret_node = colon ? strndup(s, colon - s) : xstrdup(s);
+	*ret_if = colon ? xstrdup(colon + 1) : NULL;
+	if (!*ret_node)
+		abort();
+	return true;
+}
+
+struct pending_ep {
+	char *path;
+	ssize_t node; /* -1 when unknown */
+	char *ifname; /* NULL: generate */
+};
+
+struct pending_link {
+	struct pending_ep ep[2];
+	int mtu;
+	bool up;
+	bool ok;
+};
+
+static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
+				 struct pending_link *pl)
+{
+	json_t *e;
+	size_t i;
+
+	pl->ok = false;
+	if (!want(p, path, eps, JSON_ARRAY, "an array of two \"node:ifname\" strings"))
+		return;
+	if (json_array_size(eps) != 2) {
+		perr(p, path, "has %zu endpoints (expected exactly two \"node:ifname\" strings)",
+		     json_array_size(eps));
+		return;
+	}
+	pl->ok = true;
+	json_array_foreach(eps, i, e) {
+		_cleanup_free_ char *epath = xasprintf("%s[%zu]", path, i);
+		_cleanup_free_ char *node = NULL;
+
+		pl->ep[i].node = -1;
+		pl->ep[i].path = xstrdup(epath);
+		if (!want(p, epath, e, JSON_STRING, "a \"node:ifname\" string")) {
+			pl->ok = false;
+			continue;
+		}
+		if (!split_endpoint(p, epath, json_string_value(e), &node, &pl->ep[i].ifname)) {
+			pl->ok = false;
+			continue;
+		}
+		pl->ep[i].node = topo_find_node(p->t, node);
+		if (pl->ep[i].node < 0) {
+			perr(p, epath, "unknown node '%s' (expected one of the names under \"nodes\")",
+			     node);
+			pl->ok = false;
+			continue;
+		}
+		if (pl->ep[i].ifname && topo_ifname_problem(pl->ep[i].ifname)) {
+			perr(p, epath, "interface name '%s' %s", pl->ep[i].ifname,
+			     topo_ifname_problem(pl->ep[i].ifname));
+			pl->ok = false;
+		}
+	}
+}
+
+/* "a:eth0 -- b:eth1" */
+static void parse_link_string(struct parse *p, const char *path, const char *s,
+			      struct pending_link *pl)
+{
+	_cleanup_json_ json_t *eps = NULL;
+	const char *sep = strstr(s, "--");
+	_cleanup_free_ char *a = NULL, *b = NULL;
+
+	if (!sep || strstr(sep + 2, "--")) {
+		perr(p, path, "\"%s\" is not a link (expected \"node:ifname -- node:ifname\")", s);
+		return;
+	}
+	a = strndup(s, sep - s);
+	b = xstrdup(sep + 2);
+	if (!a)
+		abort();
+	/* trim spaces */
+	for (char *x = a + strlen(a); x > a && (x[-1] == ' ' || x[-1] == '\t'); x--)
+		x[-1] = '\0';
+	{
+		const char *bs = b;
+		const char *as = a;
+
+		while (*bs == ' ' || *bs == '\t')
+			bs++;
+		while (*as == ' ' || *as == '\t')
+			as++;
+		eps = json_pack("[ss]", as, bs);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const char *v = json_string_value(json_array_get(eps, i));
+
+		if (!*v || strpbrk(v, " \t")) {
+			perr(p, path, "\"%s\" is not a link (expected \"node:ifname -- node:ifname\")",
+			     s);
+			return;
+		}
+	}
+	parse_link_endpoints(p, path, eps, pl);
+}
+
+static void parse_link(struct parse *p, const char *path, json_t *j, struct pending_link *pl)
+{
+	static const char *const keys[] = {"endpoints", "mtu", "state", NULL};
+	static const char *const reserved[] = {"impair", NULL};
+	json_t *v;
+
+	pl->up = true;
+	if (json_is_string(j)) {
+		parse_link_string(p, path, json_string_value(j), pl);
+		return;
+	}
+	if (!want(p, path, j, JSON_OBJECT,
+		  "an object with endpoints, or a string \"node:ifname -- node:ifname\""))
+		return;
+	pl->ok = check_keys(p, path, j, keys, reserved);
+	v = json_object_get(j, "endpoints");
+	if (!v) {
+		perr(p, path, "missing 'endpoints' (expected two \"node:ifname\" strings)");
+		return;
+	}
+	{
+		_cleanup_free_ char *epath = xasprintf("%s.endpoints", path);
+		bool keys_ok = pl->ok;
+
+		parse_link_endpoints(p, epath, v, pl);
+		pl->ok = pl->ok && keys_ok;
+	}
+	v = json_object_get(j, "mtu");
+	if (v) {
+		_cleanup_free_ char *mpath = xasprintf("%s.mtu", path);
+		long long mtu;
+
+		if (get_int(p, mpath, v, 68, 65535, &mtu))
+			pl->mtu = mtu;
+		else
+			pl->ok = false;
+	}
+	v = json_object_get(j, "state");
+	if (v) {
+		_cleanup_free_ char *spath = xasprintf("%s.state", path);
+
+		if (!json_is_string(v) || (strcmp(json_string_value(v), "up") &&
+					   strcmp(json_string_value(v), "down"))) {
+			if (json_is_string(v))
+				perr(p, spath, "\"%s\" is not a link state (expected \"up\" or \"down\")",
+				     json_string_value(v));
+			else
+				perr(p, spath, "is %s (expected \"up\" or \"down\")", json_type_name(v));
+			pl->ok = false;
+		} else
+			pl->up = strcmp(json_string_value(v), "up") == 0;
+	}
+}
+
+/* Attach endpoint e of link li to its interface, creating it when only the link names it. */
+static void attach(struct parse *p, size_t li, int side, struct pending_ep *e)
+{
+	struct topo_node *n = &p->t->nodes[e->node];
+	struct topo_iface *ifc;
+	ssize_t ii = topo_find_iface(n, e->ifname);
+
+	if (ii < 0)
+		ii = topo_add_iface(n, e->ifname);
+	ifc = &n->ifaces[ii];
+	if (ifc->link >= 0) {
+		perr(p, e->path, "interface '%s:%s' is already used by links[%zd] (expected each interface in one link)",
+		     n->name, e->ifname, ifc->link);
+		return;
+	}
+	ifc->link = li;
+	ifc->side = side;
+	p->t->links[li].ep[side].node = e->node;
+	p->t->links[li].ep[side].iface = ii;
+}
+
+static void parse_links(struct parse *p, json_t *links)
+{
+	size_t n = json_array_size(links), i;
+	struct pending_link *pl = xcalloc(n, sizeof(*pl));
+	json_t *j;
+
+	json_array_foreach(links, i, j) {
+		_cleanup_free_ char *path = xasprintf("links[%zu]", i);
+
+		parse_link(p, path, j, &pl[i]);
+		if (pl[i].ok && pl[i].ep[0].node == pl[i].ep[1].node) {
+			perr(p, path, "links node '%s' to itself (expected two different nodes)",
+			     p->t->nodes[pl[i].ep[0].node].name);
+			pl[i].ok = false;
+		}
+		for (int s = 0; s < 2 && pl[i].ok; s++) {
+			const char *ifn = pl[i].ep[s].ifname;
+			struct topo_node *nd = &p->t->nodes[pl[i].ep[s].node];
+
+			if (ifn && strcmp(ifn, "lo") == 0) {
+				perr(p, pl[i].ep[s].path, "'lo' cannot be linked (expected another interface name)");
+				pl[i].ok = false;
+			} else if (ifn && nd->kind == TOPO_SWITCH && strcmp(ifn, TOPO_BRIDGE_NAME) == 0) {
+				perr(p, pl[i].ep[s].path,
+				     "'%s' is the bridge of switch '%s' (expected a port name, or none)",
+				     TOPO_BRIDGE_NAME, nd->name);
+				pl[i].ok = false;
+			}
+		}
+	}
+	/* Explicit names first, so that generated ones never take a name written elsewhere. */
+	for (i = 0; i < n; i++) {
+		if (!pl[i].ok)
+			continue;
+		for (int s = 0; s < 2; s++) {
+			struct pending_ep *e = &pl[i].ep[s];
+
+			if (e->ifname && topo_find_iface(&p->t->nodes[e->node], e->ifname) < 0)
+				topo_add_iface(&p->t->nodes[e->node], e->ifname);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!pl[i].ok)
+			continue;
+		GROW(p->t->links, p->t->cap_links, p->t->n_links + 1);
+		p->t->links[p->t->n_links] = (struct topo_link){.mtu = pl[i].mtu, .up = pl[i].up};
+		for (int s = 0; s < 2; s++) {
+			struct pending_ep *e = &pl[i].ep[s];
+			bool generated = !e->ifname;
+
+			if (generated) {
+				char name[TOPO_IFNAMSIZ];
+
+				topo_next_ifname(&p->t->nodes[e->node], name);
+				e->ifname = xstrdup(name);
+				topo_add_iface(&p->t->nodes[e->node], name);
+			}
+			attach(p, p->t->n_links, s, e);
+			if (generated) {
+				struct topo_node *nd = &p->t->nodes[e->node];
+
+				nd->ifaces[topo_find_iface(nd, e->ifname)].generated_name = true;
+			}
+		}
+		p->t->n_links++;
+	}
+	for (i = 0; i < n; i++)
+		for (int s = 0; s < 2; s++) {
+			free(pl[i].ep[s].path);
+			free(pl[i].ep[s].ifname);
+		}
+	free(pl);
+}
+
+/* The file's base name without its extension. */
+static char *default_lab_name(const char *file)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+	char *base = xstrdup(basename(copy));
+	char *dot = strrchr(base, '.');
+
+	if (dot && dot != base)
+		*dot = '\0';
+	return base;
+}
+
+static char *file_dir(const char *file)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+
+	return xstrdup(dirname(copy));
+}
+
+struct topo *topo_parse_string(const char *text, size_t len, const char *file,
+			       struct topo_diags *d)
+{
+	static const char *const top_keys[] = {"$schema", "name", "defaults", "nodes", "links",
+					       NULL};
+	static const char *const top_reserved[] = {"addressing", "routing", "expect", NULL};
+	_cleanup_json_ json_t *root = NULL;
+	json_t *v, *defaults = NULL;
+	json_error_t jerr;
+	struct parse p = {.file = file, .d = d};
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		topo_diag_add(d, TOPO_ERROR, "%s:%d:%d: %s (expected valid JSON)", file, jerr.line,
+			      jerr.column, jerr.text);
+		return NULL;
+	}
+	p.t = topo_new();
+	p.t->file = xstrdup(file);
+	p.t->dir = file_dir(file);
+	if (!json_is_object(root)) {
+		topo_diag_add(d, TOPO_ERROR,
+			      "%s: the top level is %s (expected an object with nodes and links)",
+			      file, json_type_name(root));
+		return p.t;
+	}
+	check_keys(&p, "(top level)", root, top_keys, top_reserved);
+
+	v = json_object_get(root, "name");
+	if (v) {
+		if (want(&p, "name", v, JSON_STRING, "a lab name")) {
+			const char *problem = topo_lab_name_problem(json_string_value(v));
+
+			if (problem)
+				perr(&p, "name", "\"%s\" %s", json_string_value(v), problem);
+			else
+				p.t->name = xstrdup(json_string_value(v));
+		}
+	} else {
+		_cleanup_free_ char *name = default_lab_name(file);
+		const char *problem = topo_lab_name_problem(name);
+
+		if (problem)
+			perr(&p, "name",
+			     "the lab name taken from the file name, \"%s\", %s (expected a \"name\" key)",
+			     name, problem);
+		else
+			p.t->name = TAKE_PTR(name);
+	}
+
+	v = json_object_get(root, "defaults");
+	if (v && want(&p, "defaults", v, JSON_OBJECT, "an object of node options")) {
+		struct topo_diags scratch = {0};
+		struct parse dp = {.file = file, .d = &scratch, .t = topo_new()};
+		ssize_t idx = topo_add_node(dp.t, "defaults", TOPO_HOST);
+
+		/* Check the defaults once, under their own path, before merging them. */
+		node_kind(&dp, "defaults", v);
+		parse_node_body(&dp, "defaults", &dp.t->nodes[idx], v);
+		for (size_t i = 0; i < scratch.n; i++)
+			topo_diag_add(d, scratch.v[i].severity, "%s", scratch.v[i].text);
+		if (scratch.n_errors == 0)
+			defaults = v;
+		topo_diags_free(&scratch);
+		topo_free(dp.t);
+	}
+
+	v = json_object_get(root, "nodes");
+	if (!v)
+		perr(&p, "nodes", "is missing (expected an object of nodes)");
+	else if (want(&p, "nodes", v, JSON_OBJECT, "an object of nodes"))
+		parse_nodes(&p, v, defaults);
+
+	v = json_object_get(root, "links");
+	if (v && want(&p, "links", v, JSON_ARRAY, "an array of links"))
+		parse_links(&p, v);
+	return p.t;
+}
+
+int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
+{
+	_cleanup_free_ char *text = NULL;
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	size_t len;
+	int r;
+
+	r = read_file(file, TOPO_MAX_FILE, &text, &len);
+	if (r < 0) {
+		topo_diag_add(d, TOPO_ERROR, "%s: cannot read the topology: %s", file,
+			      r == -EFBIG ? "larger than 64 MiB" : strerror(-r));
+		return r;
+	}
+	if (memchr(text, '\0', len)) {
+		topo_diag_add(d, TOPO_ERROR, "%s: contains a NUL byte (expected JSON text)", file);
+		return -EINVAL;
+	}
+	t = topo_parse_string(text, len, file, d);
+	if (t)
+		topo_validate(t, d);
+	if (!t || d->n_errors)
+		return -EINVAL;
+	*ret = TAKE_PTR(t);
+	return 0;
+}

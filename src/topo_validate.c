@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+#include "topo_validate.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+struct addr_use {
+	struct addr addr;
+	size_t node, iface, index;
+};
+
+static int cmp_use(const void *a, const void *b)
+{
+	const struct addr_use *x = a, *y = b;
+	int c = addr_cmp(&x->addr, &y->addr);
+
+	if (c)
+		return c;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->iface != y->iface)
+		return x->iface < y->iface ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void check_addresses(const struct topo *t, struct topo_diags *d)
+{
+	struct addr_use *uses = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t ni = 0; ni < t->n_nodes; ni++) {
+		const struct topo_node *nd = &t->nodes[ni];
+
+		for (size_t ii = 0; ii < nd->n_ifaces; ii++) {
+			const struct topo_iface *ifc = &nd->ifaces[ii];
+
+			for (size_t ai = 0; ai < ifc->n_addrs; ai++) {
+				char buf[PREFIX_STRLEN];
+
+				if (prefix_is_reserved_host(&ifc->addrs[ai]))
+					topo_diag_add(d, TOPO_ERROR,
+						      "%s: nodes.%s.interfaces.%s.addresses[%zu]: \"%s\" is the network or broadcast address of its subnet (expected a host address)",
+						      t->file, nd->name, ifc->name, ai,
+						      prefix_format(&ifc->addrs[ai], buf));
+				GROW(uses, cap, n + 1);
+				uses[n++] = (struct addr_use){ifc->addrs[ai].addr, ni, ii, ai};
+			}
+		}
+	}
+	qsort(uses, n, sizeof(*uses), cmp_use);
+	for (size_t i = 1; i < n; i++) {
+		const struct addr_use *a = &uses[i - 1], *b = &uses[i];
+		char buf[ADDR_STRLEN];
+
+		if (!addr_equal(&a->addr, &b->addr))
+			continue;
+		topo_diag_add(d, TOPO_ERROR,
+			      "%s: nodes.%s.interfaces.%s.addresses[%zu]: %s is already used by nodes.%s.interfaces.%s (expected each address once in the lab)",
+			      t->file, t->nodes[b->node].name, t->nodes[b->node].ifaces[b->iface].name,
+			      b->index, addr_format(&b->addr, buf), t->nodes[a->node].name,
+			      t->nodes[a->node].ifaces[a->iface].name);
+	}
+	free(uses);
+}
+
+static bool gateway_reachable(const struct topo_node *nd, const struct topo_route *r)
+{
+	if (addr_is_link_local(&r->via))
+		return true;
+	for (size_t i = 0; i < nd->n_ifaces; i++) {
+		const struct topo_iface *ifc = &nd->ifaces[i];
+
+		if (r->dev[0] && strcmp(r->dev, ifc->name))
+			continue;
+		for (size_t a = 0; a < ifc->n_addrs; a++)
+			if (prefix_contains(&ifc->addrs[a], &r->via))
+				return true;
+	}
+	return false;
+}
+
+static bool node_has_dev(const struct topo_node *nd, const char *dev)
+{
+	if (strcmp(dev, "lo") == 0)
+		return true;
+	if (nd->kind == TOPO_SWITCH && strcmp(dev, TOPO_BRIDGE_NAME) == 0)
+		return true;
+	return topo_find_iface(nd, dev) >= 0;
+}
+
+static void check_routes(const struct topo *t, const struct topo_node *nd, struct topo_diags *d)
+{
+	for (size_t i = 0; i < nd->n_routes; i++) {
+		const struct topo_route *r = &nd->routes[i];
+		char buf[ADDR_STRLEN];
+
+		if (r->dev[0] && !node_has_dev(nd, r->dev))
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: nodes.%s.routes[%zu].dev: node '%s' has no interface '%s' (expected one of its interfaces)",
+				      t->file, nd->name, i, nd->name, r->dev);
+		if (r->has_via && !gateway_reachable(nd, r))
+			topo_diag_add(d, TOPO_WARNING,
+				      "%s: nodes.%s.routes[%zu].via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
+				      t->file, nd->name, i, addr_format(&r->via, buf), nd->name);
+		for (size_t j = 0; j < i; j++) {
+			const struct topo_route *o = &nd->routes[j];
+
+			if (o->to.addr.family == r->to.addr.family && o->to.len == r->to.len &&
+			    addr_equal(&o->to.addr, &r->to.addr) && o->metric == r->metric) {
+				char p[PREFIX_STRLEN];
+
+				topo_diag_add(d, TOPO_ERROR,
+					      "%s: nodes.%s.routes[%zu].to: %s is already routed by routes[%zu] with the same metric (expected one route per destination and metric)",
+					      t->file, nd->name, i,
+					      r->is_default ? "default" : prefix_format(&r->to, p), j);
+				break;
+			}
+		}
+	}
+}
+
+size_t topo_validate(const struct topo *t, struct topo_diags *d)
+{
+	size_t before = d->n_errors;
+
+	for (size_t ni = 0; ni < t->n_nodes; ni++) {
+		const struct topo_node *nd = &t->nodes[ni];
+
+		for (size_t ii = 0; ii < nd->n_ifaces; ii++) {
+			const struct topo_iface *ifc = &nd->ifaces[ii];
+			bool is_bridge = nd->kind == TOPO_SWITCH &&
+					 strcmp(ifc->name, TOPO_BRIDGE_NAME) == 0;
+
+			if (ifc->link < 0 && ifc->n_addrs && strcmp(ifc->name, "lo") && !is_bridge)
+				topo_diag_add(d, TOPO_ERROR,
+					      "%s: nodes.%s.interfaces.%s: has addresses but is linked nowhere (expected a link with endpoint \"%s:%s\")",
+					      t->file, nd->name, ifc->name, nd->name, ifc->name);
+			else if (ifc->link < 0 && ifc->declared && !ifc->n_addrs &&
+				 strcmp(ifc->name, "lo") && !is_bridge)
+				topo_diag_add(d, TOPO_WARNING,
+					      "%s: nodes.%s.interfaces.%s: is linked nowhere and will not be created",
+					      t->file, nd->name, ifc->name);
+			if (ifc->link >= 0 && nd->kind == TOPO_SWITCH && ifc->n_addrs)
+				topo_diag_add(d, TOPO_ERROR,
+					      "%s: nodes.%s.interfaces.%s.addresses: a switch port cannot carry addresses (expected them on the bridge, '%s')",
+					      t->file, nd->name, ifc->name, TOPO_BRIDGE_NAME);
+			if (strcmp(ifc->name, "lo") == 0 && (ifc->mtu || ifc->has_mac))
+				topo_diag_add(d, TOPO_ERROR,
+					      "%s: nodes.%s.interfaces.lo: only addresses can be set on lo (expected no mtu or mac)",
+					      t->file, nd->name);
+		}
+		check_routes(t, nd, d);
+	}
+	check_addresses(t, d);
+	return d->n_errors - before;
+}
