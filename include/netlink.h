@@ -60,6 +60,8 @@ struct netlink_route {
 /* Queue a route in the main table (create, or replace when replace is set). */
 int netlink_add_route(struct netlink *nl, const struct netlink_route *r, bool replace,
 		      const char *desc, struct lab_err **err);
+/* The queued, unsent requests (for tests: they parse the batch). Return: the buffer. */
+const void *netlink_queued(const struct netlink *nl, size_t *ret_len);
 /* Send everything queued and wait for every ACK. Return: 0 or the first failure's -errno. */
 int netlink_flush(struct netlink *nl, struct lab_err **err);
 

@@ -347,6 +347,12 @@ static const char *advice(int code)
 	}
 }
 
+const void *netlink_queued(const struct netlink *nl, size_t *ret_len)
+{
+	*ret_len = nl->len;
+	return nl->buf;
+}
+
 int netlink_flush(struct netlink *nl, struct lab_err **err)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {[NLMSG_ERROR] = on_error_msg};
