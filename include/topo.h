@@ -35,6 +35,7 @@ struct topo_iface {
 	int side;            /* which endpoint of that link */
 	bool declared;       /* written under "interfaces" (not only named by a link) */
 	bool generated_name; /* named by netlab (endpoint without ":ifname") */
+	bool named_by_link;  /* a link endpoint names it explicitly */
 };
 
 struct topo_route {
@@ -76,6 +77,17 @@ struct topo_link {
 	bool up;
 };
 
+enum topo_routing {
+	TOPO_ROUTING_NONE = 0,
+	TOPO_ROUTING_STATIC,
+};
+
+/* An address pool of the "addressing" key. */
+struct topo_pool {
+	bool set;
+	struct prefix prefix;
+};
+
 struct topo {
 	char *name;
 	char *file; /* as given on the command line */
@@ -84,6 +96,8 @@ struct topo {
 	size_t n_nodes, cap_nodes;
 	struct topo_link *links;
 	size_t n_links, cap_links;
+	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
+	enum topo_routing routing;
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;
@@ -126,7 +140,7 @@ ssize_t topo_find_node(const struct topo *t, const char *name);
 ssize_t topo_find_iface(const struct topo_node *n, const char *ifname);
 /* Add an interface named ifname. Return: its index. */
 size_t topo_add_iface(struct topo_node *n, const char *ifname);
-/* The first free "eth<N>" name of a node, into buf. */
+/* The first "eth<N>" of a node that no link uses or names, into buf (it may be declared). */
 void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ]);
 
 const char *topo_kind_name(enum topo_kind k);

@@ -142,6 +142,12 @@ static int verb_validate(int argc, char **argv)
 	r = load(argv[optind], &t);
 	if (r)
 		return r;
+	if (arg_explain) {
+		_cleanup_free_ char *s = topo_dump_json(t);
+
+		printf("%s\n", s);
+		return 0;
+	}
 	printf("%s: valid: lab '%s', %zu nodes, %zu links\n", argv[optind], t->name, t->n_nodes,
 	       t->n_links);
 	return 0;

@@ -156,8 +156,11 @@ size_t topo_add_iface(struct topo_node *n, const char *ifname)
 void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ])
 {
 	for (unsigned k = 0;; k++) {
+		ssize_t i;
+
 		snprintf(buf, TOPO_IFNAMSIZ, "eth%u", k);
-		if (topo_find_iface(n, buf) < 0)
+		i = topo_find_iface(n, buf);
+		if (i < 0 || (n->ifaces[i].link < 0 && !n->ifaces[i].named_by_link))
 			return;
 	}
 }

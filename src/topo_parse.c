@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <stdarg.h>
 
+#include "autoroute.h"
+#include "pool.h"
 #include "topo_validate.h"
 #include "util.h"
 
@@ -739,8 +741,15 @@ static void parse_links(struct parse *p, json_t *links)
 		for (int s = 0; s < 2; s++) {
 			struct pending_ep *e = &pl[i].ep[s];
 
-			if (e->ifname && topo_find_iface(&p->t->nodes[e->node], e->ifname) < 0)
-				topo_add_iface(&p->t->nodes[e->node], e->ifname);
+			struct topo_node *nd = &p->t->nodes[e->node];
+			ssize_t ii;
+
+			if (!e->ifname)
+				continue;
+			ii = topo_find_iface(nd, e->ifname);
+			if (ii < 0)
+				ii = topo_add_iface(nd, e->ifname);
+			nd->ifaces[ii].named_by_link = true;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -757,7 +766,8 @@ static void parse_links(struct parse *p, json_t *links)
 
 				topo_next_ifname(&p->t->nodes[e->node], name);
 				e->ifname = xstrdup(name);
-				topo_add_iface(&p->t->nodes[e->node], name);
+				if (topo_find_iface(&p->t->nodes[e->node], name) < 0)
+					topo_add_iface(&p->t->nodes[e->node], name);
 			}
 			attach(p, p->t->n_links, s, e);
 			if (generated) {
@@ -774,6 +784,58 @@ static void parse_links(struct parse *p, json_t *links)
 			free(pl[i].ep[s].ifname);
 		}
 	free(pl);
+}
+
+static void parse_pool(struct parse *p, json_t *obj, const char *key, int family,
+		       int max_len, struct topo_pool *out)
+{
+	_cleanup_free_ char *path = xasprintf("addressing.%s", key);
+	json_t *v = json_object_get(obj, key);
+	struct prefix pfx;
+
+	if (!v)
+		return;
+	if (!want(p, path, v, JSON_STRING, "a CIDR string"))
+		return;
+	if (prefix_parse(json_string_value(v), &pfx) < 0) {
+		perr(p, path, "\"%s\" is not a CIDR (expected %s)", json_string_value(v),
+		     family == AF_INET ? "a.b.c.d/len" : "x:y::/len");
+		return;
+	}
+	if (pfx.addr.family != family) {
+		perr(p, path, "\"%s\" is not an %s prefix (expected %s)", json_string_value(v),
+		     family == AF_INET ? "IPv4" : "IPv6",
+		     family == AF_INET ? "a.b.c.d/len" : "x:y::/len");
+		return;
+	}
+	if (pfx.len > max_len) {
+		perr(p, path, "\"%s\" is too small (expected a prefix of length %d or less)",
+		     json_string_value(v), max_len);
+		return;
+	}
+	out->set = true;
+	out->prefix = prefix_network(&pfx);
+}
+
+static void parse_addressing(struct parse *p, json_t *v)
+{
+	static const char *const keys[] = {"p2p", "lan", "loopback", "ipv6", NULL};
+	struct topo_pool *pools[] = {&p->t->pool_p2p, &p->t->pool_lan, &p->t->pool_loopback,
+				     &p->t->pool_ipv6};
+
+	if (!want(p, "addressing", v, JSON_OBJECT, "an object of address pools"))
+		return;
+	check_keys(p, "addressing", v, keys, NULL);
+	parse_pool(p, v, "p2p", AF_INET, 30, &p->t->pool_p2p);
+	parse_pool(p, v, "lan", AF_INET, 24, &p->t->pool_lan);
+	parse_pool(p, v, "loopback", AF_INET, 32, &p->t->pool_loopback);
+	parse_pool(p, v, "ipv6", AF_INET6, 63, &p->t->pool_ipv6);
+	for (size_t i = 0; i < ARRAY_SIZE(pools); i++)
+		for (size_t j = i + 1; j < ARRAY_SIZE(pools); j++)
+			if (pools[i]->set && pools[j]->set &&
+			    prefix_overlaps(&pools[i]->prefix, &pools[j]->prefix))
+				perr(p, "addressing", "pools '%s' and '%s' overlap (expected separate prefixes)",
+				     keys[i], keys[j]);
 }
 
 /* The file's base name without its extension. */
@@ -798,9 +860,9 @@ static char *file_dir(const char *file)
 struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d)
 {
-	static const char *const top_keys[] = {"$schema", "name", "defaults", "nodes", "links",
-					       NULL};
-	static const char *const top_reserved[] = {"addressing", "routing", "expect", NULL};
+	static const char *const top_keys[] = {"$schema", "name",  "defaults",   "nodes",
+					       "links",   "addressing", "routing", NULL};
+	static const char *const top_reserved[] = {"expect", NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL;
 	json_error_t jerr;
@@ -862,6 +924,22 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 		topo_free(dp.t);
 	}
 
+	v = json_object_get(root, "addressing");
+	if (v)
+		parse_addressing(&p, v);
+	v = json_object_get(root, "routing");
+	if (v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), "static") == 0)
+			p.t->routing = TOPO_ROUTING_STATIC;
+		else if (json_is_string(v) && strcmp(json_string_value(v), "none") == 0)
+			p.t->routing = TOPO_ROUTING_NONE;
+		else if (json_is_string(v))
+			perr(&p, "routing", "\"%s\" is not a routing mode (expected \"static\" or \"none\")",
+			     json_string_value(v));
+		else
+			perr(&p, "routing", "is %s (expected \"static\" or \"none\")", json_type_name(v));
+	}
+
 	v = json_object_get(root, "nodes");
 	if (!v)
 		perr(&p, "nodes", "is missing (expected an object of nodes)");
@@ -892,10 +970,108 @@ int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 		return -EINVAL;
 	}
 	t = topo_parse_string(text, len, file, d);
+	if (t && d->n_errors == 0) {
+		/* fill in what the file leaves to netlab, then check the whole */
+		pool_assign(t, d);
+		autoroute_compute(t);
+	}
 	if (t)
 		topo_validate(t, d);
 	if (!t || d->n_errors)
 		return -EINVAL;
 	*ret = TAKE_PTR(t);
 	return 0;
+}
+
+char *topo_dump_json(const struct topo *t)
+{
+	_cleanup_(json_decrefp) json_t *root = json_object();
+	json_t *nodes = json_object(), *links = json_array();
+	char buf[PREFIX_STRLEN];
+
+	json_object_set_new(root, "name", json_string(t->name));
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		json_t *jn = json_object(), *ifaces = json_object(), *routes = json_array();
+
+		json_object_set_new(jn, "kind", json_string(topo_kind_name(n->kind)));
+		if (strcmp(n->hostname, n->name))
+			json_object_set_new(jn, "hostname", json_string(n->hostname));
+		if (n->stp)
+			json_object_set_new(jn, "stp", json_true());
+		for (size_t k = 0; k < n->n_ifaces; k++) {
+			const struct topo_iface *ifc = &n->ifaces[k];
+			json_t *ji = json_object(), *addrs = json_array();
+
+			if (ifc->link < 0 && !ifc->n_addrs)
+				continue;
+			for (size_t a = 0; a < ifc->n_addrs; a++)
+				json_array_append_new(addrs, json_string(prefix_format(&ifc->addrs[a], buf)));
+			if (ifc->n_addrs)
+				json_object_set_new(ji, "addresses", addrs);
+			else
+				json_decref(addrs);
+			if (ifc->mtu)
+				json_object_set_new(ji, "mtu", json_integer(ifc->mtu));
+			if (ifc->has_mac) {
+				char mac[18];
+
+				snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", ifc->mac[0],
+					 ifc->mac[1], ifc->mac[2], ifc->mac[3], ifc->mac[4], ifc->mac[5]);
+				json_object_set_new(ji, "mac", json_string(mac));
+			}
+			json_object_set_new(ifaces, ifc->name, ji);
+		}
+		if (json_object_size(ifaces))
+			json_object_set_new(jn, "interfaces", ifaces);
+		else
+			json_decref(ifaces);
+		for (size_t k = 0; k < n->n_routes; k++) {
+			const struct topo_route *r = &n->routes[k];
+			json_t *jr = json_object();
+
+			json_object_set_new(jr, "to", json_string(r->is_default && r->has_via ? "default" :
+									  prefix_format(&r->to, buf)));
+			if (r->has_via)
+				json_object_set_new(jr, "via", json_string(addr_format(&r->via, buf)));
+			if (r->dev[0])
+				json_object_set_new(jr, "dev", json_string(r->dev));
+			if (r->metric)
+				json_object_set_new(jr, "metric", json_integer(r->metric));
+			json_array_append_new(routes, jr);
+		}
+		if (n->n_routes)
+			json_object_set_new(jn, "routes", routes);
+		else
+			json_decref(routes);
+		if (n->n_sysctls) {
+			json_t *sc = json_object();
+
+			for (size_t k = 0; k < n->n_sysctls; k++)
+				json_object_set_new(sc, n->sysctls[k].key, json_string(n->sysctls[k].value));
+			json_object_set_new(jn, "sysctls", sc);
+		}
+		json_object_set_new(nodes, n->name, jn);
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		json_t *jl = json_object();
+		char *e0, *e1;
+
+		e0 = xasprintf("%s:%s", t->nodes[l->ep[0].node].name,
+			       t->nodes[l->ep[0].node].ifaces[l->ep[0].iface].name);
+		e1 = xasprintf("%s:%s", t->nodes[l->ep[1].node].name,
+			       t->nodes[l->ep[1].node].ifaces[l->ep[1].iface].name);
+		json_object_set_new(jl, "endpoints", json_pack("[ss]", e0, e1));
+		free(e0);
+		free(e1);
+		if (l->mtu)
+			json_object_set_new(jl, "mtu", json_integer(l->mtu));
+		if (!l->up)
+			json_object_set_new(jl, "state", json_string("down"));
+		json_array_append_new(links, jl);
+	}
+	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "links", links);
+	return json_dumps(root, JSON_INDENT(2));
 }

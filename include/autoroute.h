@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "topo.h"
+
+/*
+ * routing: "static". For each family, every router gets a route to every
+ * subnet of the lab it is not on, through the first hop of a shortest path
+ * (in router hops) over the routers that share subnets; equal-cost choices
+ * go to the neighbour met first in interface order, then name order, so the
+ * result is deterministic. Every host gets a default route via the first
+ * router on its first interface that has one. Explicit routes win: no route is
+ * added for a destination the node already routes. Link-local subnets and
+ * subnets with no router on them are not routed.
+ * Return: the number of routes added.
+ */
+size_t autoroute_compute(struct topo *t);
