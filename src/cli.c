@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "gen.h"
 #include "lab.h"
 #include "log.h"
 #include "state.h"
@@ -378,6 +379,107 @@ static int verb_list(int argc, char **argv)
 	return 0;
 }
 
+static int verb_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"depth", required_argument, NULL, 'd'},   {"fanout", required_argument, NULL, 'f'},
+		{"routers", no_argument, NULL, 'R'},       {"hosts", no_argument, NULL, 'H'},
+		{"switches", no_argument, NULL, 'S'},      {"routing", required_argument, NULL, 'r'},
+		{"ipv6", no_argument, NULL, '6'},          {"name", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+		{},
+	};
+	struct gen_opts o = {.node_kind = -1};
+	const char *out = NULL, *problem = NULL;
+	_cleanup_free_ char *text = NULL;
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+		case 'f': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 1000)
+				return usage_error("gen", "--%s takes a number from 1 to 1000", c == 'd' ? "depth" : "fanout");
+			if (c == 'd')
+				o.depth = v;
+			else
+				o.fanout = v;
+			break;
+		}
+		case 'R':
+			o.node_kind = TOPO_ROUTER;
+			break;
+		case 'H':
+			o.node_kind = TOPO_HOST;
+			break;
+		case 'S':
+			o.switches = true;
+			break;
+		case 'r':
+			if (strcmp(optarg, "static") && strcmp(optarg, "none"))
+				return usage_error("gen", "--routing takes 'static' or 'none'");
+			o.routing_static = strcmp(optarg, "static") == 0;
+			break;
+		case '6':
+			o.ipv6 = true;
+			break;
+		case 'n':
+			if (topo_lab_name_problem(optarg))
+				return usage_error("gen", "lab name '%s' %s", optarg, topo_lab_name_problem(optarg));
+			o.name = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			return verb_help(2, (char *[]){"help", "gen", NULL});
+		default:
+			return usage_error("gen", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree or full");
+	if (gen_shape_parse(argv[optind], &o.shape) < 0)
+		return usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree or full)", argv[optind]);
+	optind++;
+	if (o.shape == GEN_TREE) {
+		if (optind != argc)
+			return usage_error("gen", "tree takes --depth D --fanout F, no size");
+	} else {
+		if (optind != argc - 1)
+			return usage_error("gen", "%s takes one size, such as %s", argv[optind - 1],
+					   o.shape == GEN_GRID ? "4x4" : o.shape == GEN_FATTREE ? "4" : "10");
+		if (o.shape == GEN_GRID) {
+			if (sscanf(argv[optind], "%ux%u%c", &o.rows, &o.cols, &(char){0}) != 2)
+				return usage_error("gen", "grid takes ROWSxCOLS, such as 4x4");
+		} else {
+			unsigned long v = strtoul(argv[optind], &end, 10);
+
+			if (*end || !*argv[optind] || v > 100000)
+				return usage_error("gen", "'%s' is not a size (expected a number)", argv[optind]);
+			o.n = v;
+		}
+	}
+	if (gen_topology(&o, &text, &problem) < 0)
+		return usage_error("gen", "%s %s", argv[optind - (o.shape == GEN_TREE ? 1 : 2)], problem);
+	if (out) {
+		int r = write_file_atomic(out, text, strlen(text), 0644);
+
+		if (r < 0) {
+			log_error("writing '%s': %s", out, strerror(-r));
+			return 1;
+		}
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
 static const struct verb verbs[] = {
 	{"validate", verb_validate, "validate [--explain] TOPOLOGY.json",
 	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
@@ -406,6 +508,19 @@ static const struct verb verbs[] = {
 	 "--json prints the same as JSON for scripts.",
 	 true},
 	{"list", verb_list, "list [--json]", "List running labs, one line each.", true},
+	{"gen", verb_gen,
+	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K [OPTIONS]",
+	 "Write a topology in the compact syntax with address pools (to stdout, or -o FILE).\n"
+	 "  line N, ring N, full N   N routers (--hosts: hosts) in a line, a ring, a full mesh\n"
+	 "  star N                   a switch 'sw' with N hosts (--routers: routers)\n"
+	 "  grid RxC                 R x C routers, each linked to its right and lower neighbour\n"
+	 "  tree --depth D --fanout F  D levels of routers (--switches: switches), F children\n"
+	 "                           each, F hosts under each router of the last level\n"
+	 "  fattree K                k-ary fat tree: (K/2)^2 core, K pods of K/2 aggregation and\n"
+	 "                           K/2 edge switches with spanning tree (--routers: routers),\n"
+	 "                           K/2 hosts per edge\n"
+	 "options: --routing static|none, --ipv6 (dual stack), --name NAME, -o FILE",
+	 false},
 	{"help", verb_help, "help [VERB]", "Show help for netlab or one verb.", false},
 };
 
