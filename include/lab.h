@@ -35,6 +35,8 @@ int lab_down_all(bool force, struct lab_err **err);
 int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err);
 /* Replace this process with argv inside the node. Return: only on failure. */
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err);
+/* The startup log of a node. Return: 0 with *ret set (to free), or -errno. */
+int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err **err);
 /* Status of one lab (lab set) or of every lab. */
 int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct lab_err **err);
 void lab_status_free(struct status_lab *labs, size_t n);

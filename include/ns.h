@@ -45,10 +45,56 @@ ino_t ns_pinned_inode(const char *path);
  * so a reused pid is never signalled. Return: number of processes ended.
  */
 int ns_kill_processes(const ino_t *inodes, size_t n);
+/* Count the processes in each network namespace of inodes into counts[]. */
+void ns_count_processes(const ino_t *inodes, size_t n, size_t *counts);
+/* A node's extra isolation, as ns_isolate() builds it. */
+struct ns_file {
+	const char *path; /* in the node */
+	const char *host; /* absolute host path */
+};
+
+struct ns_isolation {
+	int net_fd, uts_fd; /* the node's network and UTS namespaces */
+	bool pid, mount, ipc, cgroup;
+	const char *pin_prefix; /* pins at <pin_prefix>.{mnt,ipc,cgroup,pid} */
+	/* with mount: */
+	const char *hostname;
+	const char *hosts;      /* /etc/hosts content */
+	const struct ns_file *files;
+	size_t n_files;
+	/* called in the child before it unshares, to join the node's cgroup */
+	int (*join_cgroup)(void *data, pid_t pid, struct lab_err **err);
+	void *data;
+};
+
 /*
- * Replace this process by argv inside the pinned namespaces, with a private
- * mount namespace where /sys shows the node's devices (as `ip netns exec`).
- * Return: only on failure, -errno (ENOENT: no such command -> 127).
+ * Create a node's PID, mount, IPC and cgroup namespaces as asked, set up its
+ * mounts (own /proc with pid, private /tmp and /run, /etc as an overlay with
+ * its hosts and hostname files, "files" bound read-only, /sys for the node),
+ * and pin each namespace at pin_prefix.X. With pid, the namespace's PID 1 is
+ * netlab's init, which stays; otherwise no process is left.
+ * Return: the init's pid (pid isolation), 0, or -errno.
  */
-int ns_exec(const char *net_path, const char *uts_path, char *const argv[],
-	    struct lab_err **err);
+int ns_isolate(const struct ns_isolation *iso, struct lab_err **err);
+
+/* The namespaces of a node, by pin path; NULL for those it does not have. */
+struct ns_join {
+	const char *net, *uts, *ipc, *cgroup, *pid, *mnt;
+};
+
+/*
+ * Join the namespaces (util-linux nsenter's order: cgroup, ipc, uts, net,
+ * pid, mnt) and run argv with env ("K=V" entries added). Without a mount
+ * namespace, a private one is made with /sys for the node. With a PID
+ * namespace, a child is forked inside it and this process waits for it, then
+ * exits with its status (re-raising its signal). Return: only on failure.
+ */
+int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],
+		 struct lab_err **err);
+
+/* Whether this process is netlab's init (PID 1 of a node, started as "netlab-init"). */
+bool ns_is_init(const char *argv0);
+/* netlab's init: reap orphans until SIGTERM. Return: never. */
+_Noreturn void ns_init_main(void);
+/* Start time of a process (clock ticks since boot), 0 if it is gone. */
+unsigned long long ns_start_time(pid_t pid);

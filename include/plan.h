@@ -108,6 +108,8 @@ static inline void plan_freep(struct plan **p)
 	plan_free(*p);
 }
 
+/* The /etc/hosts of a lab: localhost, then every address of every node with its name. */
+char *plan_hosts_file(const struct topo *t);
 /* The network namespace name of a node: "<lab>.<node>" into buf of PLAN_NETNS_MAX. */
 void plan_netns_name(const char *lab, const char *node, char *buf);
 /* The interface index of a node's interface (by name): lo, br0, or its own. Return: index or -ENOENT. */

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -19,6 +20,15 @@ struct state_node {
 	char *kind;
 	char *hostname;
 	char *netns; /* name under /run/netns */
+	bool pid, mount, ipc, cgroup; /* namespaces pinned at ns/<name>.{pid,mnt,ipc,cgroup} */
+	bool has_cgroup;              /* a cgroup netlab/<lab>/<name> */
+	uint64_t memory;              /* limits, 0: none */
+	double cpu;
+	uint32_t pids;
+	int init_pid;                 /* with pid: the init, and its start time */
+	unsigned long long init_start;
+	char **env;                   /* "K=V" */
+	size_t n_env;
 };
 
 struct state_link {
@@ -49,6 +59,8 @@ static inline void state_freep(struct state **s)
 char *state_lab_dir(const char *lab);
 char *state_uts_path(const char *lab, const char *node);
 char *state_file_path(const char *lab);
+char *state_pin_prefix(const char *lab, const char *node); /* .../ns/<node> */
+char *state_log_path(const char *lab, const char *node);
 
 /* Create /run/netlab (0700, root) and refuse it when it is a symlink or not ours. */
 int state_prepare_root(struct lab_err **err);
@@ -82,6 +94,12 @@ struct status_iface {
 struct status_node {
 	char *name, *kind, *hostname, *netns;
 	bool present; /* the namespace is still there */
+	bool pid, mount, ipc, cgroup;
+	uint64_t memory;
+	double cpu;
+	uint32_t pids;
+	int init_pid; /* 0: none */
+	size_t processes;
 	struct status_iface *ifaces;
 	size_t n_ifaces;
 	size_t routes4, routes6;

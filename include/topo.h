@@ -53,6 +53,19 @@ struct topo_kv {
 	char *value;
 };
 
+struct topo_isolation {
+	bool pid;    /* own PID namespace with a netlab init as PID 1 (implies mount) */
+	bool mount;  /* private mount namespace: own /proc, /tmp, /run, /etc overlay, files */
+	bool ipc;    /* own System V IPC and POSIX message queues */
+	bool cgroup; /* own cgroup (namespace: the node's cgroup is its root) */
+};
+
+struct topo_limits {
+	uint64_t memory; /* bytes, 0: none */
+	double cpu;      /* CPUs, 0: none */
+	uint32_t pids;   /* 0: none */
+};
+
 struct topo_node {
 	char *name;
 	enum topo_kind kind;
@@ -64,6 +77,15 @@ struct topo_node {
 	size_t n_routes, cap_routes;
 	struct topo_kv *sysctls;
 	size_t n_sysctls, cap_sysctls;
+	struct topo_isolation iso;
+	struct topo_limits limits;
+	/* path in the node -> host path (as written; absolute once checked) */
+	struct topo_kv *files;
+	size_t n_files, cap_files;
+	struct topo_kv *env;
+	size_t n_env, cap_env;
+	char **startup;
+	size_t n_startup, cap_startup;
 };
 
 struct topo_endpoint {
@@ -156,6 +178,11 @@ int topo_kind_parse(const char *s);
 const char *topo_lab_name_problem(const char *s);
 const char *topo_node_name_problem(const char *s);
 const char *topo_ifname_problem(const char *s);
+
+/* Parse a size: 1234, 64K, 256M, 1G, 1T (binary multiples). Return: 0 or -EINVAL. */
+int topo_size_parse(const char *s, uint64_t *ret);
+/* Whether a node needs namespaces beyond network and UTS. */
+bool topo_node_isolated(const struct topo_node *n);
 
 /* Parse "aa:bb:cc:dd:ee:ff" (unicast). Return: 0 or -EINVAL. */
 int topo_mac_parse(const char *s, uint8_t mac[6]);

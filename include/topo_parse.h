@@ -19,6 +19,8 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
  * cannot be read (also reported in d).
  */
 int topo_load(const char *file, struct topo **ret, struct topo_diags *d);
+/* The same, with the host files of "files" allowed anywhere (--allow-host-paths). */
+int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, struct topo_diags *d);
 
 /* The expanded topology (pool addresses, automatic routes, generated names) in the long form. Return: JSON text to free. */
 char *topo_dump_json(const struct topo *t);

@@ -21,6 +21,7 @@ static bool arg_json;
 static bool arg_all;
 static bool arg_force;
 static bool arg_explain;
+static bool arg_allow_host_paths;
 
 struct verb {
 	const char *name;
@@ -66,7 +67,7 @@ static void print_diags(const struct topo_diags *d)
 static int load(const char *file, struct topo **ret)
 {
 	struct topo_diags d = {0};
-	int r = topo_load(file, ret, &d);
+	int r = topo_load_ex(file, arg_allow_host_paths, ret, &d);
 
 	print_diags(&d);
 	if (r < 0 && d.n_errors)
@@ -86,6 +87,7 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		{"all", no_argument, NULL, 'a'},       {"force", no_argument, NULL, 'f'},
 		{"explain", no_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
 		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
+		{"allow-host-paths", no_argument, NULL, 'A'},
 		{},
 	};
 	int c;
@@ -124,6 +126,9 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		case 'e':
 			arg_explain = true;
 			break;
+		case 'A':
+			arg_allow_host_paths = true;
+			break;
 		}
 	}
 	return 0;
@@ -134,7 +139,7 @@ static int verb_help(int argc, char **argv);
 static int verb_validate(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
-	int r = parse_opts("validate", argc, argv, "e");
+	int r = parse_opts("validate", argc, argv, "eA");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
@@ -159,7 +164,7 @@ static int verb_up(int argc, char **argv)
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = parse_opts("up", argc, argv, "");
+	int r = parse_opts("up", argc, argv, "A");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
@@ -285,6 +290,32 @@ static int verb_shell(int argc, char **argv)
 	return fail(e);
 }
 
+static int verb_logs(int argc, char **argv)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	struct lab_err *e = NULL;
+	size_t len = 0;
+	int r = parse_opts("logs", argc, argv, "l");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "logs", NULL}) : 2;
+	if (argc - optind != 1)
+		return usage_error("logs", "expected a node");
+	if (lab_log_path(arg_lab, argv[optind], &path, &e) < 0)
+		return fail(e);
+	r = read_file(path, 256u << 20, &text, &len);
+	if (r == -ENOENT) {
+		log_warn("node '%s' has no startup log (it has no startup commands)", argv[optind]);
+		return 0;
+	}
+	if (r < 0) {
+		log_error("reading '%s': %s", path, strerror(-r));
+		return 1;
+	}
+	fwrite(text, 1, len, stdout);
+	return 0;
+}
+
 static void print_status(const struct status_lab *labs, size_t n)
 {
 	if (n == 0) {
@@ -305,9 +336,23 @@ static void print_status(const struct status_lab *labs, size_t n)
 				       nd->kind);
 				continue;
 			}
-			printf("  %s (%s, hostname %s, netns %s): %zu IPv4 and %zu IPv6 routes\n",
+			printf("  %s (%s, hostname %s, netns %s): %zu IPv4 and %zu IPv6 routes, %zu process%s\n",
 			       nd->name, nd->kind, nd->hostname, nd->netns, nd->routes4,
-			       nd->routes6);
+			       nd->routes6, nd->processes, nd->processes == 1 ? "" : "es");
+			if (nd->pid || nd->mount || nd->ipc || nd->cgroup) {
+				printf("    isolation:%s%s%s%s", nd->pid ? " pid" : "",
+				       nd->mount ? " mount" : "", nd->ipc ? " ipc" : "",
+				       nd->cgroup ? " cgroup" : "");
+				if (nd->init_pid)
+					printf(", init pid %d", nd->init_pid);
+				if (nd->memory)
+					printf(", memory %llu MiB", (unsigned long long)(nd->memory >> 20));
+				if (nd->cpu > 0)
+					printf(", cpu %.2f", nd->cpu);
+				if (nd->pids)
+					printf(", pids %u", nd->pids);
+				printf("\n");
+			}
 			for (size_t k = 0; k < nd->n_ifaces; k++) {
 				const struct status_iface *f = &nd->ifaces[k];
 
@@ -481,11 +526,13 @@ static int verb_gen(int argc, char **argv)
 }
 
 static const struct verb verbs[] = {
-	{"validate", verb_validate, "validate [--explain] TOPOLOGY.json",
+	{"validate", verb_validate, "validate [--explain] [--allow-host-paths] TOPOLOGY.json",
 	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
-	 "what is expected). Exit 2 when it has errors.",
+	 "what is expected). Exit 2 when it has errors. --explain prints the expanded\n"
+	 "topology (pool addresses, automatic routes, interface names) in the long form.\n"
+	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.",
 	 false},
-	{"up", verb_up, "up TOPOLOGY.json",
+	{"up", verb_up, "up [--allow-host-paths] TOPOLOGY.json",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
@@ -508,6 +555,8 @@ static const struct verb verbs[] = {
 	 "--json prints the same as JSON for scripts.",
 	 true},
 	{"list", verb_list, "list [--json]", "List running labs, one line each.", true},
+	{"logs", verb_logs, "logs [-l LAB] NODE",
+	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},
 	{"gen", verb_gen,
 	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K [OPTIONS]",
 	 "Write a topology in the compact syntax with address pools (to stdout, or -o FILE).\n"

@@ -8,6 +8,13 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
 #include "log.h"
 #include "netlink.h"
 #include "ns.h"
@@ -65,7 +72,19 @@ static struct state *state_from_plan(const struct plan *p)
 			.kind = xstrdup(topo_kind_name(n->kind)),
 			.hostname = xstrdup(n->hostname),
 			.netns = xstrdup(p->nodes[i].netns),
+			.pid = n->iso.pid,
+			.mount = n->iso.mount,
+			.ipc = n->iso.ipc,
+			.cgroup = n->iso.cgroup,
+			.has_cgroup = n->iso.cgroup,
+			.memory = n->limits.memory,
+			.cpu = n->limits.cpu,
+			.pids = n->limits.pids,
 		};
+		s->nodes[i].env = xcalloc(n->n_env + 1, sizeof(char *));
+		for (size_t k = 0; k < n->n_env; k++)
+			s->nodes[i].env[k] = xasprintf("%s=%s", n->env[k].key, n->env[k].value);
+		s->nodes[i].n_env = n->n_env;
 	}
 	s->n_nodes = p->n_nodes;
 	s->links = xcalloc(t->n_links, sizeof(*s->links));
@@ -108,7 +127,10 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 
 		if (ns_unpin(p, &e) < 0 || ns_unpin(u, &e) < 0)
 			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
+		if (nodes[i].has_cgroup && cgroup_remove(lab, nodes[i].name, &e) < 0)
+			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
 	}
+	cgroup_remove_lab(lab);
 }
 
 /* Phase 1: a network and UTS namespace per node, pinned, early sysctls written. */
@@ -263,6 +285,223 @@ static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, s
 	return r;
 }
 
+struct cgroup_ctx {
+	const char *lab, *node;
+};
+
+static int join_cgroup(void *data, pid_t pid, struct lab_err **err)
+{
+	const struct cgroup_ctx *c = data;
+
+	return cgroup_attach(c->lab, c->node, pid, err);
+}
+
+/* Phase 4: PID, mount, IPC and cgroup namespaces, limits, files. */
+static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
+			 struct lab_err **err)
+{
+	const struct topo *t = p->topo;
+	_cleanup_free_ char *hosts = NULL;
+	int r;
+
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct topo_node *n = p->nodes[i].node;
+		_cleanup_free_ char *prefix = NULL, *uts = NULL;
+		_cleanup_free_ struct ns_file *files = NULL;
+		_cleanup_close_ int uts_fd = -EBADF;
+		struct cgroup_ctx cg = {t->name, n->name};
+		struct ns_isolation iso;
+
+		if (!topo_node_isolated(n))
+			continue;
+		if (!hosts)
+			hosts = plan_hosts_file(t);
+		if (n->iso.cgroup) {
+			r = cgroup_create(t->name, n->name, n->limits.memory, n->limits.cpu,
+					  n->limits.pids, err);
+			if (r < 0)
+				return err_wrap(err, "node '%s'", n->name);
+		}
+		prefix = state_pin_prefix(t->name, n->name);
+		uts = state_uts_path(t->name, n->name);
+		uts_fd = ns_open(uts, err);
+		if (uts_fd < 0)
+			return err_wrap(err, "node '%s'", n->name);
+		files = xcalloc(n->n_files ? n->n_files : 1, sizeof(*files));
+		for (size_t k = 0; k < n->n_files; k++)
+			files[k] = (struct ns_file){n->files[k].key, n->files[k].value};
+		iso = (struct ns_isolation){
+			.net_fd = fds[i],
+			.uts_fd = uts_fd,
+			.pid = n->iso.pid,
+			.mount = n->iso.mount,
+			.ipc = n->iso.ipc,
+			.cgroup = n->iso.cgroup,
+			.pin_prefix = prefix,
+			.hostname = n->hostname,
+			.hosts = hosts,
+			.files = files,
+			.n_files = n->n_files,
+			.join_cgroup = join_cgroup,
+			.data = &cg,
+		};
+		log_info("node '%s': isolating (pid %s, mount %s, ipc %s, cgroup %s)", n->name,
+			 n->iso.pid ? "yes" : "no", n->iso.mount ? "yes" : "no",
+			 n->iso.ipc ? "yes" : "no", n->iso.cgroup ? "yes" : "no");
+		r = ns_isolate(&iso, err);
+		if (r < 0)
+			return err_wrap(err, "node '%s'", n->name);
+		if (r > 0) {
+			s->nodes[i].init_pid = r;
+			s->nodes[i].init_start = ns_start_time(r);
+		}
+	}
+	return 0;
+}
+
+/* How to enter a node, from its state. Strings point into the paths array. */
+static void node_join(const char *lab, const struct state_node *n, char *paths[6],
+		      struct ns_join *j)
+{
+	_cleanup_free_ char *prefix = state_pin_prefix(lab, n->name);
+
+	paths[0] = netns_path(n->netns);
+	paths[1] = state_uts_path(lab, n->name);
+	paths[2] = n->ipc ? xasprintf("%s.ipc", prefix) : NULL;
+	paths[3] = n->cgroup ? xasprintf("%s.cgroup", prefix) : NULL;
+	paths[4] = n->pid ? xasprintf("%s.pid", prefix) : NULL;
+	paths[5] = n->mount ? xasprintf("%s.mnt", prefix) : NULL;
+	*j = (struct ns_join){paths[0], paths[1], paths[2], paths[3], paths[4], paths[5]};
+}
+
+static void paths_free(char *paths[6])
+{
+	for (int i = 0; i < 6; i++)
+		free(paths[i]);
+}
+
+/* The last lines of a log, for an error message. */
+static char *log_tail(const char *path, int lines)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	const char *p;
+	int seen = 0;
+
+	if (read_file(path, 16 << 20, &text, &len) < 0 || len == 0)
+		return xstrdup("(no output)");
+	while (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+	for (p = text + len; p > text; p--)
+		if (p[-1] == '\n' && ++seen == lines)
+			break;
+	return xstrdup(p);
+}
+
+#define STARTUP_TIMEOUT 120
+
+/* Run one startup command inside the node; its output goes to the node's log. */
+static int run_startup(const char *lab, const struct state_node *n, const char *cmd,
+		       const char *log_path, struct lab_err **err)
+{
+	char *paths[6];
+	struct ns_join j;
+	pid_t child;
+	int status = 0, pfd;
+	struct pollfd pl;
+
+	node_join(lab, n, paths, &j);
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	if (child < 0) {
+		paths_free(paths);
+		return err_make(err, errno, "forking");
+	}
+	if (child == 0) {
+		struct lab_err *e = NULL;
+		char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+		char **env = xcalloc(n->n_env + 3, sizeof(char *));
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(125);
+		setsid();
+		for (size_t k = 0; k < n->n_env; k++)
+			env[k] = n->env[k];
+		env[n->n_env] = xasprintf("NETLAB_LAB=%s", lab);
+		env[n->n_env + 1] = xasprintf("NETLAB_NODE=%s", n->name);
+		if (n->has_cgroup && cgroup_attach(lab, n->name, getpid(), &e) < 0) {
+			fprintf(stderr, "netlab: %s\n", e->msg);
+			_exit(125);
+		}
+		ns_join_exec(&j, argv, env, &e);
+		fprintf(stderr, "netlab: %s\n", e ? e->msg : "cannot run the command");
+		_exit(127);
+	}
+	paths_free(paths);
+	pfd = syscall(SYS_pidfd_open, child, 0);
+	pl = (struct pollfd){.fd = pfd, .events = POLLIN};
+	if (pfd >= 0 && poll(&pl, 1, STARTUP_TIMEOUT * 1000) == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		close(pfd);
+		return err_make_kind(err, ERR_RUNTIME, ETIMEDOUT,
+				     "startup command '%s' did not return within %d s (a daemon must background itself, e.g. with -d or '&'); its output is in %s",
+				     cmd, STARTUP_TIMEOUT, log_path);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_make(err, errno, "waiting for startup command '%s'", cmd);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	{
+		_cleanup_free_ char *tail = log_tail(log_path, 10);
+
+		if (WIFSIGNALED(status))
+			return err_make_kind(err, ERR_RUNTIME, ECHILD,
+					     "startup command '%s' was killed by signal %d; last lines of %s:\n%s",
+					     cmd, WTERMSIG(status), log_path, tail);
+		return err_make_kind(err, ERR_RUNTIME, ECHILD,
+				     "startup command '%s' failed with exit code %d; last lines of %s:\n%s",
+				     cmd, WEXITSTATUS(status), log_path, tail);
+	}
+}
+
+/* Phase 5: startup commands, node by node, in order. */
+static int run_startups(const struct plan *p, const struct state *s, struct lab_err **err)
+{
+	const struct topo *t = p->topo;
+	bool any = false;
+	int r;
+
+	for (size_t i = 0; i < p->n_nodes && !any; i++)
+		any = p->nodes[i].node->n_startup > 0;
+	if (!any)
+		return 0;
+	{
+		_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/logs", t->name);
+
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return err_make(err, errno, "creating '%s'", dir);
+	}
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		const struct topo_node *n = p->nodes[i].node;
+		_cleanup_free_ char *log_path = state_log_path(t->name, n->name);
+
+		for (size_t k = 0; k < n->n_startup; k++) {
+			log_info("node '%s': running '%s'", n->name, n->startup[k]);
+			r = run_startup(t->name, &s->nodes[i], n->startup[k], log_path, err);
+			if (r < 0)
+				return err_wrap(err, "node '%s'", n->name);
+		}
+	}
+	return 0;
+}
+
 /* Whether anything of the lab is already there: a state, or a namespace by its name. */
 static int check_absent(const struct plan *p, struct lab_err **err)
 {
@@ -342,6 +581,16 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 			goto fail;
 		}
 	}
+	r = isolate_nodes(p, fds, s, err);
+	if (r < 0)
+		goto fail;
+	/* the state knows the inits before any command runs */
+	r = state_write(s, err);
+	if (r < 0)
+		goto fail;
+	r = run_startups(p, s, err);
+	if (r < 0)
+		goto fail;
 	free(s->status);
 	s->status = xstrdup("up");
 	r = state_write(s, err);
@@ -421,6 +670,8 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		}
 		s = state_new(lab);
 		nodes_from_dir(lab, s);
+		for (size_t i = 0; i < s->n_nodes; i++)
+			s->nodes[i].has_cgroup = true; /* removing a missing cgroup is fine */
 	}
 	log_info("lab '%s': removing %zu nodes", lab, s->n_nodes);
 	remove_nodes(lab, s->nodes, s->n_nodes);
@@ -510,20 +761,45 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err)
 {
 	_cleanup_free_ char *found = NULL;
-	_cleanup_free_ char *np = NULL, *up = NULL;
-	char netns[PLAN_NETNS_MAX];
+	_cleanup_(state_freep) struct state *s = NULL;
+	const struct state_node *n = NULL;
+	char *paths[6];
+	struct ns_join j;
 	int r;
 
 	r = lab_find_node(lab, node, &found, err);
 	if (r < 0)
 		return r;
-	plan_netns_name(found, node, netns);
-	np = netns_path(netns);
-	up = state_uts_path(found, node);
+	r = state_read(found, &s, err);
+	if (r < 0)
+		return r == -ENOENT ? err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found) : r;
+	for (size_t i = 0; i < s->n_nodes && !n; i++)
+		if (strcmp(s->nodes[i].name, node) == 0)
+			n = &s->nodes[i];
+	if (!n)
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", found, node);
 	setenv("NETLAB_LAB", found, 1);
 	setenv("NETLAB_NODE", node, 1);
-	r = ns_exec(np, up, argv, err);
+	if (n->has_cgroup) {
+		r = cgroup_attach(found, node, getpid(), err);
+		if (r < 0)
+			return err_wrap(err, "node '%s'", node);
+	}
+	node_join(found, n, paths, &j);
+	ns_join_exec(&j, argv, n->env, err);
+	paths_free(paths);
 	return err_wrap(err, "node '%s'", node);
+}
+
+int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err **err)
+{
+	_cleanup_free_ char *found = NULL;
+	int r = lab_find_node(lab, node, &found, err);
+
+	if (r < 0)
+		return r;
+	*ret = state_log_path(found, node);
+	return 0;
 }
 
 static const char *oper_name(const struct netlink_link_info *l)
@@ -547,8 +823,22 @@ static int node_status(const struct state_node *sn, struct status_node *out,
 	size_t nl_n = 0, na = 0, nr = 0;
 	int r;
 
+	out->pid = sn->pid;
+	out->mount = sn->mount;
+	out->ipc = sn->ipc;
+	out->cgroup = sn->cgroup;
+	out->memory = sn->memory;
+	out->cpu = sn->cpu;
+	out->pids = sn->pids;
+	if (sn->init_pid && ns_start_time(sn->init_pid) == sn->init_start)
+		out->init_pid = sn->init_pid;
 	if (access(np, F_OK) < 0)
 		return 0;
+	{
+		ino_t ino = ns_pinned_inode(np);
+
+		ns_count_processes(&ino, 1, &out->processes);
+	}
 	r = ns_save(&saved, err);
 	if (r < 0)
 		return r;

@@ -248,6 +248,27 @@ static bool all_exited(int *fds, size_t n, int timeout_ms)
 	return true;
 }
 
+void ns_count_processes(const ino_t *inodes, size_t n, size_t *counts)
+{
+	_cleanup_(closedirp_) DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	memset(counts, 0, n * sizeof(*counts));
+	while (d && (de = readdir(d))) {
+		char path[64];
+		struct stat st;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", atoi(de->d_name));
+		if (stat(path, &st) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (inodes[i] == st.st_ino)
+				counts[i]++;
+	}
+}
+
 int ns_kill_processes(const ino_t *inodes, size_t n)
 {
 	int *fds = NULL;
@@ -269,29 +290,460 @@ int ns_kill_processes(const ino_t *inodes, size_t n)
 	return nfds;
 }
 
-int ns_exec(const char *net_path, const char *uts_path, char *const argv[],
-	    struct lab_err **err)
+/* --- isolation --- */
+
+#include <libgen.h>
+#include <sys/prctl.h>
+
+static int mkdir_parents(const char *path)
 {
-	_cleanup_close_ int net = -EBADF, uts = -EBADF;
+	_cleanup_free_ char *copy = xstrdup(path);
+
+	return mkdir_p(dirname(copy), 0755);
+}
+
+/* Create an overlay on /<top> whose writes go to the node's tmpfs /run. */
+static int overlay_top(const char *top, struct lab_err **err)
+{
+	_cleanup_free_ char *upper = xasprintf("/run/.netlab/upper/%s", top);
+	_cleanup_free_ char *work = xasprintf("/run/.netlab/work/%s", top);
+	_cleanup_free_ char *target = xasprintf("/%s", top);
+	_cleanup_free_ char *opts = NULL;
+
+	if (mkdir_p(upper, 0755) < 0 || mkdir_p(work, 0755) < 0)
+		return err_make(err, errno, "preparing an overlay for '%s'", target);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", target, upper, work);
+	if (mount("overlay", target, "overlay", 0, opts) < 0) {
+		if (errno == ENODEV)
+			return err_make_kind(err, ERR_KERNEL, ENODEV,
+					     "mounting an overlay on '%s': the kernel lacks overlayfs (CONFIG_OVERLAY_FS)",
+					     target);
+		return err_make(err, errno, "mounting an overlay on '%s'", target);
+	}
+	return 0;
+}
+
+static int write_in(const char *path, const char *content, struct lab_err **err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	size_t len = strlen(content);
+
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
+		return err_make(err, errno, "writing '%s' in the node", path);
+	return 0;
+}
+
+/* In the node's new mount namespace: its view of the file system. */
+static int setup_mounts(const struct ns_isolation *iso, struct lab_err **err)
+{
+	_cleanup_free_ int *srcfds = NULL;
+	char tops[16][64];
+	size_t n_tops = 0;
+	int r;
+
+	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return err_make(err, errno, "making the node's mounts private");
+	/*
+	 * Open the files to bind now: inside the new mount namespace (a bind
+	 * source must be in ours) and before /tmp and /run are covered.
+	 */
+	srcfds = xcalloc(iso->n_files ? iso->n_files : 1, sizeof(int));
+	for (size_t i = 0; i < iso->n_files; i++) {
+		srcfds[i] = open(iso->files[i].host, O_PATH | O_CLOEXEC);
+		if (srcfds[i] < 0)
+			return err_make(err, errno, "opening '%s'", iso->files[i].host);
+	}
+	umount2("/run/netlab", MNT_DETACH); /* netlab's state is none of the node's business */
+	if (iso->pid && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return err_make(err, errno, "mounting the node's /proc");
+	if (umount2("/sys", MNT_DETACH) == 0 &&
+	    mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return err_make(err, errno, "mounting the node's /sys");
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return err_make(err, errno, "mounting the node's /tmp");
+	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return err_make(err, errno, "mounting the node's /run");
+	r = overlay_top("etc", err);
+	if (r < 0)
+		return r;
+	snprintf(tops[n_tops++], 64, "etc");
+	{
+		_cleanup_free_ char *hn = xasprintf("%s\n", iso->hostname);
+
+		r = write_in("/etc/hostname", hn, err);
+		if (r >= 0)
+			r = write_in("/etc/hosts", iso->hosts, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < iso->n_files; i++) {
+		const char *path = iso->files[i].path;
+		char top[64];
+		const char *slash = strchr(path + 1, '/');
+		size_t len = slash ? (size_t)(slash - path - 1) : strlen(path + 1);
+		bool seen = false;
+		char fdpath[64];
+		struct stat st;
+
+		if (len >= sizeof(top))
+			len = sizeof(top) - 1;
+		memcpy(top, path + 1, len);
+		top[len] = '\0';
+		for (size_t k = 0; k < n_tops && !seen; k++)
+			seen = !strcmp(tops[k], top);
+		/* /tmp and /run are the node's own already; elsewhere, writes go to an overlay */
+		if (!seen && slash && strcmp(top, "tmp") && strcmp(top, "run") && n_tops < 16) {
+			r = overlay_top(top, err);
+			if (r < 0)
+				return r;
+			snprintf(tops[n_tops++], 64, "%s", top);
+		}
+		if (fstat(srcfds[i], &st) < 0)
+			return err_make(err, errno, "checking '%s'", iso->files[i].host);
+		if (mkdir_parents(path) < 0)
+			return err_make(err, errno, "creating the directories of '%s' in the node", path);
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdir(path, 0755) < 0 && errno != EEXIST)
+				return err_make(err, errno, "creating '%s' in the node", path);
+		} else {
+			int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+			if (fd < 0 && errno != EISDIR)
+				return err_make(err, errno, "creating '%s' in the node", path);
+			if (fd >= 0)
+				close(fd);
+		}
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", srcfds[i]);
+		if (mount(fdpath, path, NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+			return err_make(err, errno, "binding '%s' at '%s' in the node",
+					iso->files[i].host, path);
+		close(srcfds[i]);
+	}
+	return 0;
+}
+
+/* The child's report to netlab: a status, the init's pid, and an error text. */
+struct report {
+	int status; /* 0 or -errno */
+	int kind;
+	int from_init; /* the init's own report: its mounts are made */
+	pid_t pid;
+	char msg[512];
+};
+
+static _Noreturn void child_fail(int fd, struct lab_err *e)
+{
+	struct report rep = {.status = -e->code, .kind = e->kind, .from_init = getpid() == 1};
+
+	strscpy(rep.msg, e->msg, sizeof(rep.msg));
+	if (write(fd, &rep, sizeof(rep)) < 0)
+		_exit(1);
+	_exit(1);
+}
+
+static void exec_init(void)
+{
+	static char *const argv[] = {"netlab-init", NULL};
+	static char *const envp[] = {NULL};
+
+	execve("/proc/self/exe", argv, envp);
+}
+
+static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, int go_fd)
+{
+	struct lab_err *e = NULL;
+	int flags = 0;
+	char c;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (setns(iso->net_fd, CLONE_NEWNET) < 0 || setns(iso->uts_fd, CLONE_NEWUTS) < 0) {
+		err_make(&e, errno, "entering the node's namespaces");
+		child_fail(rep_fd, e);
+	}
+	if (iso->cgroup && iso->join_cgroup && iso->join_cgroup(iso->data, getpid(), &e) < 0)
+		child_fail(rep_fd, e);
+	flags |= iso->mount ? CLONE_NEWNS : 0;
+	flags |= iso->ipc ? CLONE_NEWIPC : 0;
+	flags |= iso->cgroup ? CLONE_NEWCGROUP : 0;
+	flags |= iso->pid ? CLONE_NEWPID : 0;
+	if (unshare(flags) < 0) {
+		err_make(&e, errno, "creating the node's namespaces");
+		child_fail(rep_fd, e);
+	}
+	if (iso->pid) {
+		/* the first child in the new PID namespace is its PID 1: netlab's init */
+		pid_t init = fork();
+
+		if (init < 0) {
+			err_make(&e, errno, "starting the node's init");
+			child_fail(rep_fd, e);
+		}
+		if (init == 0) {
+			if (iso->mount && setup_mounts(iso, &e) < 0)
+				child_fail(rep_fd, e);
+			{
+				struct report rep = {.from_init = 1};
+
+				/* the parent learns our pid from the intermediate child */
+				if (write(rep_fd, &rep, sizeof(rep)) < 0)
+					_exit(1);
+			}
+			close(rep_fd);
+			exec_init();
+			_exit(127);
+		}
+		{
+			struct report rep = {.pid = init};
+
+			/* the intermediate: tell netlab the init's pid, then leave */
+			if (write(rep_fd, &rep, sizeof(rep)) < 0)
+				_exit(1);
+			_exit(0);
+		}
+	}
+	if (iso->mount && setup_mounts(iso, &e) < 0)
+		child_fail(rep_fd, e);
+	{
+		struct report rep = {.pid = getpid()};
+
+		if (write(rep_fd, &rep, sizeof(rep)) < 0)
+			_exit(1);
+	}
+	/* stay until netlab has pinned our namespaces */
+	if (read(go_fd, &c, 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+static int pin_from(pid_t pid, const char *ns, const char *prefix, struct lab_err **err)
+{
+	_cleanup_free_ char *src = xasprintf("/proc/%d/ns/%s", (int)pid, ns);
+	_cleanup_free_ char *dst = xasprintf("%s.%s", prefix, ns);
+
+	return pin(src, dst, err);
+}
+
+static int read_report(int fd, struct report *rep, struct lab_err **err)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, rep, sizeof(*rep));
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(*rep))
+		return err_make(err, EPROTO, "the node's setup ended without a report");
+	if (rep->status < 0)
+		return err_make_kind(err, rep->kind, -rep->status, "%s", rep->msg);
+	return 0;
+}
+
+int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
+{
+	static const char *const names[] = {"mnt", "ipc", "cgroup", "pid"};
+	bool want[] = {iso->mount, iso->ipc, iso->cgroup, iso->pid};
+	int rep[2] = {-1, -1}, go[2] = {-1, -1};
+	struct report first, second;
+	pid_t child, target = 0;
+	int r = 0, status;
+
+	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+		return err_make(err, errno, "creating a pipe");
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	if (child < 0) {
+		r = err_make(err, errno, "forking");
+		goto out;
+	}
+	if (child == 0) {
+		close(rep[0]);
+		close(go[1]);
+		isolate_child(iso, rep[1], go[0]);
+	}
+	close(rep[1]);
+	rep[1] = -1;
+	close(go[0]);
+	go[0] = -1;
+	r = read_report(rep[0], &first, err);
+	if (r >= 0 && iso->pid) {
+		/* the intermediate sends the init's pid; the init reports once its mounts are made */
+		r = read_report(rep[0], &second, err);
+		target = first.from_init ? second.pid : first.pid;
+	} else if (r >= 0)
+		target = first.pid;
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(names); i++)
+		if (want[i])
+			r = pin_from(target, names[i], iso->pin_prefix, err);
+	/* without pid isolation the child leaves now; the init stays */
+	close(go[1]);
+	go[1] = -1;
+	waitpid(child, &status, 0);
+	if (r < 0 && iso->pid && target > 0)
+		kill(target, SIGKILL);
+	if (r < 0)
+		for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+			_cleanup_free_ char *p = xasprintf("%s.%s", iso->pin_prefix, names[i]);
+
+			ns_unpin(p, NULL);
+		}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (rep[i] >= 0)
+			close(rep[i]);
+		if (go[i] >= 0)
+			close(go[i]);
+	}
+	if (r < 0)
+		return r;
+	return iso->pid ? target : 0;
+}
+
+static int join(const char *path, int type, const char *what, struct lab_err **err)
+{
+	_cleanup_close_ int fd = -EBADF;
+
+	if (!path)
+		return 0;
+	fd = ns_open(path, err);
+	if (fd < 0)
+		return fd;
+	if (setns(fd, type) < 0)
+		return err_make(err, errno, "entering the node's %s namespace", what);
+	return 0;
+}
+
+int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],
+		 struct lab_err **err)
+{
+	_cleanup_close_ int mnt = -EBADF;
+	int r;
 
 	/* open every namespace first, then join (util-linux nsenter) */
-	net = ns_open(net_path, err);
-	if (net < 0)
-		return net;
-	uts = ns_open(uts_path, err);
-	if (uts < 0)
-		return uts;
-	if (setns(uts, CLONE_NEWUTS) < 0)
-		return err_make(err, errno, "entering the UTS namespace");
-	if (setns(net, CLONE_NEWNET) < 0)
-		return err_make(err, errno, "entering the network namespace");
-	/* /sys shows the devices of the namespace that mounted it: mount our own (ip netns exec) */
-	if (unshare(CLONE_NEWNS) < 0)
-		return err_make(err, errno, "creating a mount namespace");
-	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
-		return err_make(err, errno, "making our mounts private");
-	if (umount2("/sys", MNT_DETACH) == 0)
-		mount("sysfs", "/sys", "sysfs", 0, NULL);
+	if (j->mnt) {
+		mnt = ns_open(j->mnt, err);
+		if (mnt < 0)
+			return mnt;
+	}
+	r = join(j->cgroup, CLONE_NEWCGROUP, "cgroup", err);
+	if (r >= 0)
+		r = join(j->ipc, CLONE_NEWIPC, "IPC", err);
+	if (r >= 0)
+		r = join(j->uts, CLONE_NEWUTS, "UTS", err);
+	if (r >= 0)
+		r = join(j->net, CLONE_NEWNET, "network", err);
+	if (r >= 0)
+		r = join(j->pid, CLONE_NEWPID, "PID", err);
+	if (r < 0)
+		return r;
+	if (mnt >= 0) {
+		if (setns(mnt, CLONE_NEWNS) < 0)
+			return err_make(err, errno, "entering the node's mount namespace");
+		if (chdir("/") < 0)
+			return err_make(err, errno, "changing to the node's /");
+	} else {
+		/* /sys shows the devices of the namespace that mounted it: mount our own */
+		if (unshare(CLONE_NEWNS) < 0)
+			return err_make(err, errno, "creating a mount namespace");
+		if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+			return err_make(err, errno, "making our mounts private");
+		if (umount2("/sys", MNT_DETACH) == 0)
+			mount("sysfs", "/sys", "sysfs", 0, NULL);
+	}
+	for (size_t i = 0; env && env[i]; i++)
+		putenv(env[i]);
+	if (j->pid) {
+		/* setns(CLONE_NEWPID) moves only children: run the command in one */
+		pid_t pid;
+		int status;
+
+		fflush(stdout);
+		fflush(stderr);
+		pid = fork();
+		if (pid < 0)
+			return err_make(err, errno, "forking into the node's PID namespace");
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			execvp(argv[0], argv);
+			fprintf(stderr, "netlab: running '%s': %s\n", argv[0], strerror(errno));
+			_exit(errno == ENOENT ? 127 : 126);
+		}
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				_exit(1);
+		if (WIFSIGNALED(status)) {
+			signal(WTERMSIG(status), SIG_DFL);
+			raise(WTERMSIG(status));
+			_exit(128 + WTERMSIG(status));
+		}
+		_exit(WEXITSTATUS(status));
+	}
 	execvp(argv[0], argv);
 	return err_make(err, errno, "running '%s'", argv[0]);
+}
+
+bool ns_is_init(const char *argv0)
+{
+	return argv0 && strcmp(argv0, "netlab-init") == 0 && getpid() == 1;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+_Noreturn void ns_init_main(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigset_t set;
+
+	/*
+	 * PID 1 gets signals from outside its namespace only when it handles
+	 * them: handle TERM, INT and CHLD, block them, and wait for them.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+	if (chdir("/") < 0)
+		_exit(1);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+
+		if (sig == SIGTERM || sig == SIGINT)
+			_exit(0);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
+unsigned long long ns_start_time(pid_t pid)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/stat", (int)pid);
+	_cleanup_free_ char *text = NULL;
+	unsigned long long start = 0;
+	const char *p;
+
+	if (read_file(path, 4096, &text, NULL) < 0)
+		return 0;
+	/* field 22, counted after the command name, which may hold spaces */
+	p = strrchr(text, ')');
+	if (!p)
+		return 0;
+	p++;
+	for (int field = 3; field <= 22 && p; field++) {
+		p = strchr(p + 1, ' ');
+		if (field == 21 && p)
+			start = strtoull(p + 1, NULL, 10);
+	}
+	return start;
 }

@@ -191,3 +191,34 @@ struct plan *plan_free(struct plan *p)
 	free(p);
 	return NULL;
 }
+
+char *plan_hosts_file(const struct topo *t)
+{
+	size_t cap = 256, len = 0;
+	char *s = xmalloc(cap);
+
+	len = snprintf(s, cap, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		for (size_t k = 0; k < n->n_ifaces; k++)
+			for (size_t a = 0; a < n->ifaces[k].n_addrs; a++) {
+				char buf[ADDR_STRLEN];
+				size_t need;
+
+				if (addr_is_link_local(&n->ifaces[k].addrs[a].addr))
+					continue;
+				addr_format(&n->ifaces[k].addrs[a].addr, buf);
+				need = strlen(buf) + strlen(n->name) + strlen(n->hostname) + 4;
+				if (len + need + 1 > cap) {
+					cap = (cap + need) * 2;
+					s = xrealloc(s, cap);
+				}
+				if (strcmp(n->hostname, n->name))
+					len += snprintf(s + len, cap - len, "%s\t%s %s\n", buf, n->name, n->hostname);
+				else
+					len += snprintf(s + len, cap - len, "%s\t%s\n", buf, n->name);
+			}
+	}
+	return s;
+}

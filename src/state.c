@@ -28,6 +28,9 @@ struct state *state_free(struct state *s)
 		free(s->nodes[i].kind);
 		free(s->nodes[i].hostname);
 		free(s->nodes[i].netns);
+		for (size_t k = 0; k < s->nodes[i].n_env; k++)
+			free(s->nodes[i].env[k]);
+		free(s->nodes[i].env);
 	}
 	for (size_t i = 0; i < s->n_links; i++) {
 		free(s->links[i].ends[0]);
@@ -57,6 +60,16 @@ char *state_file_path(const char *lab)
 	return xasprintf(STATE_ROOT "/%s/state.json", lab);
 }
 
+char *state_pin_prefix(const char *lab, const char *node)
+{
+	return xasprintf(STATE_ROOT "/%s/ns/%s", lab, node);
+}
+
+char *state_log_path(const char *lab, const char *node)
+{
+	return xasprintf(STATE_ROOT "/%s/logs/%s.log", lab, node);
+}
+
 int state_prepare_root(struct lab_err **err)
 {
 	struct stat st;
@@ -71,6 +84,17 @@ int state_prepare_root(struct lab_err **err)
 	if (st.st_uid != 0 || (st.st_mode & 0022))
 		return err_make_kind(err, ERR_RUNTIME, EPERM,
 				     STATE_ROOT " is not owned by root or is writable by others: refusing to use it");
+	/*
+	 * A private mount: the pins of mount namespaces under it must not
+	 * propagate into the very namespaces they pin (util-linux unshare
+	 * --mount= needs the same).
+	 */
+	while (mount("", STATE_ROOT, "none", MS_PRIVATE, NULL) < 0) {
+		if (errno != EINVAL)
+			return err_make(err, errno, "making " STATE_ROOT " a private mount");
+		if (mount(STATE_ROOT, STATE_ROOT, "none", MS_BIND, NULL) < 0)
+			return err_make(err, errno, "bind-mounting " STATE_ROOT " on itself");
+	}
 	return 0;
 }
 
@@ -123,10 +147,31 @@ int state_write(const struct state *s, struct lab_err **err)
 	json_object_set_new(root, "status", json_string(s->status ? s->status : "creating"));
 	json_object_set_new(root, "topology", json_string(s->topology ? s->topology : ""));
 	json_object_set_new(root, "created", json_integer(s->created));
-	for (size_t i = 0; i < s->n_nodes; i++)
-		json_array_append_new(nodes, json_pack("{s:s, s:s, s:s, s:s}", "name", s->nodes[i].name,
-						       "kind", s->nodes[i].kind, "hostname",
-						       s->nodes[i].hostname, "netns", s->nodes[i].netns));
+	for (size_t i = 0; i < s->n_nodes; i++) {
+		const struct state_node *n = &s->nodes[i];
+		json_t *jn = json_pack("{s:s, s:s, s:s, s:s}", "name", n->name, "kind", n->kind,
+				       "hostname", n->hostname, "netns", n->netns);
+
+		if (n->pid || n->mount || n->ipc || n->cgroup)
+			json_object_set_new(jn, "isolation",
+					    json_pack("{s:b, s:b, s:b, s:b}", "pid", n->pid, "mount",
+						      n->mount, "ipc", n->ipc, "cgroup", n->cgroup));
+		if (n->has_cgroup)
+			json_object_set_new(jn, "limits",
+					    json_pack("{s:I, s:f, s:I}", "memory", (json_int_t)n->memory,
+						      "cpu", n->cpu, "pids", (json_int_t)n->pids));
+		if (n->init_pid)
+			json_object_set_new(jn, "init", json_pack("{s:i, s:I}", "pid", n->init_pid, "start",
+								  (json_int_t)n->init_start));
+		if (n->n_env) {
+			json_t *env = json_array();
+
+			for (size_t k = 0; k < n->n_env; k++)
+				json_array_append_new(env, json_string(n->env[k]));
+			json_object_set_new(jn, "env", env);
+		}
+		json_array_append_new(nodes, jn);
+	}
 	for (size_t i = 0; i < s->n_links; i++)
 		json_array_append_new(links, json_pack("{s:[s,s], s:b}", "endpoints",
 						       s->links[i].ends[0], s->links[i].ends[1],
@@ -184,6 +229,28 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 		n->kind = dup_str(v, "kind");
 		n->hostname = dup_str(v, "hostname");
 		n->netns = dup_str(v, "netns");
+		{
+			json_t *iso = json_object_get(v, "isolation");
+			json_t *lim = json_object_get(v, "limits");
+			json_t *init = json_object_get(v, "init");
+			json_t *env = json_object_get(v, "env"), *e;
+			size_t k;
+
+			n->pid = json_is_true(json_object_get(iso, "pid"));
+			n->mount = json_is_true(json_object_get(iso, "mount"));
+			n->ipc = json_is_true(json_object_get(iso, "ipc"));
+			n->cgroup = json_is_true(json_object_get(iso, "cgroup"));
+			n->has_cgroup = lim != NULL;
+			n->memory = json_integer_value(json_object_get(lim, "memory"));
+			n->cpu = json_number_value(json_object_get(lim, "cpu"));
+			n->pids = json_integer_value(json_object_get(lim, "pids"));
+			n->init_pid = json_integer_value(json_object_get(init, "pid"));
+			n->init_start = json_integer_value(json_object_get(init, "start"));
+			n->env = xcalloc(json_array_size(env) + 1, sizeof(char *));
+			json_array_foreach(env, k, e)
+				if (json_is_string(e))
+					n->env[n->n_env++] = xstrdup(json_string_value(e));
+		}
 		if (!n->name || !n->kind || !n->hostname || !n->netns)
 			return err_make_kind(err, ERR_RUNTIME, EBADMSG,
 					     "the state of lab '%s' (%s) is corrupt: nodes[%zu] is incomplete; 'netlab down --force %s' removes the lab",
@@ -229,6 +296,21 @@ int state_remove(const char *lab, struct lab_err **err)
 	}
 	if (rmdir(nsdir) < 0 && errno != ENOENT)
 		return err_make(err, errno, "removing '%s'", nsdir);
+	{
+		_cleanup_free_ char *logdir = xasprintf("%s/logs", dir);
+		_cleanup_(closedirp_) DIR *ld = opendir(logdir);
+
+		while (ld && (de = readdir(ld))) {
+			_cleanup_free_ char *p = NULL;
+
+			if (de->d_name[0] == '.')
+				continue;
+			p = xasprintf("%s/%s", logdir, de->d_name);
+			unlink(p);
+		}
+		if (rmdir(logdir) < 0 && errno != ENOENT)
+			return err_make(err, errno, "removing '%s'", logdir);
+	}
 	if (unlink(lock) < 0 && errno != ENOENT)
 		return err_make(err, errno, "removing '%s'", lock);
 	if (rmdir(dir) < 0 && errno != ENOENT)
@@ -295,13 +377,25 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 					json_object_set_new(jf, "master", json_string(f->master));
 				json_array_append_new(ifaces, jf);
 			}
-			json_array_append_new(nodes,
-					      json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:I, s:I}}",
-							"name", nd->name, "kind", nd->kind,
-							"hostname", nd->hostname, "netns", nd->netns,
-							"present", nd->present, "interfaces", ifaces,
-							"routes", "ipv4", (json_int_t)nd->routes4,
-							"ipv6", (json_int_t)nd->routes6));
+			{
+				json_t *jn = json_pack(
+					"{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}",
+					"name", nd->name, "kind", nd->kind, "hostname", nd->hostname,
+					"netns", nd->netns, "present", nd->present, "interfaces", ifaces,
+					"routes", "ipv4", (json_int_t)nd->routes4, "ipv6",
+					(json_int_t)nd->routes6, "isolation", "pid", nd->pid, "mount",
+					nd->mount, "ipc", nd->ipc, "cgroup", nd->cgroup, "processes",
+					(json_int_t)nd->processes);
+
+				if (nd->memory || nd->cpu > 0 || nd->pids)
+					json_object_set_new(jn, "limits",
+							    json_pack("{s:I, s:f, s:I}", "memory",
+								      (json_int_t)nd->memory, "cpu", nd->cpu,
+								      "pids", (json_int_t)nd->pids));
+				if (nd->init_pid)
+					json_object_set_new(jn, "init_pid", json_integer(nd->init_pid));
+				json_array_append_new(nodes, jn);
+			}
 		}
 		json_array_append_new(jlabs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "name", lab->name,
 						       "status", lab->status, "topology", lab->topology,

@@ -50,6 +50,19 @@ static void node_free(struct topo_node *n)
 		free(n->sysctls[i].value);
 	}
 	free(n->sysctls);
+	for (size_t i = 0; i < n->n_files; i++) {
+		free(n->files[i].key);
+		free(n->files[i].value);
+	}
+	free(n->files);
+	for (size_t i = 0; i < n->n_env; i++) {
+		free(n->env[i].key);
+		free(n->env[i].value);
+	}
+	free(n->env);
+	for (size_t i = 0; i < n->n_startup; i++)
+		free(n->startup[i]);
+	free(n->startup);
 }
 
 struct topo *topo_free(struct topo *t)
@@ -251,4 +264,52 @@ int topo_mac_parse(const char *s, uint8_t mac[6])
 	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
 		return -EINVAL;
 	return 0;
+}
+
+int topo_size_parse(const char *s, uint64_t *ret)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end && end[1] && !((end[1] == 'B' || end[1] == 'b') && !end[2]) &&
+	    !((end[1] == 'i') && (end[2] == 'B') && !end[3]))
+		return -EINVAL;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*ret = (uint64_t)v << shift;
+	return 0;
+}
+
+bool topo_node_isolated(const struct topo_node *n)
+{
+	return n->iso.pid || n->iso.mount || n->iso.ipc || n->iso.cgroup;
 }

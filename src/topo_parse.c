@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "topo_parse.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
@@ -123,10 +124,10 @@ static bool get_int(struct parse *p, const char *path, json_t *j, long long min,
 	return true;
 }
 
-static const char *const node_keys[] = {"kind", "hostname", "interfaces", "routes",
-					"sysctls", "stp", NULL};
-static const char *const node_reserved[] = {"isolation", "limits", "files", "env", "startup",
-					    NULL};
+static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "routes",
+					"sysctls", "stp",      "isolation",  "limits",
+					"files",   "env",      "startup",    NULL};
+static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
 			json_t *j)
@@ -363,6 +364,174 @@ static void parse_sysctls(struct parse *p, const char *path, struct topo_node *n
 	}
 }
 
+static void parse_isolation(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	static const char *const keys[] = {"pid", "mount", "ipc", "cgroup", NULL};
+	bool *flags[] = {&n->iso.pid, &n->iso.mount, &n->iso.ipc, &n->iso.cgroup};
+
+	if (!want(p, path, j, JSON_OBJECT, "an object with pid, mount, ipc, cgroup"))
+		return;
+	check_keys(p, path, j, keys, NULL);
+	for (size_t i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(j, keys[i]);
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, keys[i]);
+
+		if (v && want(p, kpath, v, JSON_TRUE, "true or false"))
+			*flags[i] = json_is_true(v);
+	}
+}
+
+static void parse_limits(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	static const char *const keys[] = {"memory", "cpu", "pids", NULL};
+	json_t *v;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object with memory, cpu, pids"))
+		return;
+	check_keys(p, path, j, keys, NULL);
+	v = json_object_get(j, "memory");
+	if (v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.memory", path);
+		uint64_t bytes = 0;
+		bool ok = false;
+
+		if (json_is_integer(v) && json_integer_value(v) > 0) {
+			bytes = json_integer_value(v);
+			ok = true;
+		} else if (json_is_string(v))
+			ok = topo_size_parse(json_string_value(v), &bytes) == 0;
+		if (!ok || bytes < (4u << 20)) {
+			if (json_is_string(v))
+				perr(p, kpath, "\"%s\" is not a memory size of at least 4M (expected a number with K, M, G or T, such as \"256M\")",
+				     json_string_value(v));
+			else
+				perr(p, kpath, "is %s (expected a size such as \"256M\")", json_type_name(v));
+		} else
+			n->limits.memory = bytes;
+	}
+	v = json_object_get(j, "cpu");
+	if (v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.cpu", path);
+
+		if (!json_is_number(v) || json_number_value(v) < 0.01 || json_number_value(v) > 1024)
+			perr(p, kpath, "is not a CPU share (expected a number of CPUs from 0.01 to 1024, such as 0.5)");
+		else
+			n->limits.cpu = json_number_value(v);
+	}
+	v = json_object_get(j, "pids");
+	if (v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.pids", path);
+		long long pids;
+
+		if (get_int(p, kpath, v, 1, 4194304, &pids))
+			n->limits.pids = pids;
+	}
+	if (n->limits.memory || n->limits.cpu > 0 || n->limits.pids)
+		n->iso.cgroup = true;
+}
+
+static bool node_path_ok(const char *s)
+{
+	static const char *const refused[] = {"/proc", "/sys", "/dev", NULL};
+
+	if (s[0] != '/' || strlen(s) < 2 || strlen(s) > 4095 || s[strlen(s) - 1] == '/')
+		return false;
+	if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//") ||
+	    (strlen(s) >= 3 && (!strcmp(s + strlen(s) - 3, "/..") || !strcmp(s + strlen(s) - 2, "/."))))
+		return false;
+	for (const char *c = s; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return false;
+	for (const char *const *r = refused; *r; r++)
+		if (!strcmp(s, *r) || (str_has_prefix(s, *r) && s[strlen(*r)] == '/'))
+			return false;
+	return true;
+}
+
+static void parse_files(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	const char *key;
+	json_t *v;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object of node paths to host files"))
+		return;
+	json_object_foreach(j, key, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+
+		if (!node_path_ok(key)) {
+			perr(p, kpath, "'%s' is not a usable path in the node (expected an absolute path without '..', outside /proc, /sys and /dev)",
+			     key);
+			continue;
+		}
+		if (!want(p, kpath, v, JSON_STRING, "a host file path"))
+			continue;
+		if (!json_string_value(v)[0] || strchr(json_string_value(v), '\n')) {
+			perr(p, kpath, "is not a host file path (expected a path relative to the topology file)");
+			continue;
+		}
+		GROW(n->files, n->cap_files, n->n_files + 1);
+		n->files[n->n_files].key = xstrdup(key);
+		n->files[n->n_files].value = xstrdup(json_string_value(v));
+		n->n_files++;
+	}
+	if (n->n_files)
+		n->iso.mount = true;
+}
+
+static void parse_env(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	const char *key;
+	json_t *v;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object of variable names to values"))
+		return;
+	json_object_foreach(j, key, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+		bool ok = key[0] && !isdigit((unsigned char)key[0]);
+		char *value;
+
+		for (const char *c = key; *c && ok; c++)
+			ok = isascii((unsigned char)*c) && (isalnum((unsigned char)*c) || *c == '_');
+		if (!ok) {
+			perr(p, kpath, "'%s' is not a variable name (expected letters, digits and '_')", key);
+			continue;
+		}
+		if (json_is_string(v))
+			value = xstrdup(json_string_value(v));
+		else if (json_is_integer(v))
+			value = xasprintf("%lld", (long long)json_integer_value(v));
+		else {
+			perr(p, kpath, "is %s (expected a string)", json_type_name(v));
+			continue;
+		}
+		GROW(n->env, n->cap_env, n->n_env + 1);
+		n->env[n->n_env].key = xstrdup(key);
+		n->env[n->n_env].value = value;
+		n->n_env++;
+	}
+}
+
+static void parse_startup(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	json_t *v;
+	size_t i;
+
+	if (!want(p, path, j, JSON_ARRAY, "an array of commands"))
+		return;
+	json_array_foreach(j, i, v) {
+		_cleanup_free_ char *ipath = xasprintf("%s[%zu]", path, i);
+
+		if (!want(p, ipath, v, JSON_STRING, "a command string"))
+			continue;
+		if (!json_string_value(v)[0]) {
+			perr(p, ipath, "is empty (expected a command)");
+			continue;
+		}
+		GROW(n->startup, n->cap_startup, n->n_startup + 1);
+		n->startup[n->n_startup++] = xstrdup(json_string_value(v));
+	}
+}
+
 /* Fill node n from its JSON object (defaults already merged in). */
 static void parse_node_body(struct parse *p, const char *path, struct topo_node *n, json_t *j)
 {
@@ -425,6 +594,28 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 
 		parse_sysctls(p, spath, n, v);
 	}
+	{
+		static const struct {
+			const char *key;
+			void (*fn)(struct parse *, const char *, struct topo_node *, json_t *);
+		} more[] = {
+			{"isolation", parse_isolation}, {"limits", parse_limits},
+			{"files", parse_files},		{"env", parse_env},
+			{"startup", parse_startup},
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(more); i++) {
+			v = json_object_get(j, more[i].key);
+			if (v) {
+				_cleanup_free_ char *kpath = xasprintf("%s.%s", path, more[i].key);
+
+				more[i].fn(p, kpath, n, v);
+			}
+		}
+	}
+	/* a PID namespace needs its own /proc, hence its own mounts */
+	if (n->iso.pid)
+		n->iso.mount = true;
 }
 
 /* The kind of a node object, reporting a bad one. Return: kind or -EINVAL. */
@@ -954,6 +1145,11 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 
 int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 {
+	return topo_load_ex(file, false, ret, d);
+}
+
+int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, struct topo_diags *d)
+{
 	_cleanup_free_ char *text = NULL;
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	size_t len;
@@ -975,8 +1171,10 @@ int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 		pool_assign(t, d);
 		autoroute_compute(t);
 	}
-	if (t)
+	if (t) {
 		topo_validate(t, d);
+		topo_check_files(t, allow_host_paths, d);
+	}
 	if (!t || d->n_errors)
 		return -EINVAL;
 	*ret = TAKE_PTR(t);

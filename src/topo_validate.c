@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "topo_validate.h"
 
+#include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -153,5 +155,48 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 		check_routes(t, nd, d);
 	}
 	check_addresses(t, d);
+	return d->n_errors - before;
+}
+
+size_t topo_check_files(struct topo *t, bool allow_host_paths, struct topo_diags *d)
+{
+	_cleanup_free_ char *base = realpath(t->dir, NULL);
+	size_t before = d->n_errors;
+
+	for (size_t ni = 0; ni < t->n_nodes; ni++) {
+		struct topo_node *n = &t->nodes[ni];
+
+		for (size_t i = 0; i < n->n_files; i++) {
+			struct topo_kv *f = &n->files[i];
+			_cleanup_free_ char *host = f->value[0] == '/' ? xstrdup(f->value) :
+									 xasprintf("%s/%s", t->dir, f->value);
+			_cleanup_free_ char *real = realpath(host, NULL);
+			struct stat st;
+
+			if (!real) {
+				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: host file '%s' cannot be used: %s (expected an existing file)",
+					      t->file, n->name, f->key, host, strerror(errno));
+				continue;
+			}
+			if (stat(real, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: '%s' is not a regular file or directory (devices, FIFOs and sockets are refused)",
+					      t->file, n->name, f->key, host);
+				continue;
+			}
+			if (!allow_host_paths && (!base || !str_has_prefix(real, base) ||
+						  (real[strlen(base)] != '/' && strcmp(base, "/")))) {
+				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: '%s' is outside the topology's directory %s (expected a file beside the topology, or --allow-host-paths)",
+					      t->file, n->name, f->key, real, base ? base : t->dir);
+				continue;
+			}
+			if (!allow_host_paths && S_ISREG(st.st_mode) && (uint64_t)st.st_size > TOPO_FILE_MAX) {
+				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: '%s' is larger than 16 MiB (expected a configuration file, or --allow-host-paths)",
+					      t->file, n->name, f->key, real);
+				continue;
+			}
+			free(f->value);
+			f->value = TAKE_PTR(real);
+		}
+	}
 	return d->n_errors - before;
 }
