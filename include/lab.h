@@ -35,6 +35,14 @@ int lab_down_all(bool force, struct lab_err **err);
 int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err);
 /* Replace this process with argv inside the node. Return: only on failure. */
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err);
+/* Set both ends of the link with end "node:ifname" up or down (routes come back with it). */
+int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err);
+/*
+ * Impair the egress of a link end (both ends with both), or clear it when
+ * !im->set. On failure nothing is changed. Return: 0 or -errno.
+ */
+int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
+	       struct lab_err **err);
 /* The startup log of a node. Return: 0 with *ret set (to free), or -errno. */
 int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err **err);
 /* Status of one lab (lab set) or of every lab. */

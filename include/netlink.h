@@ -46,6 +46,24 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 /* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err);
+/* Queue a change of a device found by name: up (1) or down (0). */
+int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
+			  struct lab_err **err);
+
+/* A root qdisc: tbf for a rate alone, netem for delay, jitter or loss (with its own rate). */
+struct netlink_impair {
+	uint64_t delay_ns, jitter_ns;
+	double loss;       /* percent */
+	uint64_t rate_bps; /* bits per second */
+};
+/* Queue the replacement of a device's root qdisc. */
+int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_impair *im,
+		       const char *desc, struct lab_err **err);
+/* Queue the removal of a device's root qdisc (back to the default). */
+int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
+/* The index of a device by name. Return: ifindex or -errno (ENODEV). */
+int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err);
+
 /* Queue an address; IPv6 ones without duplicate address detection. */
 int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
 		     struct lab_err **err);

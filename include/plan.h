@@ -82,6 +82,13 @@ struct plan_set {
 	int master; /* bridge ifindex, or -1: unchanged */
 };
 
+/* An impairment on the egress of one end of a link. */
+struct plan_impair {
+	size_t node;
+	int ifindex;
+	const struct topo_impair *impair;
+};
+
 struct plan {
 	const struct topo *topo;
 	struct plan_node *nodes;
@@ -97,6 +104,8 @@ struct plan {
 	size_t n_addrs, cap_addrs;
 	struct plan_route *routes;
 	size_t n_routes, cap_routes;
+	struct plan_impair *impairs;
+	size_t n_impairs, cap_impairs;
 };
 
 /* Build the plan of a validated topology. Return: the plan (never NULL). */

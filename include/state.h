@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "topo.h"
 
 /*
  * Lab state under /run/netlab/<lab>/: state.json (written to .tmp, fsynced,
@@ -14,6 +15,15 @@
  * lab may own, so that an interrupted `up` can always be taken down.
  */
 #define STATE_ROOT "/run/netlab"
+
+/* A route netlab installed, to install again when a link comes back up. */
+struct state_route {
+	struct prefix to;
+	bool has_via;
+	struct addr via;
+	char dev[16];
+	uint32_t metric;
+};
 
 struct state_node {
 	char *name;
@@ -29,11 +39,14 @@ struct state_node {
 	unsigned long long init_start;
 	char **env;                   /* "K=V" */
 	size_t n_env;
+	struct state_route *routes;
+	size_t n_routes;
 };
 
 struct state_link {
 	char *ends[2]; /* "node:ifname" */
 	bool up;
+	struct topo_impair impair[2]; /* what leaves each end */
 };
 
 struct state {
@@ -105,11 +118,19 @@ struct status_node {
 	size_t routes4, routes6;
 };
 
+struct status_link {
+	char *ends[2];
+	const char *state; /* up, down (an end is down), or unknown */
+	char *impair[2];   /* NULL: none */
+};
+
 struct status_lab {
 	char *name, *status, *topology;
 	long long created;
 	struct status_node *nodes;
 	size_t n_nodes;
+	struct status_link *links;
+	size_t n_links;
 };
 
 /* The JSON of labs for `status --json`. Return: a string to free. */

@@ -93,10 +93,42 @@ struct topo_endpoint {
 	size_t iface;
 };
 
+/* Impairment of one direction: the egress of one end of a link. */
+struct topo_impair {
+	bool set;
+	uint64_t delay_ns;
+	uint64_t jitter_ns;
+	double loss;       /* percent */
+	uint64_t rate_bps; /* bits per second, 0: unlimited */
+};
+
 struct topo_link {
 	struct topo_endpoint ep[2];
 	int mtu; /* 0: default */
 	bool up;
+	struct topo_impair impair[2]; /* per end: what leaves that end */
+};
+
+enum topo_expect_kind {
+	TOPO_EXPECT_REACH,
+	TOPO_EXPECT_PATH,
+	TOPO_EXPECT_ROUTE,
+};
+
+/* A check of `netlab test`. */
+struct topo_expect {
+	enum topo_expect_kind kind;
+	char *from;   /* reach, path: a node */
+	char *to;     /* reach, path: a node or an address */
+	bool reach;
+	char **path;  /* path: routers crossed, in order */
+	size_t n_path;
+	char *node;   /* route */
+	struct prefix route;
+	bool has_via;
+	struct addr via;
+	uint64_t within_ms; /* 0: check once */
+	char *text;   /* as written, for reports */
 };
 
 enum topo_routing {
@@ -118,6 +150,8 @@ struct topo {
 	size_t n_nodes, cap_nodes;
 	struct topo_link *links;
 	size_t n_links, cap_links;
+	struct topo_expect *expects;
+	size_t n_expects, cap_expects;
 	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
 	enum topo_routing routing;
 	/* node name -> index, open addressing */
@@ -181,6 +215,15 @@ const char *topo_ifname_problem(const char *s);
 
 /* Parse a size: 1234, 64K, 256M, 1G, 1T (binary multiples). Return: 0 or -EINVAL. */
 int topo_size_parse(const char *s, uint64_t *ret);
+/* "20ms", "1.5s", "500us", "100ns" (a bare number is milliseconds). Return: 0 or -EINVAL. */
+int topo_time_parse(const char *s, uint64_t *ret_ns);
+/* "10mbit", "1gbit", "512kbit", "100bit", "1mbps" (bytes per second, as tc). Return: 0 or -EINVAL. */
+int topo_rate_parse(const char *s, uint64_t *ret_bps);
+/* "1%", "0.5%" (0 to 100). Return: 0 or -EINVAL. */
+int topo_percent_parse(const char *s, double *ret);
+/* Human text of an impairment ("delay 20ms loss 1% rate 10mbit") into buf. */
+char *topo_impair_format(const struct topo_impair *im, char *buf, size_t size);
+
 /* Whether a node needs namespaces beyond network and UTS. */
 bool topo_node_isolated(const struct topo_node *n);
 

@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -316,6 +317,172 @@ static int verb_logs(int argc, char **argv)
 	return 0;
 }
 
+static int verb_link(int argc, char **argv)
+{
+	struct lab_err *e = NULL;
+	int r = parse_opts("link", argc, argv, "l");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "link", NULL}) : 2;
+	if (argc - optind != 2 || (strcmp(argv[optind + 1], "up") && strcmp(argv[optind + 1], "down")))
+		return usage_error("link", "expected NODE:IFNAME up|down");
+	if (lab_link_set(arg_lab, argv[optind], strcmp(argv[optind + 1], "up") == 0, &e) < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("link of %s is %s\n", argv[optind], argv[optind + 1]);
+	return 0;
+}
+
+static int verb_impair(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"lab", required_argument, NULL, 'l'},   {"delay", required_argument, NULL, 'd'},
+		{"jitter", required_argument, NULL, 'j'}, {"loss", required_argument, NULL, 'p'},
+		{"rate", required_argument, NULL, 'r'},   {"clear", no_argument, NULL, 'c'},
+		{"both", no_argument, NULL, 'b'},         {"help", no_argument, NULL, 'h'},
+		{},
+	};
+	struct topo_impair im = {.set = true};
+	struct lab_err *e = NULL;
+	bool clear = false, both = false, any = false;
+	int c, r = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			arg_lab = optarg;
+			break;
+		case 'd':
+			r = topo_time_parse(optarg, &im.delay_ns);
+			any = true;
+			break;
+		case 'j':
+			r = topo_time_parse(optarg, &im.jitter_ns);
+			any = true;
+			break;
+		case 'p':
+			r = topo_percent_parse(optarg, &im.loss);
+			any = true;
+			break;
+		case 'r':
+			r = topo_rate_parse(optarg, &im.rate_bps);
+			any = true;
+			break;
+		case 'c':
+			clear = true;
+			break;
+		case 'b':
+			both = true;
+			break;
+		case 'h':
+			return verb_help(2, (char *[]){"help", "impair", NULL});
+		default:
+			return usage_error("impair", "unknown option '%s'", argv[optind - 1]);
+		}
+		if (r < 0)
+			return usage_error("impair", "'%s' is not a valid value for --%s (expected e.g. 20ms, 1%%, 10mbit)",
+					   optarg, c == 'd' ? "delay" : c == 'j' ? "jitter" : c == 'p' ? "loss" : "rate");
+	}
+	if (argc - optind != 1)
+		return usage_error("impair", "expected one NODE:IFNAME");
+	if (clear == any)
+		return usage_error("impair", "expected --delay, --jitter, --loss or --rate, or --clear");
+	if (im.jitter_ns && !im.delay_ns)
+		return usage_error("impair", "--jitter needs --delay");
+	if (clear)
+		im = (struct topo_impair){0};
+	if (lab_impair(arg_lab, argv[optind], &im, both || clear, &e) < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN) {
+		char what[96];
+
+		if (clear)
+			printf("impairments of the link of %s cleared\n", argv[optind]);
+		else
+			printf("%s%s: %s\n", argv[optind], both ? " and its peer" : "",
+			       topo_impair_format(&im, what, sizeof(what)));
+	}
+	return 0;
+}
+
+static int verb_capture(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"lab", required_argument, NULL, 'l'}, {"write", required_argument, NULL, 'w'},
+		{"count", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
+		{},
+	};
+	const char *out = NULL, *count = NULL;
+	_cleanup_free_ char *node = NULL;
+	struct lab_err *e = NULL;
+	char **args;
+	size_t n = 0;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:w:c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			arg_lab = optarg;
+			break;
+		case 'w':
+			out = optarg;
+			break;
+		case 'c':
+			count = optarg;
+			if (strspn(optarg, "0123456789") != strlen(optarg) || !*optarg)
+				return usage_error("capture", "-c takes a number of packets");
+			break;
+		case 'h':
+			return verb_help(2, (char *[]){"help", "capture", NULL});
+		default:
+			return usage_error("capture", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind < 1 || !strchr(argv[optind], ':'))
+		return usage_error("capture", "expected NODE:IFNAME [FILTER...]");
+	if (access("/usr/bin/tcpdump", X_OK) < 0 && access("/usr/sbin/tcpdump", X_OK) < 0) {
+		log_error("capture needs tcpdump (Debian package 'tcpdump': apt-get install tcpdump)");
+		return 1;
+	}
+	node = strndup(argv[optind], strchr(argv[optind], ':') - argv[optind]);
+	if (out) {
+		/* the file is the host's, wherever the node's own files are */
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			log_error("opening '%s': %s", out, strerror(errno));
+			return 1;
+		}
+		if (dup2(fd, STDOUT_FILENO) < 0)
+			return 1;
+		close(fd);
+	}
+	args = xcalloc(argc + 12, sizeof(char *));
+	args[n++] = "tcpdump";
+	args[n++] = "-n";
+	args[n++] = "-i";
+	args[n++] = strchr(argv[optind], ':') + 1;
+	if (out) {
+		args[n++] = "-U";
+		args[n++] = "-w";
+		args[n++] = "-";
+	} else
+		args[n++] = "-l";
+	if (count) {
+		args[n++] = "-c";
+		args[n++] = (char *)count;
+	}
+	for (int i = optind + 1; i < argc; i++)
+		args[n++] = argv[i];
+	lab_exec(arg_lab, node, args, &e);
+	free(args);
+	return fail(e);
+}
+
 static void print_status(const struct status_lab *labs, size_t n)
 {
 	if (n == 0) {
@@ -363,6 +530,17 @@ static void print_status(const struct status_lab *labs, size_t n)
 					printf(" %s", f->addrs[a]);
 				printf("\n");
 			}
+		}
+		if (lab->n_links)
+			printf("  links:\n");
+		for (size_t i = 0; i < lab->n_links; i++) {
+			const struct status_link *sl = &lab->links[i];
+
+			printf("    %s -- %s  %s", sl->ends[0], sl->ends[1], sl->state);
+			for (int k = 0; k < 2; k++)
+				if (sl->impair[k])
+					printf("  [%s: %s]", sl->ends[k], sl->impair[k]);
+			printf("\n");
 		}
 	}
 }
@@ -555,6 +733,21 @@ static const struct verb verbs[] = {
 	 "--json prints the same as JSON for scripts.",
 	 true},
 	{"list", verb_list, "list [--json]", "List running labs, one line each.", true},
+	{"link", verb_link, "link [-l LAB] NODE:IFNAME up|down",
+	 "Take a link down or up, both ends at once, as when a cable is pulled: each side\n"
+	 "sees its carrier go. Routes netlab installed through the link come back with it.",
+	 true},
+	{"impair", verb_impair,
+	 "impair [-l LAB] NODE:IFNAME [--delay T] [--jitter T] [--loss P%] [--rate R] [--both] | --clear",
+	 "Impair what leaves NODE:IFNAME (--both: also its peer). Delay, jitter and loss use\n"
+	 "the netem qdisc; a rate alone uses tbf. T: 20ms, 1s; R: 10mbit, 1gbit, 500kbit.\n"
+	 "--clear removes the impairments of both ends. A kernel without the qdisc gives an\n"
+	 "error naming it, and nothing is changed.",
+	 true},
+	{"capture", verb_capture, "capture [-l LAB] NODE:IFNAME [-w FILE.pcap] [-c N] [FILTER...]",
+	 "Capture packets on a node's interface with tcpdump inside the node: printed, or\n"
+	 "written to FILE.pcap (on the host) until Ctrl-C or N packets.",
+	 true},
 	{"logs", verb_logs, "logs [-l LAB] NODE",
 	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},
 	{"gen", verb_gen,

@@ -85,6 +85,18 @@ static struct state *state_from_plan(const struct plan *p)
 		for (size_t k = 0; k < n->n_env; k++)
 			s->nodes[i].env[k] = xasprintf("%s=%s", n->env[k].key, n->env[k].value);
 		s->nodes[i].n_env = n->n_env;
+		s->nodes[i].routes = xcalloc(n->n_routes + 1, sizeof(struct state_route));
+		for (size_t k = 0; k < n->n_routes; k++) {
+			const struct topo_route *r = &n->routes[k];
+			struct state_route *sr = &s->nodes[i].routes[k];
+
+			sr->to = prefix_network(&r->to);
+			sr->has_via = r->has_via;
+			sr->via = r->via;
+			strscpy(sr->dev, r->dev, sizeof(sr->dev));
+			sr->metric = r->metric;
+		}
+		s->nodes[i].n_routes = n->n_routes;
 	}
 	s->n_nodes = p->n_nodes;
 	s->links = xcalloc(t->n_links, sizeof(*s->links));
@@ -97,6 +109,8 @@ static struct state *state_from_plan(const struct plan *p)
 			s->links[i].ends[k] = xasprintf("%s:%s", n->name, n->ifaces[l->ep[k].iface].name);
 		}
 		s->links[i].up = l->up;
+		s->links[i].impair[0] = l->impair[0];
+		s->links[i].impair[1] = l->impair[1];
 	}
 	s->n_links = t->n_links;
 	return s;
@@ -225,7 +239,7 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 
 /* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
 static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, size_t *ri,
-			  size_t *pi, struct lab_err **err)
+			  size_t *pi, size_t *ii, struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	const struct plan_node *pn = &p->nodes[ni];
@@ -279,6 +293,17 @@ static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, s
 		if (rt->oif)
 			snprintf(desc + len, sizeof(desc) - len, " dev %s", ifname_of(n, rt->oif));
 		r = netlink_add_route(nl, &nr, false, desc, err);
+	}
+	for (; r >= 0 && *ii < p->n_impairs && p->impairs[*ii].node == ni; (*ii)++) {
+		const struct plan_impair *im = &p->impairs[*ii];
+		struct netlink_impair ni2 = {im->impair->delay_ns, im->impair->jitter_ns,
+					     im->impair->loss, im->impair->rate_bps};
+		char what[96];
+
+		snprintf(desc, sizeof(desc), "impairing '%s' (%s, %s)", ifname_of(n, im->ifindex),
+			 topo_impair_format(im->impair, what, sizeof(what)),
+			 (im->impair->delay_ns || im->impair->loss > 0) ? "netem" : "tbf");
+		r = netlink_set_impair(nl, im->ifindex, &ni2, desc, err);
 	}
 	if (r >= 0)
 		r = netlink_flush(nl, err);
@@ -530,7 +555,7 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_close_ int lock = -EBADF;
 	double start = now_sec();
-	size_t created = 0, ai = 0, ri = 0, pi = 0;
+	size_t created = 0, ai = 0, ri = 0, pi = 0, ii = 0;
 	int *fds = NULL;
 	int r;
 
@@ -575,7 +600,7 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 	log_info("lab '%s': configuring %zu addresses and %zu routes", t->name, p->n_addrs,
 		 p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		r = configure_node(p, i, fds[i], &ai, &ri, &pi, err);
+		r = configure_node(p, i, fds[i], &ai, &ri, &pi, &ii, err);
 		if (r < 0) {
 			err_wrap(err, "node '%s'", p->nodes[i].node->name);
 			goto fail;
@@ -802,6 +827,230 @@ int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err *
 	return 0;
 }
 
+/* A netlink socket inside a node's network namespace. */
+static int node_netlink(const char *netns, struct netlink **ret, struct lab_err **err)
+{
+	_cleanup_free_ char *np = netns_path(netns);
+	struct ns_saved saved = {-EBADF, -EBADF};
+	int r;
+
+	r = ns_save(&saved, err);
+	if (r < 0)
+		return r;
+	r = ns_enter_net_path(np, err);
+	if (r >= 0)
+		r = netlink_open(ret, err);
+	if (ns_restore(&saved, true, err) < 0) {
+		log_error("%s", (*err)->msg);
+		abort();
+	}
+	return r;
+}
+
+/* The link of a lab with an end "node:ifname" (or "node" when it has one link). */
+static int find_link(struct state *s, const char *end, size_t *ret_link, int *ret_side,
+		     struct lab_err **err)
+{
+	size_t found = 0;
+
+	for (size_t i = 0; i < s->n_links; i++)
+		for (int k = 0; k < 2; k++) {
+			const char *e = s->links[i].ends[k];
+			size_t len = strlen(end);
+
+			if (strcmp(e, end) == 0 || (!strchr(end, ':') && !strncmp(e, end, len) && e[len] == ':')) {
+				*ret_link = i;
+				*ret_side = k;
+				found++;
+			}
+		}
+	if (found == 1)
+		return 0;
+	if (found > 1)
+		return err_make_kind(err, ERR_USAGE, ENOTUNIQ,
+				     "node '%s' has several links (expected \"node:ifname\")", end);
+	return err_make_kind(err, ERR_USAGE, ENOENT, "lab '%s' has no link with end '%s'", s->lab, end);
+}
+
+static const struct state_node *state_node_of(const struct state *s, const char *end)
+{
+	size_t len = strcspn(end, ":");
+
+	for (size_t i = 0; i < s->n_nodes; i++)
+		if (strlen(s->nodes[i].name) == len && !strncmp(s->nodes[i].name, end, len))
+			return &s->nodes[i];
+	return NULL;
+}
+
+/* Open a lab for a change: resolve it from a "node:ifname" end, lock it, read its state. */
+static int open_lab(const char *lab, const char *end, char **ret_lab, int *ret_lock,
+		    struct state **ret_state, struct lab_err **err)
+{
+	_cleanup_free_ char *node = strndup(end, strcspn(end, ":"));
+	_cleanup_free_ char *found = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	int r;
+
+	if (!node)
+		abort();
+	r = lab_find_node(lab, node, &found, err);
+	if (r < 0)
+		return r;
+	lock = state_lock(found, false, err);
+	if (lock == -ENOENT)
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found);
+	if (lock < 0)
+		return lock;
+	r = state_read(found, ret_state, err);
+	if (r == -ENOENT)
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found);
+	if (r < 0)
+		return r;
+	*ret_lock = TAKE_FD(lock);
+	*ret_lab = TAKE_PTR(found);
+	return 0;
+}
+
+/* Put a node's routes back (a link that went down took the routes through it along). */
+static void restore_routes(struct netlink *nl, const struct state_node *n)
+{
+	for (size_t i = 0; i < n->n_routes; i++) {
+		const struct state_route *sr = &n->routes[i];
+		struct netlink_route nr = {sr->to, sr->has_via, sr->via, 0, sr->metric};
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		if (sr->dev[0]) {
+			nr.oif = netlink_ifindex(nl, sr->dev, &e);
+			if (nr.oif < 0)
+				continue;
+		}
+		/* a route through another link that is still down cannot come back yet */
+		if (netlink_add_route(nl, &nr, true, "restoring a route", &e) >= 0)
+			netlink_flush(nl, &e);
+	}
+}
+
+int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_free_ char *found = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	size_t li;
+	int side, r;
+
+	r = open_lab(lab, end, &found, &lock, &s, err);
+	if (r < 0)
+		return r;
+	r = find_link(s, end, &li, &side, err);
+	if (r < 0)
+		return r;
+	/* both ends, as when a cable is pulled: each side sees its carrier go */
+	for (int k = 0; k < 2; k++) {
+		_cleanup_(netlink_closep) struct netlink *nl = NULL;
+		const char *e = s->links[li].ends[k];
+		const struct state_node *n = state_node_of(s, e);
+		char desc[112];
+
+		if (!n)
+			return err_make(err, ENOENT, "link end '%s'", e);
+		r = node_netlink(n->netns, &nl, err);
+		if (r < 0)
+			return err_wrap(err, "node '%s'", n->name);
+		snprintf(desc, sizeof(desc), "setting '%s' %s", e, up ? "up" : "down");
+		r = netlink_set_link_name(nl, strchr(e, ':') + 1, up, desc, err);
+		if (r >= 0)
+			r = netlink_flush(nl, err);
+		if (r < 0)
+			return r;
+		if (up)
+			restore_routes(nl, n);
+	}
+	s->links[li].up = up;
+	return state_write(s, err);
+}
+
+int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
+	       struct lab_err **err)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_free_ char *found = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	struct topo_impair before[2];
+	size_t li;
+	int side, r = 0, done = 0;
+
+	r = open_lab(lab, end, &found, &lock, &s, err);
+	if (r < 0)
+		return r;
+	r = find_link(s, end, &li, &side, err);
+	if (r < 0)
+		return r;
+	before[0] = s->links[li].impair[0];
+	before[1] = s->links[li].impair[1];
+	for (int pass = 0; pass < 2 && r >= 0; pass++) {
+		int k = pass == 0 ? side : !side;
+		_cleanup_(netlink_closep) struct netlink *nl = NULL;
+		const char *e = s->links[li].ends[k];
+		const struct state_node *n = state_node_of(s, e);
+		char desc[112], what[96];
+		int ifindex;
+
+		if (pass == 1 && !both)
+			break;
+		r = node_netlink(n->netns, &nl, err);
+		if (r < 0)
+			break;
+		ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, err);
+		if (ifindex < 0) {
+			r = ifindex;
+			break;
+		}
+		if (!im->set) {
+			snprintf(desc, sizeof(desc), "clearing the impairment of '%s'", e);
+			netlink_clear_impair(nl, ifindex, desc, err);
+			/* no qdisc of ours there is fine */
+			if (netlink_flush(nl, err) < 0)
+				*err = err_free(*err);
+		} else {
+			struct netlink_impair ni = {im->delay_ns, im->jitter_ns, im->loss, im->rate_bps};
+
+			snprintf(desc, sizeof(desc), "impairing '%s' (%s, %s)", e,
+				 topo_impair_format(im, what, sizeof(what)),
+				 (im->delay_ns || im->loss > 0) ? "netem" : "tbf");
+			r = netlink_set_impair(nl, ifindex, &ni, desc, err);
+			if (r >= 0)
+				r = netlink_flush(nl, err);
+			if (r < 0)
+				break;
+		}
+		s->links[li].impair[k] = *im;
+		done++;
+	}
+	if (r < 0 && done) {
+		/* the first end changed, the second failed: put the first back */
+		_cleanup_(netlink_closep) struct netlink *nl = NULL;
+		_cleanup_err_ struct lab_err *e2 = NULL;
+		const char *e = s->links[li].ends[side];
+		const struct state_node *n = state_node_of(s, e);
+
+		if (node_netlink(n->netns, &nl, &e2) >= 0) {
+			int ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, &e2);
+			struct netlink_impair ni = {before[side].delay_ns, before[side].jitter_ns,
+						    before[side].loss, before[side].rate_bps};
+
+			if (ifindex > 0 && before[side].set)
+				netlink_set_impair(nl, ifindex, &ni, "restoring an impairment", &e2);
+			else if (ifindex > 0)
+				netlink_clear_impair(nl, ifindex, "restoring an impairment", &e2);
+			netlink_flush(nl, &e2);
+		}
+		return r;
+	}
+	if (r < 0)
+		return r;
+	return state_write(s, err);
+}
+
 static const char *oper_name(const struct netlink_link_info *l)
 {
 	if (!(l->flags & IFF_UP))
@@ -819,7 +1068,6 @@ static int node_status(const struct state_node *sn, struct status_node *out,
 	_cleanup_free_ struct netlink_link_info *links = NULL;
 	_cleanup_free_ struct netlink_addr_info *addrs = NULL;
 	_cleanup_free_ struct netlink_route_info *routes = NULL;
-	struct ns_saved saved = {-EBADF, -EBADF};
 	size_t nl_n = 0, na = 0, nr = 0;
 	int r;
 
@@ -839,16 +1087,7 @@ static int node_status(const struct state_node *sn, struct status_node *out,
 
 		ns_count_processes(&ino, 1, &out->processes);
 	}
-	r = ns_save(&saved, err);
-	if (r < 0)
-		return r;
-	r = ns_enter_net_path(np, err);
-	if (r >= 0)
-		r = netlink_open(&nl, err);
-	if (ns_restore(&saved, true, err) < 0) {
-		log_error("%s", (*err)->msg);
-		abort();
-	}
+	r = node_netlink(sn->netns, &nl, err);
 	if (r < 0)
 		return r;
 	out->present = true;
@@ -954,6 +1193,32 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 					sl->status = xstrdup("broken");
 					break;
 				}
+		sl->links = xcalloc(s->n_links + 1, sizeof(*sl->links));
+		sl->n_links = s->n_links;
+		for (size_t j = 0; j < s->n_links; j++) {
+			struct status_link *lk = &sl->links[j];
+			int ups = 0, known = 0;
+
+			for (int e = 0; e < 2; e++) {
+				const char *end = s->links[j].ends[e];
+				const char *ifn = strchr(end, ':');
+				char what[96];
+
+				lk->ends[e] = xstrdup(end);
+				if (s->links[j].impair[e].set)
+					lk->impair[e] = xstrdup(topo_impair_format(&s->links[j].impair[e], what, sizeof(what)));
+				for (size_t q = 0; ifn && q < sl->n_nodes; q++) {
+					if (strncmp(sl->nodes[q].name, end, ifn - end) || sl->nodes[q].name[ifn - end])
+						continue;
+					for (size_t f = 0; f < sl->nodes[q].n_ifaces; f++)
+						if (!strcmp(sl->nodes[q].ifaces[f].name, ifn + 1)) {
+							known++;
+							ups += strcmp(sl->nodes[q].ifaces[f].state, "down") != 0;
+						}
+				}
+			}
+			lk->state = known < 2 ? "unknown" : ups == 2 ? "up" : "down";
+		}
 		state_free(s);
 		if (r < 0)
 			break;
@@ -989,6 +1254,12 @@ void lab_status_free(struct status_lab *labs, size_t n)
 			free(nd->netns);
 		}
 		free(l->nodes);
+		for (size_t j = 0; j < l->n_links; j++)
+			for (int e = 0; e < 2; e++) {
+				free(l->links[j].ends[e]);
+				free(l->links[j].impair[e]);
+			}
+		free(l->links);
 		free(l->name);
 		free(l->status);
 		free(l->topology);

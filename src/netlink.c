@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/pkt_sched.h>
 #include <linux/veth.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -214,6 +215,120 @@ int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const 
 	return 0;
 }
 
+int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
+			  struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
+	struct ifinfomsg *ifm;
+
+	if (!nlh)
+		return -(*err)->code;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	req_end(nl, nlh);
+	return 0;
+}
+
+static struct nlmsghdr *qdisc_start(struct netlink *nl, uint16_t type, uint16_t flags, int ifindex,
+				    const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = req_start(nl, type, flags, desc, err);
+	struct tcmsg *tcm;
+
+	if (!nlh)
+		return NULL;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_ROOT;
+	tcm->tcm_handle = type == RTM_NEWQDISC ? 0x10000 : 0; /* 1: */
+	return nlh;
+}
+
+int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_impair *im,
+		       const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = qdisc_start(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, ifindex,
+					   desc, err);
+	uint64_t rate = im->rate_bps / 8; /* the kernel counts bytes */
+	struct nlattr *opts;
+
+	if (!nlh)
+		return -(*err)->code;
+	if (!im->delay_ns && !im->jitter_ns && im->loss <= 0) {
+		struct tc_tbf_qopt q = {0};
+		/* a burst of 10 ms of traffic (at least 3 full frames), a queue of 50 ms */
+		uint32_t burst = rate / 100 > 4500 ? rate / 100 : 4500;
+		uint64_t limit = rate / 20 + burst;
+
+		q.rate.rate = rate > UINT32_MAX ? UINT32_MAX : rate;
+		q.rate.linklayer = TC_LINKLAYER_ETHERNET;
+		q.limit = limit > UINT32_MAX ? UINT32_MAX : limit;
+		mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
+		opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+		mnl_attr_put(nlh, TCA_TBF_PARMS, sizeof(q), &q);
+		if (rate > UINT32_MAX)
+			mnl_attr_put_u64(nlh, TCA_TBF_RATE64, rate);
+		mnl_attr_put_u32(nlh, TCA_TBF_BURST, burst);
+		mnl_attr_nest_end(nlh, opts);
+	} else {
+		struct tc_netem_qopt q = {0};
+		void *payload;
+
+		q.limit = 10000;
+		q.loss = (uint32_t)(im->loss / 100.0 * UINT32_MAX);
+		mnl_attr_put_strz(nlh, TCA_KIND, "netem");
+		/* netem's options are its struct followed by attributes, not a nest */
+		opts = (struct nlattr *)((char *)nlh + nlh->nlmsg_len);
+		opts->nla_type = TCA_OPTIONS;
+		nlh->nlmsg_len += MNL_ALIGN(sizeof(struct nlattr));
+		payload = (char *)nlh + nlh->nlmsg_len;
+		memcpy(payload, &q, sizeof(q));
+		nlh->nlmsg_len += MNL_ALIGN(sizeof(q));
+		if (im->delay_ns)
+			mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, im->delay_ns);
+		if (im->jitter_ns)
+			mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, im->jitter_ns);
+		if (rate) {
+			struct tc_netem_rate nr = {.rate = rate > UINT32_MAX ? UINT32_MAX : rate};
+
+			mnl_attr_put(nlh, TCA_NETEM_RATE, sizeof(nr), &nr);
+			if (rate > UINT32_MAX)
+				mnl_attr_put_u64(nlh, TCA_NETEM_RATE64, rate);
+		}
+		opts->nla_len = (char *)nlh + nlh->nlmsg_len - (char *)opts;
+	}
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = qdisc_start(nl, RTM_DELQDISC, 0, ifindex, desc, err);
+
+	if (!nlh)
+		return -(*err)->code;
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err)
+{
+	_cleanup_free_ struct netlink_link_info *links = NULL;
+	size_t n = 0;
+	int r = netlink_list_links(nl, &links, &n, err);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(links[i].name, ifname) == 0)
+			return links[i].ifindex;
+	return err_make_kind(err, ERR_RUNTIME, ENODEV, "no interface '%s'", ifname);
+}
+
 int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
 		     struct lab_err **err)
 {
@@ -383,7 +498,18 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 	}
 	if (st.error) {
 		int code = -st.error;
+		const char *d = pending_desc(nl, st.error_seq);
 
+		/* an unknown qdisc kind: the kernel was built without it */
+		if ((code == ENOENT || code == EINVAL) && strstr(st.ext_msg, "qdisc kind is unknown")) {
+			const char *kind = strstr(d, "netem") ? "netem" : "tbf";
+
+			r = err_make_kind(err, ERR_KERNEL, EOPNOTSUPP,
+					  "%s: the kernel lacks the %s qdisc (CONFIG_NET_SCH_%s): %s impairments cannot be set on this machine",
+					  d, kind, strcmp(kind, "netem") ? "TBF" : "NETEM",
+					  strcmp(kind, "netem") ? "rate" : "delay, jitter and loss");
+			goto out;
+		}
 		if (st.ext_msg[0])
 			r = err_make_kind(err, code == EOPNOTSUPP ? ERR_KERNEL : ERR_RUNTIME, code,
 					  "%s: %s (kernel: %s)%s", pending_desc(nl, st.error_seq),

@@ -102,6 +102,15 @@ static void plan_links(struct plan *p)
 				b.node, b.ifindex, t->links[i].up ? 1 : -1, b.master ? b.master : -1};
 			b.master = 0;
 		}
+		for (int k = 0; k < 2; k++) {
+			const struct topo_endpoint *e = &t->links[i].ep[k];
+
+			if (!t->links[i].impair[k].set)
+				continue;
+			GROW(p->impairs, p->cap_impairs, p->n_impairs + 1);
+			p->impairs[p->n_impairs++] = (struct plan_impair){
+				e->node, PLAN_IFINDEX_BASE + (int)e->iface, &t->links[i].impair[k]};
+		}
 		v->end[0] = a;
 		v->end[1] = b;
 		v->up = t->links[i].up;
@@ -143,6 +152,15 @@ static void plan_addresses_routes(struct plan *p, size_t ni)
 	}
 }
 
+static int cmp_impair(const void *a, const void *b)
+{
+	const struct plan_impair *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
 static int cmp_set(const void *a, const void *b)
 {
 	const struct plan_set *x = a, *y = b;
@@ -169,6 +187,7 @@ struct plan *plan_build(const struct topo *t)
 	}
 	plan_links(p);
 	qsort(p->sets, p->n_sets, sizeof(*p->sets), cmp_set);
+	qsort(p->impairs, p->n_impairs, sizeof(*p->impairs), cmp_impair);
 	for (size_t i = 0; i < t->n_nodes; i++)
 		plan_addresses_routes(p, i);
 	return p;
@@ -188,6 +207,7 @@ struct plan *plan_free(struct plan *p)
 	free(p->sets);
 	free(p->addrs);
 	free(p->routes);
+	free(p->impairs);
 	free(p);
 	return NULL;
 }

@@ -31,6 +31,7 @@ struct state *state_free(struct state *s)
 		for (size_t k = 0; k < s->nodes[i].n_env; k++)
 			free(s->nodes[i].env[k]);
 		free(s->nodes[i].env);
+		free(s->nodes[i].routes);
 	}
 	for (size_t i = 0; i < s->n_links; i++) {
 		free(s->links[i].ends[0]);
@@ -163,6 +164,24 @@ int state_write(const struct state *s, struct lab_err **err)
 		if (n->init_pid)
 			json_object_set_new(jn, "init", json_pack("{s:i, s:I}", "pid", n->init_pid, "start",
 								  (json_int_t)n->init_start));
+		if (n->n_routes) {
+			json_t *routes = json_array();
+			char buf[PREFIX_STRLEN];
+
+			for (size_t k = 0; k < n->n_routes; k++) {
+				const struct state_route *rt = &n->routes[k];
+				json_t *jr = json_pack("{s:s}", "to", prefix_format(&rt->to, buf));
+
+				if (rt->has_via)
+					json_object_set_new(jr, "via", json_string(addr_format(&rt->via, buf)));
+				if (rt->dev[0])
+					json_object_set_new(jr, "dev", json_string(rt->dev));
+				if (rt->metric)
+					json_object_set_new(jr, "metric", json_integer(rt->metric));
+				json_array_append_new(routes, jr);
+			}
+			json_object_set_new(jn, "routes", routes);
+		}
 		if (n->n_env) {
 			json_t *env = json_array();
 
@@ -172,10 +191,22 @@ int state_write(const struct state *s, struct lab_err **err)
 		}
 		json_array_append_new(nodes, jn);
 	}
-	for (size_t i = 0; i < s->n_links; i++)
-		json_array_append_new(links, json_pack("{s:[s,s], s:b}", "endpoints",
-						       s->links[i].ends[0], s->links[i].ends[1],
-						       "up", s->links[i].up));
+	for (size_t i = 0; i < s->n_links; i++) {
+		json_t *jl = json_pack("{s:[s,s], s:b}", "endpoints", s->links[i].ends[0],
+				       s->links[i].ends[1], "up", s->links[i].up);
+
+		for (int k = 0; k < 2; k++) {
+			const struct topo_impair *im = &s->links[i].impair[k];
+
+			if (!im->set)
+				continue;
+			json_object_set_new(jl, k ? "impair1" : "impair0",
+					    json_pack("{s:I, s:I, s:f, s:I}", "delay_ns", (json_int_t)im->delay_ns,
+						      "jitter_ns", (json_int_t)im->jitter_ns, "loss", im->loss,
+						      "rate_bps", (json_int_t)im->rate_bps));
+		}
+		json_array_append_new(links, jl);
+	}
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "links", links);
 	text = json_dumps(root, JSON_COMPACT);
@@ -246,6 +277,24 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 			n->pids = json_integer_value(json_object_get(lim, "pids"));
 			n->init_pid = json_integer_value(json_object_get(init, "pid"));
 			n->init_start = json_integer_value(json_object_get(init, "start"));
+			json_t *routes = json_object_get(v, "routes");
+
+			n->routes = xcalloc(json_array_size(routes) + 1, sizeof(*n->routes));
+			json_array_foreach(routes, k, e) {
+				struct state_route *r = &n->routes[n->n_routes];
+				const char *to = json_string_value(json_object_get(e, "to"));
+				const char *via = json_string_value(json_object_get(e, "via"));
+				const char *dev = json_string_value(json_object_get(e, "dev"));
+
+				if (!to || prefix_parse(to, &r->to) < 0)
+					continue;
+				if (via && addr_parse(via, &r->via) == 0)
+					r->has_via = true;
+				if (dev)
+					strscpy(r->dev, dev, sizeof(r->dev));
+				r->metric = json_integer_value(json_object_get(e, "metric"));
+				n->n_routes++;
+			}
 			n->env = xcalloc(json_array_size(env) + 1, sizeof(char *));
 			json_array_foreach(env, k, e)
 				if (json_is_string(e))
@@ -266,6 +315,17 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 		l->ends[1] = xstrdup(json_is_string(json_array_get(e, 1)) ?
 					     json_string_value(json_array_get(e, 1)) : "?");
 		l->up = json_is_true(json_object_get(v, "up"));
+		for (int k = 0; k < 2; k++) {
+			json_t *im = json_object_get(v, k ? "impair1" : "impair0");
+
+			if (!im)
+				continue;
+			l->impair[k].set = true;
+			l->impair[k].delay_ns = json_integer_value(json_object_get(im, "delay_ns"));
+			l->impair[k].jitter_ns = json_integer_value(json_object_get(im, "jitter_ns"));
+			l->impair[k].loss = json_number_value(json_object_get(im, "loss"));
+			l->impair[k].rate_bps = json_integer_value(json_object_get(im, "rate_bps"));
+		}
 	}
 	*ret = TAKE_PTR(s);
 	return 0;
@@ -397,9 +457,27 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 				json_array_append_new(nodes, jn);
 			}
 		}
-		json_array_append_new(jlabs, json_pack("{s:s, s:s, s:s, s:I, s:o}", "name", lab->name,
-						       "status", lab->status, "topology", lab->topology,
-						       "created", (json_int_t)lab->created, "nodes", nodes));
+		{
+			json_t *links = json_array();
+
+			for (size_t i = 0; i < lab->n_links; i++) {
+				const struct status_link *sl = &lab->links[i];
+				json_t *jl = json_pack("{s:[s,s], s:s}", "endpoints", sl->ends[0],
+						       sl->ends[1], "state", sl->state);
+				json_t *imp = json_object();
+
+				for (int k = 0; k < 2; k++)
+					if (sl->impair[k])
+						json_object_set_new(imp, sl->ends[k], json_string(sl->impair[k]));
+				json_object_set_new(jl, "impair", imp);
+				json_array_append_new(links, jl);
+			}
+			json_array_append_new(jlabs, json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "name",
+							       lab->name, "status", lab->status,
+							       "topology", lab->topology, "created",
+							       (json_int_t)lab->created, "nodes", nodes,
+							       "links", links));
+		}
 	}
 	json_object_set_new(root, "labs", jlabs);
 	return json_dumps(root, JSON_INDENT(2));

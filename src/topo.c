@@ -73,6 +73,18 @@ struct topo *topo_free(struct topo *t)
 		node_free(&t->nodes[i]);
 	free(t->nodes);
 	free(t->links);
+	for (size_t i = 0; i < t->n_expects; i++) {
+		struct topo_expect *e = &t->expects[i];
+
+		free(e->from);
+		free(e->to);
+		free(e->node);
+		free(e->text);
+		for (size_t k = 0; k < e->n_path; k++)
+			free(e->path[k]);
+		free(e->path);
+	}
+	free(t->expects);
 	free(t->index);
 	free(t->name);
 	free(t->file);
@@ -312,4 +324,102 @@ int topo_size_parse(const char *s, uint64_t *ret)
 bool topo_node_isolated(const struct topo_node *n)
 {
 	return n->iso.pid || n->iso.mount || n->iso.ipc || n->iso.cgroup;
+}
+
+/* A non-negative decimal number and what follows it. */
+static int number_unit(const char *s, double *ret, const char **unit)
+{
+	char *end;
+	double v;
+
+	if (!*s || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v != v)
+		return -EINVAL;
+	*ret = v;
+	*unit = end;
+	return 0;
+}
+
+int topo_time_parse(const char *s, uint64_t *ret_ns)
+{
+	static const struct {
+		const char *unit;
+		double ns;
+	} units[] = {{"", 1e6}, {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+	const char *unit;
+	double v;
+
+	if (number_unit(s, &v, &unit) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (strcmp(unit, units[i].unit) == 0) {
+			if (v * units[i].ns > 3600e9)
+				return -EINVAL;
+			*ret_ns = (uint64_t)(v * units[i].ns + 0.5);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int topo_rate_parse(const char *s, uint64_t *ret_bps)
+{
+	static const struct {
+		const char *unit;
+		double bps;
+	} units[] = {{"bit", 1},       {"kbit", 1e3},	{"mbit", 1e6},	{"gbit", 1e9},
+		     {"bps", 8},       {"kbps", 8e3},	{"mbps", 8e6},	{"gbps", 8e9}};
+	const char *unit;
+	char low[8];
+	double v;
+	size_t n;
+
+	if (number_unit(s, &v, &unit) < 0)
+		return -EINVAL;
+	n = strlen(unit);
+	if (n == 0 || n >= sizeof(low))
+		return -EINVAL;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = tolower((unsigned char)unit[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (strcmp(low, units[i].unit) == 0) {
+			double bps = v * units[i].bps;
+
+			if (bps < 8 || bps > 1e12)
+				return -EINVAL;
+			*ret_bps = (uint64_t)bps;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+int topo_percent_parse(const char *s, double *ret)
+{
+	const char *unit;
+	double v;
+
+	if (number_unit(s, &v, &unit) < 0 || strcmp(unit, "%") || v > 100)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+char *topo_impair_format(const struct topo_impair *im, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (im->delay_ns)
+		len += snprintf(buf + len, size - len, "%sdelay %.3gms", len ? " " : "",
+				im->delay_ns / 1e6);
+	if (im->jitter_ns && len < size)
+		len += snprintf(buf + len, size - len, "%sjitter %.3gms", len ? " " : "",
+				im->jitter_ns / 1e6);
+	if (im->loss > 0 && len < size)
+		len += snprintf(buf + len, size - len, "%sloss %.3g%%", len ? " " : "", im->loss);
+	if (im->rate_bps && len < size)
+		snprintf(buf + len, size - len, "%srate %.4gmbit", len ? " " : "", im->rate_bps / 1e6);
+	return buf;
 }

@@ -733,6 +733,8 @@ struct pending_link {
 	int mtu;
 	bool up;
 	bool ok;
+	json_t *impair; /* resolved once the endpoints have names */
+	char *impair_path;
 };
 
 static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
@@ -822,8 +824,8 @@ static void parse_link_string(struct parse *p, const char *path, const char *s,
 
 static void parse_link(struct parse *p, const char *path, json_t *j, struct pending_link *pl)
 {
-	static const char *const keys[] = {"endpoints", "mtu", "state", NULL};
-	static const char *const reserved[] = {"impair", NULL};
+	static const char *const keys[] = {"endpoints", "mtu", "state", "impair", NULL};
+	static const char *const reserved[] = {NULL};
 	json_t *v;
 
 	pl->up = true;
@@ -857,6 +859,11 @@ static void parse_link(struct parse *p, const char *path, json_t *j, struct pend
 		else
 			pl->ok = false;
 	}
+	v = json_object_get(j, "impair");
+	if (v) {
+		pl->impair = v;
+		pl->impair_path = xasprintf("%s.impair", path);
+	}
 	v = json_object_get(j, "state");
 	if (v) {
 		_cleanup_free_ char *spath = xasprintf("%s.state", path);
@@ -871,6 +878,95 @@ static void parse_link(struct parse *p, const char *path, json_t *j, struct pend
 			pl->ok = false;
 		} else
 			pl->up = strcmp(json_string_value(v), "up") == 0;
+	}
+}
+
+static bool parse_impair_one(struct parse *p, const char *path, json_t *j, struct topo_impair *out)
+{
+	static const char *const keys[] = {"delay", "jitter", "loss", "rate", NULL};
+	struct topo_impair im = {.set = true};
+	bool ok = true;
+	json_t *v;
+
+	if (!want(p, path, j, JSON_OBJECT, "an object with delay, jitter, loss, rate"))
+		return false;
+	if (!check_keys(p, path, j, keys, NULL))
+		ok = false;
+	for (size_t i = 0; keys[i]; i++) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, keys[i]);
+		const char *str;
+		int r;
+
+		v = json_object_get(j, keys[i]);
+		if (!v)
+			continue;
+		if (!want(p, kpath, v, JSON_STRING, i == 2 ? "a percentage such as \"1%\"" :
+						   i == 3 ? "a rate such as \"10mbit\"" :
+							    "a time such as \"20ms\"")) {
+			ok = false;
+			continue;
+		}
+		str = json_string_value(v);
+		if (i == 0)
+			r = topo_time_parse(str, &im.delay_ns);
+		else if (i == 1)
+			r = topo_time_parse(str, &im.jitter_ns);
+		else if (i == 2)
+			r = topo_percent_parse(str, &im.loss);
+		else
+			r = topo_rate_parse(str, &im.rate_bps);
+		if (r < 0) {
+			perr(p, kpath, "\"%s\" is not %s", str,
+			     i == 2 ? "a percentage (expected 0%% to 100%%, such as \"1%\")" :
+			     i == 3 ? "a rate (expected a number with bit, kbit, mbit, gbit, bps, kbps, mbps or gbps, such as \"10mbit\")" :
+				      "a time (expected a number with ns, us, ms or s, such as \"20ms\")");
+			ok = false;
+		}
+	}
+	if (im.jitter_ns && !im.delay_ns) {
+		perr(p, path, "has jitter without delay (expected a delay too)");
+		ok = false;
+	}
+	if (ok)
+		*out = im;
+	return ok;
+}
+
+/* "impair" of a link: the same both ways, or keyed by endpoint for one direction each. */
+static void parse_impair(struct parse *p, struct pending_link *pl, struct topo_link *l)
+{
+	const char *key;
+	json_t *v;
+	bool per_end = false;
+
+	if (!want(p, pl->impair_path, pl->impair, JSON_OBJECT,
+		  "an object with delay, jitter, loss, rate, or one per endpoint"))
+		return;
+	json_object_foreach(pl->impair, key, v)
+		per_end = per_end || json_is_object(v);
+	if (!per_end) {
+		struct topo_impair im;
+
+		if (parse_impair_one(p, pl->impair_path, pl->impair, &im))
+			l->impair[0] = l->impair[1] = im;
+		return;
+	}
+	json_object_foreach(pl->impair, key, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", pl->impair_path, key);
+		int side = -1;
+
+		for (int s2 = 0; s2 < 2; s2++) {
+			const struct topo_node *n = &p->t->nodes[l->ep[s2].node];
+			_cleanup_free_ char *full = xasprintf("%s:%s", n->name, n->ifaces[l->ep[s2].iface].name);
+
+			if (!strcmp(key, full) || !strcmp(key, n->name))
+				side = s2;
+		}
+		if (side < 0) {
+			perr(p, kpath, "'%s' is not an endpoint of this link (expected \"node:ifname\" of one of its ends)", key);
+			continue;
+		}
+		parse_impair_one(p, kpath, v, &l->impair[side]);
 	}
 }
 
@@ -967,13 +1063,17 @@ static void parse_links(struct parse *p, json_t *links)
 				nd->ifaces[topo_find_iface(nd, e->ifname)].generated_name = true;
 			}
 		}
+		if (pl[i].impair)
+			parse_impair(p, &pl[i], &p->t->links[p->t->n_links]);
 		p->t->n_links++;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		for (int s = 0; s < 2; s++) {
 			free(pl[i].ep[s].path);
 			free(pl[i].ep[s].ifname);
 		}
+		free(pl[i].impair_path);
+	}
 	free(pl);
 }
 
@@ -1029,6 +1129,121 @@ static void parse_addressing(struct parse *p, json_t *v)
 				     keys[i], keys[j]);
 }
 
+static char *node_ref(struct parse *p, const char *path, json_t *o, const char *key, bool addr_ok)
+{
+	_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+	json_t *v = json_object_get(o, key);
+	struct addr a;
+
+	if (!v) {
+		perr(p, path, "missing '%s' (expected a node name%s)", key, addr_ok ? " or an address" : "");
+		return NULL;
+	}
+	if (!want(p, kpath, v, JSON_STRING, addr_ok ? "a node name or an address" : "a node name"))
+		return NULL;
+	if (topo_find_node(p->t, json_string_value(v)) >= 0 ||
+	    (addr_ok && addr_parse(json_string_value(v), &a) == 0))
+		return xstrdup(json_string_value(v));
+	perr(p, kpath, "'%s' is not a node of this lab%s", json_string_value(v),
+	     addr_ok ? " nor an IP address (expected a node name or an address)" : " (expected a node name)");
+	return NULL;
+}
+
+static void parse_expect(struct parse *p, json_t *arr)
+{
+	static const char *const keys[] = {"from", "to", "reach", "path", "node", "route", "via", "within", NULL};
+	json_t *o;
+	size_t i;
+
+	if (!want(p, "expect", arr, JSON_ARRAY, "an array of checks"))
+		return;
+	json_array_foreach(arr, i, o) {
+		_cleanup_free_ char *path = xasprintf("expect[%zu]", i);
+		struct topo_expect e = {0};
+		size_t errors = p->d->n_errors;
+		json_t *v;
+
+		if (!want(p, path, o, JSON_OBJECT, "an object such as {\"from\": \"h1\", \"to\": \"h2\", \"reach\": true}"))
+			continue;
+		check_keys(p, path, o, keys, NULL);
+		if (json_object_get(o, "route")) {
+			_cleanup_free_ char *rpath = xasprintf("%s.route", path);
+
+			e.kind = TOPO_EXPECT_ROUTE;
+			e.node = node_ref(p, path, o, "node", false);
+			v = json_object_get(o, "route");
+			if (!want(p, rpath, v, JSON_STRING, "a CIDR"))
+				;
+			else if (prefix_parse(json_string_value(v), &e.route) < 0)
+				perr(p, rpath, "\"%s\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)", json_string_value(v));
+			else
+				e.route = prefix_network(&e.route);
+			v = json_object_get(o, "via");
+			if (v) {
+				_cleanup_free_ char *vpath = xasprintf("%s.via", path);
+
+				if (want(p, vpath, v, JSON_STRING, "an address")) {
+					if (addr_parse(json_string_value(v), &e.via) < 0)
+						perr(p, vpath, "\"%s\" is not an IP address", json_string_value(v));
+					else
+						e.has_via = true;
+				}
+			}
+		} else if (json_object_get(o, "path")) {
+			_cleanup_free_ char *ppath = xasprintf("%s.path", path);
+			json_t *n;
+			size_t k;
+
+			e.kind = TOPO_EXPECT_PATH;
+			e.from = node_ref(p, path, o, "from", false);
+			e.to = node_ref(p, path, o, "to", true);
+			v = json_object_get(o, "path");
+			if (want(p, ppath, v, JSON_ARRAY, "an array of router names")) {
+				e.path = xcalloc(json_array_size(v) + 1, sizeof(char *));
+				json_array_foreach(v, k, n) {
+					_cleanup_free_ char *npath = xasprintf("%s[%zu]", ppath, k);
+
+					if (!want(p, npath, n, JSON_STRING, "a node name"))
+						continue;
+					if (topo_find_node(p->t, json_string_value(n)) < 0) {
+						perr(p, npath, "'%s' is not a node of this lab (expected a node name)", json_string_value(n));
+						continue;
+					}
+					e.path[e.n_path++] = xstrdup(json_string_value(n));
+				}
+			}
+		} else {
+			_cleanup_free_ char *rpath = xasprintf("%s.reach", path);
+
+			e.kind = TOPO_EXPECT_REACH;
+			e.from = node_ref(p, path, o, "from", false);
+			e.to = node_ref(p, path, o, "to", true);
+			v = json_object_get(o, "reach");
+			if (!v)
+				perr(p, path, "is not a check (expected \"reach\", \"path\" or \"route\")");
+			else if (want(p, rpath, v, JSON_TRUE, "true or false"))
+				e.reach = json_is_true(v);
+		}
+		v = json_object_get(o, "within");
+		if (v) {
+			_cleanup_free_ char *wpath = xasprintf("%s.within", path);
+			uint64_t ns;
+
+			if (want(p, wpath, v, JSON_STRING, "a time such as \"30s\"")) {
+				if (topo_time_parse(json_string_value(v), &ns) < 0 || ns > 3600e9)
+					perr(p, wpath, "\"%s\" is not a time (expected a number with ms or s, such as \"30s\")",
+					     json_string_value(v));
+				else
+					e.within_ms = ns / 1000000;
+			}
+		}
+		e.text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		GROW(p->t->expects, p->t->cap_expects, p->t->n_expects + 1);
+		p->t->expects[p->t->n_expects++] = e;
+		(void)errors;
+	}
+}
+
 /* The file's base name without its extension. */
 static char *default_lab_name(const char *file)
 {
@@ -1051,9 +1266,9 @@ static char *file_dir(const char *file)
 struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d)
 {
-	static const char *const top_keys[] = {"$schema", "name",  "defaults",   "nodes",
-					       "links",   "addressing", "routing", NULL};
-	static const char *const top_reserved[] = {"expect", NULL};
+	static const char *const top_keys[] = {"$schema",    "name",	"defaults", "nodes", "links",
+					       "addressing", "routing", "expect",   NULL};
+	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL;
 	json_error_t jerr;
@@ -1140,6 +1355,9 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 	v = json_object_get(root, "links");
 	if (v && want(&p, "links", v, JSON_ARRAY, "an array of links"))
 		parse_links(&p, v);
+	v = json_object_get(root, "expect");
+	if (v)
+		parse_expect(&p, v);
 	return p.t;
 }
 
