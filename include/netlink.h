@@ -102,10 +102,14 @@ struct netlink_addr_info {
 	bool tentative;
 };
 
+#define NETLINK_MAX_VIAS 8
+
 struct netlink_route_info {
 	struct prefix to;
 	bool has_via;
 	struct addr via;
+	struct addr vias[NETLINK_MAX_VIAS]; /* every gateway, multipath included */
+	int n_vias;
 	int oif;
 	uint32_t metric;
 	uint8_t protocol; /* RTPROT_* */

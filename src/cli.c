@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "err.h"
 #include "gen.h"
 #include "lab.h"
@@ -483,6 +484,184 @@ static int verb_capture(int argc, char **argv)
 	return fail(e);
 }
 
+/* A JSON string literal of s (for the few results cli.c prints as JSON itself). */
+static void put_json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int verb_ping_all(int argc, char **argv)
+{
+	struct check_matrix m = {0};
+	_cleanup_free_ char *lab = NULL;
+	struct lab_err *e = NULL;
+	int r = parse_opts("ping-all", argc, argv, "jl");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "ping-all", NULL}) : 2;
+	if (argc - optind > 1)
+		return usage_error("ping-all", "expected at most one lab");
+	if (argc - optind == 1) {
+		r = lab_arg(argv[optind], &lab);
+		if (r)
+			return r;
+	} else if (arg_lab) {
+		lab = xstrdup(arg_lab);
+	} else {
+		char **labs = NULL;
+		size_t n = 0;
+
+		state_list_labs(&labs, &n);
+		if (n != 1) {
+			strv_free(labs, n);
+			return usage_error("ping-all", n ? "several labs are running: name one" : "no lab is running");
+		}
+		lab = xstrdup(labs[0]);
+		strv_free(labs, n);
+	}
+	if (check_ping_all(lab, &m, &e) < 0)
+		return fail(e);
+	if (arg_json) {
+		printf("{\"lab\": ");
+		put_json_str(m.lab);
+		printf(", \"passed\": %zu, \"failed\": %zu, \"results\": [", m.n_pairs - m.failed, m.failed);
+		for (size_t i = 0; i < m.n_pairs; i++) {
+			printf("%s\n  {\"from\": ", i ? "," : "");
+			put_json_str(m.pairs[i].from);
+			printf(", \"to\": ");
+			put_json_str(m.pairs[i].to);
+			printf(", \"address\": \"%s\", \"ok\": %s}", m.pairs[i].address,
+			       m.pairs[i].ok ? "true" : "false");
+		}
+		printf("\n]}\n");
+	} else {
+		size_t w = 4;
+
+		for (size_t i = 0; i < m.n_nodes; i++)
+			if (strlen(m.nodes[i]) > w)
+				w = strlen(m.nodes[i]);
+		printf("%*s ", (int)w, "from\\to");
+		for (size_t j = 0; j < m.n_nodes; j++)
+			printf(" %2zu", j + 1);
+		printf("\n");
+		for (size_t i = 0; i < m.n_nodes; i++) {
+			printf("%*s ", (int)w, m.nodes[i]);
+			for (size_t j = 0; j < m.n_nodes; j++) {
+				size_t ok = 0, all = 0;
+
+				for (size_t k = 0; k < m.n_pairs; k++)
+					if (!strcmp(m.pairs[k].from, m.nodes[i]) && !strcmp(m.pairs[k].to, m.nodes[j])) {
+						all++;
+						ok += m.pairs[k].ok;
+					}
+				printf("  %c", i == j ? '-' : all == 0 ? ' ' : ok == all ? '.' : ok ? '~' : 'X');
+			}
+			printf("  %zu\n", i + 1);
+		}
+		printf("('.' every address answers, '~' some do, 'X' none do)\n");
+		for (size_t k = 0; k < m.n_pairs; k++)
+			if (!m.pairs[k].ok)
+				printf("FAIL %s -> %s (%s): no reply\n", m.pairs[k].from, m.pairs[k].to,
+				       m.pairs[k].address);
+		printf("ping-all: %zu passed, %zu failed\n", m.n_pairs - m.failed, m.failed);
+	}
+	r = m.failed ? 1 : 0;
+	check_matrix_free(&m);
+	return r;
+}
+
+static int verb_test(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"fresh", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
+		{},
+	};
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	struct check_result *res = NULL;
+	struct lab_err *e = NULL;
+	bool fresh = false;
+	int c, r, failed;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j')
+			arg_json = true;
+		else if (c == 'f')
+			fresh = true;
+		else if (c == 'A')
+			arg_allow_host_paths = true;
+		else if (c == 'h')
+			return verb_help(2, (char *[]){"help", "test", NULL});
+		else
+			return usage_error("test", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return usage_error("test", "expected one topology file");
+	r = load(argv[optind], &t);
+	if (r)
+		return r;
+	if (t->n_expects == 0) {
+		log_error("%s: has no \"expect\" checks", argv[optind]);
+		return 2;
+	}
+	if (fresh) {
+		struct lab_up_result res_up;
+
+		if (lab_up(t, &res_up, &e) < 0)
+			return fail(e);
+	}
+	res = xcalloc(t->n_expects, sizeof(*res));
+	failed = check_expectations(t, res, &e);
+	if (fresh) {
+		struct lab_err *e2 = NULL;
+
+		if (lab_down(t->name, false, &e2) < 0)
+			fail(e2);
+	}
+	if (failed < 0) {
+		for (size_t i = 0; i < t->n_expects; i++)
+			free(res[i].detail);
+		free(res);
+		return fail(e);
+	}
+	if (arg_json) {
+		printf("{\"lab\": ");
+		put_json_str(t->name);
+		printf(", \"passed\": %zu, \"failed\": %d, \"results\": [", t->n_expects - failed, failed);
+		for (size_t i = 0; i < t->n_expects; i++) {
+			printf("%s\n  {\"index\": %zu, \"check\": %s, \"pass\": %s, \"detail\": ", i ? "," : "", i,
+			       t->expects[i].text, res[i].pass ? "true" : "false");
+			put_json_str(res[i].detail);
+			printf("}");
+		}
+		printf("\n]}\n");
+	} else {
+		for (size_t i = 0; i < t->n_expects; i++)
+			printf("%s expect[%zu] %s: %s\n", res[i].pass ? "PASS" : "FAIL", i, t->expects[i].text,
+			       res[i].detail);
+		printf("%zu passed, %d failed\n", t->n_expects - failed, failed);
+	}
+	for (size_t i = 0; i < t->n_expects; i++)
+		free(res[i].detail);
+	free(res);
+	return failed ? 1 : 0;
+}
+
 static void print_status(const struct status_lab *labs, size_t n)
 {
 	if (n == 0) {
@@ -747,6 +926,15 @@ static const struct verb verbs[] = {
 	{"capture", verb_capture, "capture [-l LAB] NODE:IFNAME [-w FILE.pcap] [-c N] [FILTER...]",
 	 "Capture packets on a node's interface with tcpdump inside the node: printed, or\n"
 	 "written to FILE.pcap (on the host) until Ctrl-C or N packets.",
+	 true},
+	{"ping-all", verb_ping_all, "ping-all [--json] [LAB]",
+	 "Every node pings every address of every other node (IPv4 and IPv6), all at once;\n"
+	 "prints a matrix and the failures. Exit 1 when any pair fails.",
+	 true},
+	{"test", verb_test, "test [--json] [--fresh] TOPOLOGY.json",
+	 "Check the topology's \"expect\" list against its running lab (--fresh: bring it up,\n"
+	 "test, take it down): one PASS/FAIL line per check, then 'N passed, M failed'.\n"
+	 "Exit 1 when any check fails.",
 	 true},
 	{"logs", verb_logs, "logs [-l LAB] NODE",
 	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},

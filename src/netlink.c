@@ -733,6 +733,34 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 		ri->has_via = true;
 		ri->via.family = rtm->rtm_family;
 		memcpy(ri->via.bytes, mnl_attr_get_payload(tb[RTA_GATEWAY]), size);
+		ri->vias[ri->n_vias++] = ri->via;
+	}
+	if (tb[RTA_MULTIPATH]) {
+		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
+		int left = mnl_attr_get_payload_len(tb[RTA_MULTIPATH]);
+
+		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) && nh->rtnh_len <= left) {
+			const struct nlattr *a = (const struct nlattr *)RTNH_DATA(nh);
+			int alen = nh->rtnh_len - sizeof(*nh);
+
+			while (alen >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= alen) {
+				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
+				    mnl_attr_get_payload_len(a) == size && ri->n_vias < NETLINK_MAX_VIAS) {
+					struct addr *v = &ri->vias[ri->n_vias++];
+
+					v->family = rtm->rtm_family;
+					memcpy(v->bytes, mnl_attr_get_payload(a), size);
+					if (!ri->has_via) {
+						ri->has_via = true;
+						ri->via = *v;
+					}
+				}
+				alen -= NLA_ALIGN(a->nla_len);
+				a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
+			}
+			left -= RTNH_ALIGN(nh->rtnh_len);
+			nh = RTNH_NEXT(nh);
+		}
 	}
 	if (tb[RTA_OIF])
 		ri->oif = mnl_attr_get_u32(tb[RTA_OIF]);

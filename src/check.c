@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+#include "check.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <time.h>
+
+#include "lab.h"
+#include "netlink.h"
+#include "ns.h"
+#include "probe.h"
+#include "util.h"
+
+/* Addresses worth probing: not loopback, not link-local. */
+static bool probe_worthy(const char *cidr, struct addr *ret)
+{
+	struct prefix p;
+
+	if (prefix_parse(cidr, &p) < 0 || addr_is_link_local(&p.addr))
+		return false;
+	if (p.addr.family == AF_INET && p.addr.bytes[0] == 127)
+		return false;
+	if (p.addr.family == AF_INET6) {
+		static const uint8_t lo6[16] = {[15] = 1};
+
+		if (!memcmp(p.addr.bytes, lo6, 16))
+			return false;
+	}
+	*ret = p.addr;
+	return true;
+}
+
+static int open_netns(const char *netns, struct lab_err **err)
+{
+	_cleanup_free_ char *path = xasprintf(NS_NETNS_DIR "/%s", netns);
+
+	return ns_open(path, err);
+}
+
+static bool routable(const struct status_node *n)
+{
+	return strcmp(n->kind, "switch") != 0 && n->present;
+}
+
+int check_ping_all(const char *lab, struct check_matrix *ret, struct lab_err **err)
+{
+	struct status_lab *labs = NULL;
+	size_t nl = 0, np = 0, cap = 0;
+	struct probe *probes = NULL;
+	struct check_matrix m = {0};
+	int *fds = NULL;
+	int r;
+
+	r = lab_status(lab, &labs, &nl, err);
+	if (r < 0)
+		return r;
+	if (nl != 1) {
+		lab_status_free(labs, nl);
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
+	}
+	m.lab = xstrdup(labs[0].name);
+	fds = xcalloc(labs[0].n_nodes + 1, sizeof(int));
+	m.nodes = xcalloc(labs[0].n_nodes + 1, sizeof(char *));
+	for (size_t i = 0; i < labs[0].n_nodes; i++) {
+		fds[i] = -1;
+		if (!routable(&labs[0].nodes[i]))
+			continue;
+		m.nodes[m.n_nodes++] = xstrdup(labs[0].nodes[i].name);
+		fds[i] = open_netns(labs[0].nodes[i].netns, err);
+		if (fds[i] < 0) {
+			r = fds[i];
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < labs[0].n_nodes; i++) {
+		if (fds[i] < 0)
+			continue;
+		for (size_t j = 0; j < labs[0].n_nodes; j++) {
+			const struct status_node *d = &labs[0].nodes[j];
+
+			if (j == i || !routable(d))
+				continue;
+			for (size_t k = 0; k < d->n_ifaces; k++)
+				for (size_t a = 0; a < d->ifaces[k].n_addrs; a++) {
+					struct addr dst;
+
+					if (!probe_worthy(d->ifaces[k].addrs[a], &dst))
+						continue;
+					probes = grow_array(probes, &cap, np + 1, sizeof(*probes));
+					probes[np] = (struct probe){.netns_fd = fds[i], .dst = dst};
+					m.pairs = xreallocarray(m.pairs, np + 1, sizeof(*m.pairs));
+					m.pairs[np] = (struct check_pair){
+						.from = xstrdup(labs[0].nodes[i].name), .to = xstrdup(d->name)};
+					addr_format(&dst, m.pairs[np].address);
+					np++;
+				}
+		}
+	}
+	m.n_pairs = np;
+	r = probe_run(probes, np, 1000, 3, err);
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < np; i++) {
+		m.pairs[i].ok = probes[i].replied;
+		m.failed += !probes[i].replied;
+	}
+	*ret = m;
+	m = (struct check_matrix){0};
+out:
+	for (size_t i = 0; i < labs[0].n_nodes; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	free(probes);
+	check_matrix_free(&m);
+	lab_status_free(labs, nl);
+	return r;
+}
+
+void check_matrix_free(struct check_matrix *m)
+{
+	for (size_t i = 0; i < m->n_nodes; i++)
+		free(m->nodes[i]);
+	for (size_t i = 0; i < m->n_pairs; i++) {
+		free(m->pairs[i].from);
+		free(m->pairs[i].to);
+	}
+	free(m->nodes);
+	free(m->pairs);
+	free(m->lab);
+	*m = (struct check_matrix){0};
+}
+
+static const struct status_node *find(const struct status_lab *l, const char *name)
+{
+	for (size_t i = 0; i < l->n_nodes; i++)
+		if (!strcmp(l->nodes[i].name, name))
+			return &l->nodes[i];
+	return NULL;
+}
+
+/* The node that owns an address in the running lab, or NULL. */
+static const char *owner(const struct status_lab *l, const struct addr *a)
+{
+	for (size_t i = 0; i < l->n_nodes; i++)
+		for (size_t k = 0; k < l->nodes[i].n_ifaces; k++)
+			for (size_t j = 0; j < l->nodes[i].ifaces[k].n_addrs; j++) {
+				struct prefix p;
+
+				if (prefix_parse(l->nodes[i].ifaces[k].addrs[j], &p) == 0 &&
+				    addr_equal(&p.addr, a))
+					return l->nodes[i].name;
+			}
+	return NULL;
+}
+
+/* Addresses of a target: a node's (both families), or the address itself. */
+static size_t targets(const struct status_lab *l, const char *to, struct addr *out, size_t max)
+{
+	const struct status_node *n = find(l, to);
+	size_t k = 0;
+
+	if (!n) {
+		if (addr_parse(to, &out[0]) == 0)
+			return 1;
+		return 0;
+	}
+	for (size_t i = 0; i < n->n_ifaces; i++)
+		for (size_t a = 0; a < n->ifaces[i].n_addrs && k < max; a++)
+			if (probe_worthy(n->ifaces[i].addrs[a], &out[k]))
+				k++;
+	return k;
+}
+
+static bool check_reach(const struct topo_expect *e, const struct status_lab *l, int fd,
+			char **detail, struct lab_err **err)
+{
+	struct addr addrs[64];
+	struct probe probes[64];
+	size_t n = targets(l, e->to, addrs, 64), ok = 0;
+	char buf[ADDR_STRLEN];
+
+	if (n == 0) {
+		*detail = xasprintf("'%s' has no address to probe", e->to);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		probes[i] = (struct probe){.netns_fd = fd, .dst = addrs[i]};
+	if (probe_run(probes, n, 1000, 2, err) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		ok += probes[i].replied;
+	if (e->reach && ok == n) {
+		*detail = xasprintf("%s reaches %s (%zu address%s)", e->from, e->to, n, n == 1 ? "" : "es");
+		return true;
+	}
+	if (!e->reach && ok == 0) {
+		*detail = xasprintf("%s does not reach %s, as expected", e->from, e->to);
+		return true;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (probes[i].replied != e->reach) {
+			*detail = xasprintf(e->reach ? "%s does not reach %s: no reply from %s (%zu of %zu addresses answered)" :
+						       "%s reaches %s: %s answered (expected no reply)",
+					    e->from, e->to, addr_format(&addrs[i], buf), ok, n);
+			break;
+		}
+	return false;
+}
+
+#define MAX_HOPS 16
+
+static bool check_path(const struct topo_expect *e, const struct status_lab *l, int fd,
+		       char **detail, struct lab_err **err)
+{
+	struct addr addrs[64], dst;
+	struct probe probes[MAX_HOPS];
+	size_t n = targets(l, e->to, addrs, 64), hops = 0;
+	char *seen[MAX_HOPS];
+	_cleanup_free_ char *got = NULL, *want = NULL;
+	bool reached = false, same;
+
+	if (n == 0) {
+		*detail = xasprintf("'%s' has no address to trace to", e->to);
+		return false;
+	}
+	dst = addrs[0];
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].family == AF_INET) {
+			dst = addrs[i];
+			break;
+		}
+	for (int t = 0; t < MAX_HOPS; t++)
+		probes[t] = (struct probe){.netns_fd = fd, .dst = dst, .ttl = t + 1};
+	if (probe_run(probes, MAX_HOPS, 1000, 2, err) < 0)
+		return false;
+	for (int t = 0; t < MAX_HOPS && !reached; t++) {
+		const char *who;
+
+		if (probes[t].replied) {
+			reached = true;
+			break;
+		}
+		who = probes[t].answered ? owner(l, &probes[t].from) : NULL;
+		seen[hops++] = (char *)(who ? who : "*");
+	}
+	got = xstrdup("");
+	for (size_t i = 0; i < hops; i++) {
+		char *s = xasprintf("%s%s%s", got, i ? " " : "", seen[i]);
+
+		free(got);
+		got = s;
+	}
+	want = xstrdup("");
+	for (size_t i = 0; i < e->n_path; i++) {
+		char *s = xasprintf("%s%s%s", want, i ? " " : "", e->path[i]);
+
+		free(want);
+		want = s;
+	}
+	same = reached && !strcmp(got, want);
+	if (!reached)
+		*detail = xasprintf("%s -> %s: no reply within %d hops (seen: %s)", e->from, e->to,
+				    MAX_HOPS, got[0] ? got : "nothing");
+	else
+		*detail = xasprintf("%s -> %s crosses [%s]%s%s%s", e->from, e->to, got,
+				    same ? "" : " (expected [", same ? "" : want, same ? "" : "])");
+	return same;
+}
+
+static bool check_route(const struct topo_expect *e, const struct status_lab *l, char **detail,
+			struct lab_err **err)
+{
+	const struct status_node *n = find(l, e->node);
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	_cleanup_free_ struct netlink_route_info *routes = NULL;
+	_cleanup_close_ int fd = -EBADF;
+	struct ns_saved saved = {-EBADF, -EBADF};
+	size_t nr = 0;
+	char buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
+	int r;
+
+	if (!n || !n->present) {
+		*detail = xasprintf("node '%s' is not running", e->node);
+		return false;
+	}
+	fd = open_netns(n->netns, err);
+	if (fd < 0 || ns_save(&saved, err) < 0)
+		return false;
+	r = setns(fd, CLONE_NEWNET) < 0 ? err_make(err, errno, "entering node '%s'", e->node) : 0;
+	if (r >= 0)
+		r = netlink_open(&nl, err);
+	if (ns_restore(&saved, true, err) < 0)
+		abort();
+	if (r < 0 || netlink_list_routes(nl, e->route.addr.family, &routes, &nr, err) < 0)
+		return false;
+	for (size_t i = 0; i < nr; i++) {
+		if (routes[i].to.len != e->route.len || !addr_equal(&routes[i].to.addr, &e->route.addr))
+			continue;
+		if (!e->has_via) {
+			*detail = xasprintf("%s has a route to %s", e->node, prefix_format(&e->route, buf));
+			return true;
+		}
+		for (int v = 0; v < routes[i].n_vias; v++)
+			if (addr_equal(&routes[i].vias[v], &e->via)) {
+				*detail = xasprintf("%s routes %s via %s", e->node,
+						    prefix_format(&e->route, buf), addr_format(&e->via, vbuf));
+				return true;
+			}
+		*detail = xasprintf("%s routes %s, but not via %s", e->node, prefix_format(&e->route, buf),
+				    addr_format(&e->via, vbuf));
+		return false;
+	}
+	*detail = xasprintf("%s has no route to %s", e->node, prefix_format(&e->route, buf));
+	return false;
+}
+
+int check_expectations(const struct topo *t, struct check_result *results, struct lab_err **err)
+{
+	struct status_lab *labs = NULL;
+	size_t nl = 0;
+	int failed = 0, r;
+
+	for (size_t i = 0; i < t->n_expects; i++) {
+		const struct topo_expect *e = &t->expects[i];
+		double end = now_sec() + e->within_ms / 1000.0;
+		bool pass = false;
+		char *detail = NULL;
+
+		for (;;) {
+			const struct status_node *from;
+			_cleanup_close_ int fd = -EBADF;
+
+			r = lab_status(t->name, &labs, &nl, err);
+			if (r < 0)
+				return r;
+			free(detail);
+			detail = NULL;
+			from = e->from ? find(&labs[0], e->from) : NULL;
+			if (e->kind == TOPO_EXPECT_ROUTE)
+				pass = check_route(e, &labs[0], &detail, err);
+			else if (!from || !from->present)
+				detail = xasprintf("node '%s' is not running", e->from ? e->from : "?");
+			else {
+				fd = open_netns(from->netns, err);
+				if (fd >= 0)
+					pass = e->kind == TOPO_EXPECT_REACH ?
+						       check_reach(e, &labs[0], fd, &detail, err) :
+						       check_path(e, &labs[0], fd, &detail, err);
+			}
+			lab_status_free(labs, nl);
+			labs = NULL;
+			if (*err) {
+				free(detail);
+				return -(*err)->code;
+			}
+			if (pass || now_sec() >= end)
+				break;
+			nanosleep(&(struct timespec){0, 500 * 1000 * 1000}, NULL);
+		}
+		results[i].pass = pass;
+		results[i].detail = detail ? detail : xstrdup("");
+		failed += !pass;
+	}
+	return failed;
+}
