@@ -23,5 +23,9 @@ int cgroup_attach(const char *lab, const char *node, pid_t pid, struct lab_err *
 int cgroup_remove(const char *lab, const char *node, struct lab_err **err);
 /* Remove netlab/<lab> (and netlab/ when empty). Failures are ignored. */
 void cgroup_remove_lab(const char *lab);
+/* Labs with a cgroup under netlab/ (in any hierarchy), sorted, unique. */
+int cgroup_list_labs(char ***ret, size_t *ret_n);
+/* Remove every node cgroup of a lab, then the lab's. Failures are ignored. */
+void cgroup_remove_all(const char *lab);
 /* The node's cgroup directories that exist, as "path\n..." (for status); NULL if none. */
 char *cgroup_describe(const char *lab, const char *node);

@@ -54,6 +54,8 @@ struct state {
 	char *status;   /* "creating" while up runs, then "up" */
 	char *topology; /* absolute path of the topology file */
 	long long created;
+	int creator_pid; /* the `up` that is building the lab, and its start time */
+	unsigned long long creator_start;
 	struct state_node *nodes;
 	size_t n_nodes;
 	struct state_link *links;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <linux/magic.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -199,4 +201,59 @@ char *cgroup_describe(const char *lab, const char *node)
 		out = s;
 	}
 	return out;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cgroup_list_labs(char ***ret, size_t *ret_n)
+{
+	char roots[3][64];
+	size_t n = hierarchies(roots), cnt = 0, cap = 0;
+	char **v = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *top = xasprintf("%s/netlab", roots[i]);
+		_cleanup_(closedirp_) DIR *d = opendir(top);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			bool dup = false;
+
+			if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+				continue;
+			for (size_t k = 0; k < cnt && !dup; k++)
+				dup = !strcmp(v[k], de->d_name);
+			if (dup)
+				continue;
+			GROW(v, cap, cnt + 1);
+			v[cnt++] = xstrdup(de->d_name);
+		}
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_str);
+	*ret = v;
+	*ret_n = cnt;
+	return 0;
+}
+
+void cgroup_remove_all(const char *lab)
+{
+	char roots[3][64];
+	size_t n = hierarchies(roots);
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *dir = xasprintf("%s/netlab/%s", roots[i], lab);
+		_cleanup_(closedirp_) DIR *d = opendir(dir);
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+				continue;
+			cgroup_remove(lab, de->d_name, NULL);
+		}
+	}
+	cgroup_remove_lab(lab);
 }

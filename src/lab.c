@@ -38,6 +38,22 @@ static const char *ifname_of(const struct topo_node *n, int ifindex)
 	return "?";
 }
 
+/* A SIGINT, SIGTERM or SIGHUP during `up`: finish the current step, then roll back. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static int check_interrupt(struct lab_err **err)
+{
+	if (!interrupted)
+		return 0;
+	return err_make_kind(err, ERR_RUNTIME, EINTR, "interrupted by signal %d (%s)", (int)interrupted,
+			     strsignal(interrupted));
+}
+
 /* Namespaces hold file descriptors while a lab is built: allow as many as the hard limit. */
 static void raise_nofile(size_t need)
 {
@@ -63,6 +79,8 @@ static struct state *state_from_plan(const struct plan *p)
 	s->status = xstrdup("creating");
 	s->topology = abs ? abs : xstrdup(t->file);
 	s->created = time(NULL);
+	s->creator_pid = getpid();
+	s->creator_start = ns_start_time(getpid());
 	s->nodes = xcalloc(p->n_nodes, sizeof(*s->nodes));
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct topo_node *n = p->nodes[i].node;
@@ -177,6 +195,8 @@ static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created
 			log_error("%s", (*err)->msg);
 			abort();
 		}
+		if (r >= 0)
+			r = check_interrupt(err);
 		if (r < 0) {
 			err_wrap(err, "node '%s'", pn->node->name);
 			break;
@@ -374,6 +394,8 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 			 n->iso.pid ? "yes" : "no", n->iso.mount ? "yes" : "no",
 			 n->iso.ipc ? "yes" : "no", n->iso.cgroup ? "yes" : "no");
 		r = ns_isolate(&iso, err);
+		if (r >= 0 && check_interrupt(err) < 0)
+			r = -EINTR;
 		if (r < 0)
 			return err_wrap(err, "node '%s'", n->name);
 		if (r > 0) {
@@ -520,6 +542,8 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 		for (size_t k = 0; k < n->n_startup; k++) {
 			log_info("node '%s': running '%s'", n->name, n->startup[k]);
 			r = run_startup(t->name, &s->nodes[i], n->startup[k], log_path, err);
+			if (r >= 0)
+				r = check_interrupt(err);
 			if (r < 0)
 				return err_wrap(err, "node '%s'", n->name);
 		}
@@ -549,7 +573,24 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 	return 0;
 }
 
+static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err);
+
 int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
+{
+	struct sigaction sa = {.sa_handler = on_interrupt}, old[3];
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	int r;
+
+	interrupted = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	r = up(t, ret, err);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return r;
+}
+
+static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
 {
 	_cleanup_(plan_freep) struct plan *p = NULL;
 	_cleanup_(state_freep) struct state *s = NULL;
@@ -584,6 +625,16 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 	if (r < 0)
 		goto fail;
 	raise_nofile(p->n_nodes);
+	{
+		_cleanup_free_ char *v = NULL;
+		unsigned long thresh;
+
+		/* the neighbour table is shared by all namespaces: big labs can overflow it */
+		if (read_file("/proc/sys/net/ipv4/neigh/default/gc_thresh3", 64, &v, NULL) == 0 &&
+		    (thresh = strtoul(v, NULL, 10)) && p->n_veths * 2 > thresh)
+			log_warn("lab '%s' has %zu links: up to %zu neighbour entries, more than net.ipv4.neigh.default.gc_thresh3 (%lu); raise it (and gc_thresh1/2, and the net.ipv6 ones) if pings fail with 'neighbour table overflow'",
+				 t->name, p->n_veths, p->n_veths * 2, thresh);
+	}
 	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
 	for (size_t i = 0; i < p->n_nodes; i++)
 		fds[i] = -EBADF;
@@ -595,12 +646,16 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 	log_info("lab '%s': creating %zu bridges and %zu links", t->name, p->n_bridges,
 		 p->n_veths);
 	r = create_links(p, fds, err);
+	if (r >= 0)
+		r = check_interrupt(err);
 	if (r < 0)
 		goto fail;
 	log_info("lab '%s': configuring %zu addresses and %zu routes", t->name, p->n_addrs,
 		 p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		r = configure_node(p, i, fds[i], &ai, &ri, &pi, &ii, err);
+		if (r >= 0)
+			r = check_interrupt(err);
 		if (r < 0) {
 			err_wrap(err, "node '%s'", p->nodes[i].node->name);
 			goto fail;
@@ -722,6 +777,19 @@ int lab_down_all(bool force, struct lab_err **err)
 		count += r;
 	}
 	strv_free(labs, n);
+	if (r >= 0) {
+		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's */
+		char **cg = NULL;
+		size_t ncg = 0;
+
+		cgroup_list_labs(&cg, &ncg);
+		for (size_t i = 0; i < ncg; i++) {
+			if (topo_lab_name_problem(cg[i]))
+				continue;
+			cgroup_remove_all(cg[i]);
+		}
+		strv_free(cg, ncg);
+	}
 	return r < 0 ? r : count;
 }
 
@@ -1186,6 +1254,12 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 			sl->nodes[j].netns = TAKE_PTR(s->nodes[j].netns);
 		}
 		sl->status = xstrdup(s->status);
+		/* an `up` that died (SIGKILL) leaves "creating" behind: that lab is broken */
+		if (!strcmp(s->status, "creating") &&
+		    (!s->creator_pid || ns_start_time(s->creator_pid) != s->creator_start)) {
+			free(sl->status);
+			sl->status = xstrdup("broken");
+		}
 		if (strcmp(s->status, "up") == 0)
 			for (size_t j = 0; j < s->n_nodes; j++)
 				if (!sl->nodes[j].present) {

@@ -109,12 +109,18 @@ int state_lock(const char *lab, bool create, struct lab_err **err)
 		_cleanup_close_ int fd = -EBADF;
 		struct stat a, b;
 
+		struct stat ds;
+
 		if (create) {
 			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 				return err_make(err, errno, "creating '%s'", dir);
 			if (mkdir(nsdir, 0700) < 0 && errno != EEXIST)
 				return err_make(err, errno, "creating '%s'", nsdir);
 		}
+		/* a symlink planted as the lab's directory must not lead netlab elsewhere */
+		if (lstat(dir, &ds) == 0 && !S_ISDIR(ds.st_mode))
+			return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
+					     "'%s' is not a directory (a symlink?): refusing to use it", dir);
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
 		if (fd < 0) {
 			if (errno == ENOENT && !create)
@@ -148,6 +154,9 @@ int state_write(const struct state *s, struct lab_err **err)
 	json_object_set_new(root, "status", json_string(s->status ? s->status : "creating"));
 	json_object_set_new(root, "topology", json_string(s->topology ? s->topology : ""));
 	json_object_set_new(root, "created", json_integer(s->created));
+	if (s->creator_pid)
+		json_object_set_new(root, "creator", json_pack("{s:i, s:I}", "pid", s->creator_pid, "start",
+								(json_int_t)s->creator_start));
 	for (size_t i = 0; i < s->n_nodes; i++) {
 		const struct state_node *n = &s->nodes[i];
 		json_t *jn = json_pack("{s:s, s:s, s:s, s:s}", "name", n->name, "kind", n->kind,
@@ -246,6 +255,8 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 	s->status = dup_str(root, "status");
 	s->topology = dup_str(root, "topology");
 	s->created = json_integer_value(json_object_get(root, "created"));
+	s->creator_pid = json_integer_value(json_object_get(json_object_get(root, "creator"), "pid"));
+	s->creator_start = json_integer_value(json_object_get(json_object_get(root, "creator"), "start"));
 	nodes = json_object_get(root, "nodes");
 	links = json_object_get(root, "links");
 	if (!json_is_array(nodes) || !json_is_array(links) || !s->status)
