@@ -363,10 +363,14 @@ static int setup_mounts(const struct ns_isolation *iso, struct lab_err **err)
 		return err_make(err, errno, "mounting the node's /tmp");
 	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return err_make(err, errno, "mounting the node's /run");
+	/* /etc and /var: what the node writes there (configs, daemons' state) stays in the node */
 	r = overlay_top("etc", err);
+	if (r >= 0 && access("/var", F_OK) == 0)
+		r = overlay_top("var", err);
 	if (r < 0)
 		return r;
 	snprintf(tops[n_tops++], 64, "etc");
+	snprintf(tops[n_tops++], 64, "var");
 	{
 		_cleanup_free_ char *hn = xasprintf("%s\n", iso->hostname);
 
