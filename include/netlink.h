@@ -46,6 +46,9 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 /* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err);
+/* The same, also turning the device's IPv4 forwarding on (its devconf, as a router's). */
+int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
+			 const char *desc, struct lab_err **err);
 /* Queue a change of a device found by name: up (1) or down (0). */
 int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
 			  struct lab_err **err);

@@ -80,6 +80,7 @@ struct plan_set {
 	int ifindex;
 	int up;     /* 1, or -1: unchanged */
 	int master; /* bridge ifindex, or -1: unchanged */
+	bool forward; /* a router's interface: IPv4 forwarding on */
 };
 
 /* An impairment on the egress of one end of a link. */

@@ -25,6 +25,12 @@ struct state_route {
 	uint32_t metric;
 };
 
+/* An address netlab put on a device, to put back when its link comes up again. */
+struct state_addr {
+	char dev[16];
+	struct prefix prefix;
+};
+
 struct state_node {
 	char *name;
 	char *kind;
@@ -41,6 +47,8 @@ struct state_node {
 	size_t n_env;
 	struct state_route *routes;
 	size_t n_routes;
+	struct state_addr *addrs;
+	size_t n_addrs;
 };
 
 struct state_link {

@@ -115,6 +115,17 @@ static struct state *state_from_plan(const struct plan *p)
 			sr->metric = r->metric;
 		}
 		s->nodes[i].n_routes = n->n_routes;
+		for (size_t k = 0; k < n->n_ifaces; k++)
+			s->nodes[i].n_addrs += n->ifaces[k].n_addrs;
+		s->nodes[i].addrs = xcalloc(s->nodes[i].n_addrs + 1, sizeof(struct state_addr));
+		s->nodes[i].n_addrs = 0;
+		for (size_t k = 0; k < n->n_ifaces; k++)
+			for (size_t a = 0; a < n->ifaces[k].n_addrs; a++) {
+				struct state_addr *sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
+
+				strscpy(sa->dev, n->ifaces[k].name, sizeof(sa->dev));
+				sa->prefix = n->ifaces[k].addrs[a];
+			}
 	}
 	s->n_nodes = p->n_nodes;
 	s->links = xcalloc(t->n_links, sizeof(*s->links));
@@ -289,9 +300,10 @@ static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, s
 	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
 		const struct plan_set *ps = &p->sets[*pi];
 
-		snprintf(desc, sizeof(desc), "setting '%s'%s%s", ifname_of(n, ps->ifindex),
-			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "");
-		r = netlink_set_link(nl, ps->ifindex, ps->up, ps->master, desc, err);
+		snprintf(desc, sizeof(desc), "setting '%s'%s%s%s", ifname_of(n, ps->ifindex),
+			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "",
+			 ps->forward ? " forwarding" : "");
+		r = netlink_set_link_fwd(nl, ps->ifindex, ps->up, ps->master, ps->forward, desc, err);
 	}
 	for (; r >= 0 && *ai < p->n_addrs && p->addrs[*ai].node == ni; (*ai)++) {
 		const struct plan_addr *a = &p->addrs[*ai];
@@ -632,7 +644,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		/* the neighbour table is shared by all namespaces: big labs can overflow it */
 		if (read_file("/proc/sys/net/ipv4/neigh/default/gc_thresh3", 64, &v, NULL) == 0 &&
 		    (thresh = strtoul(v, NULL, 10)) && p->n_veths * 2 > thresh)
-			log_warn("lab '%s' has %zu links: up to %zu neighbour entries, more than net.ipv4.neigh.default.gc_thresh3 (%lu); raise it (and gc_thresh1/2, and the net.ipv6 ones) if pings fail with 'neighbour table overflow'",
+			log_info("lab '%s' has %zu links: up to %zu neighbour entries, more than net.ipv4.neigh.default.gc_thresh3 (%lu); raise it (and gc_thresh1/2, and the net.ipv6 ones) if pings fail with 'neighbour table overflow'",
 				 t->name, p->n_veths, p->n_veths * 2, thresh);
 	}
 	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
@@ -643,15 +655,15 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	r = create_namespaces(p, fds, &created, err);
 	if (r < 0)
 		goto fail;
-	log_info("lab '%s': creating %zu bridges and %zu links", t->name, p->n_bridges,
-		 p->n_veths);
+	log_info("lab '%s': %.3f s: creating %zu bridges and %zu links", t->name, now_sec() - start,
+		 p->n_bridges, p->n_veths);
 	r = create_links(p, fds, err);
 	if (r >= 0)
 		r = check_interrupt(err);
 	if (r < 0)
 		goto fail;
-	log_info("lab '%s': configuring %zu addresses and %zu routes", t->name, p->n_addrs,
-		 p->n_routes);
+	log_info("lab '%s': %.3f s: configuring %zu addresses and %zu routes", t->name,
+		 now_sec() - start, p->n_addrs, p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		r = configure_node(p, i, fds[i], &ai, &ri, &pi, &ii, err);
 		if (r >= 0)
@@ -661,6 +673,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 			goto fail;
 		}
 	}
+	log_info("lab '%s': %.3f s: isolating nodes", t->name, now_sec() - start);
 	r = isolate_nodes(p, fds, s, err);
 	if (r < 0)
 		goto fail;
@@ -979,6 +992,28 @@ static int open_lab(const char *lab, const char *end, char **ret_lab, int *ret_l
 	return 0;
 }
 
+/*
+ * Put a device's addresses back: a device taken down loses its IPv6 ones
+ * (netlab leaves net.ipv6.conf.*.keep_addr_on_down alone: one sysctl less per node).
+ */
+static void restore_addrs(struct netlink *nl, const struct state_node *n, const char *dev)
+{
+	_cleanup_err_ struct lab_err *e = NULL;
+	int ifindex = netlink_ifindex(nl, dev, &e);
+
+	if (ifindex < 0)
+		return;
+	for (size_t i = 0; i < n->n_addrs; i++) {
+		_cleanup_err_ struct lab_err *e2 = NULL;
+
+		if (strcmp(n->addrs[i].dev, dev))
+			continue;
+		/* an IPv4 address still there answers EEXIST: fine */
+		if (netlink_add_addr(nl, ifindex, &n->addrs[i].prefix, "restoring an address", &e2) >= 0)
+			netlink_flush(nl, &e2);
+	}
+}
+
 /* Put a node's routes back (a link that went down took the routes through it along). */
 static void restore_routes(struct netlink *nl, const struct state_node *n)
 {
@@ -1030,8 +1065,10 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 			r = netlink_flush(nl, err);
 		if (r < 0)
 			return r;
-		if (up)
+		if (up) {
+			restore_addrs(nl, n, strchr(e, ':') + 1);
 			restore_routes(nl, n);
+		}
 	}
 	s->links[li].up = up;
 	return state_write(s, err);

@@ -5,6 +5,7 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/pkt_sched.h>
@@ -197,6 +198,12 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err)
 {
+	return netlink_set_link_fwd(nl, ifindex, up, master, false, desc, err);
+}
+
+int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
+			 const char *desc, struct lab_err **err)
+{
 	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
 	struct ifinfomsg *ifm;
 
@@ -211,6 +218,16 @@ int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const 
 	}
 	if (master >= 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
+	if (forward) {
+		struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+		struct nlattr *inet = mnl_attr_nest_start(nlh, AF_INET);
+		struct nlattr *conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+
+		mnl_attr_put_u32(nlh, IPV4_DEVCONF_FORWARDING, 1);
+		mnl_attr_nest_end(nlh, conf);
+		mnl_attr_nest_end(nlh, inet);
+		mnl_attr_nest_end(nlh, spec);
+	}
 	req_end(nl, nlh);
 	return 0;
 }

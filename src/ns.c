@@ -34,8 +34,23 @@ int ns_prepare_netns_dir(struct lab_err **err)
 	 * at `down` reaches them too.
 	 */
 	while (mount("", NS_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+		_cleanup_(closedirp_) DIR *d = NULL;
+		struct dirent *de;
+		bool empty = true;
+
 		if (errno != EINVAL)
 			return err_make(err, errno, "making %s a shared mount", NS_NETNS_DIR);
+		/*
+		 * Not a mount yet. Where /run is not a tmpfs, an empty directory gets
+		 * one, so that pins cost no disk inodes; otherwise bind it on itself.
+		 */
+		d = opendir(NS_NETNS_DIR);
+		while (d && (de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = false;
+		if (empty && mount("tmpfs", NS_NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				   "mode=0755") == 0)
+			continue;
 		if (mount(NS_NETNS_DIR, NS_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 			return err_make(err, errno, "bind-mounting %s on itself", NS_NETNS_DIR);
 	}

@@ -25,20 +25,14 @@ int plan_ifindex(const struct topo_node *n, const char *ifname)
 	return PLAN_IFINDEX_BASE + (int)i;
 }
 
-/* Sysctls every node gets before its interfaces exist. */
-static const struct plan_sysctl common_early[] = {
-	/* addresses usable at once: no duplicate address detection on lab links */
-	{"net.ipv6.conf.all.accept_dad", "0"},
-	{"net.ipv6.conf.default.accept_dad", "0"},
-	/* a link taken down and up again keeps its IPv6 addresses, as IPv4 does */
-	{"net.ipv6.conf.all.keep_addr_on_down", "1"},
-	{"net.ipv6.conf.default.keep_addr_on_down", "1"},
-};
-
+/*
+ * A router forwards IPv6 when net.ipv6.conf.all.forwarding is set: the one
+ * sysctl netlab writes in a node (each /proc/sys lookup costs more with every
+ * namespace). IPv4 forwarding is a per-interface setting, sent by netlink.
+ * Addresses need no duplicate address detection sysctl: they carry IFA_F_NODAD.
+ */
 static const struct plan_sysctl router_early[] = {
-	{"net.ipv4.ip_forward", "1"},
 	{"net.ipv6.conf.all.forwarding", "1"},
-	{"net.ipv6.conf.default.forwarding", "1"},
 };
 
 static void plan_node_init(struct plan *p, size_t i)
@@ -49,10 +43,8 @@ static void plan_node_init(struct plan *p, size_t i)
 
 	pn->node = n;
 	plan_netns_name(p->topo->name, n->name, pn->netns);
-	pn->n_early = ARRAY_SIZE(common_early) + (n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0);
-	pn->early = xcalloc(pn->n_early, sizeof(*pn->early));
-	for (size_t j = 0; j < ARRAY_SIZE(common_early); j++)
-		pn->early[k++] = common_early[j];
+	pn->n_early = n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0;
+	pn->early = xcalloc(pn->n_early + 1, sizeof(*pn->early));
 	if (n->kind == TOPO_ROUTER)
 		for (size_t j = 0; j < ARRAY_SIZE(router_early); j++)
 			pn->early[k++] = router_early[j];
@@ -96,11 +88,16 @@ static void plan_links(struct plan *p)
 			a = b;
 			b = tmp;
 		}
-		if (b.master || t->links[i].up) {
+		if (b.master || t->links[i].up || t->nodes[b.node].kind == TOPO_ROUTER) {
 			GROW(p->sets, p->cap_sets, p->n_sets + 1);
 			p->sets[p->n_sets++] = (struct plan_set){
-				b.node, b.ifindex, t->links[i].up ? 1 : -1, b.master ? b.master : -1};
+				b.node, b.ifindex, t->links[i].up ? 1 : -1, b.master ? b.master : -1,
+				t->nodes[b.node].kind == TOPO_ROUTER};
 			b.master = 0;
+		}
+		if (t->nodes[a.node].kind == TOPO_ROUTER) {
+			GROW(p->sets, p->cap_sets, p->n_sets + 1);
+			p->sets[p->n_sets++] = (struct plan_set){a.node, a.ifindex, -1, -1, true};
 		}
 		for (int k = 0; k < 2; k++) {
 			const struct topo_endpoint *e = &t->links[i].ep[k];

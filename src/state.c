@@ -32,6 +32,7 @@ struct state *state_free(struct state *s)
 			free(s->nodes[i].env[k]);
 		free(s->nodes[i].env);
 		free(s->nodes[i].routes);
+		free(s->nodes[i].addrs);
 	}
 	for (size_t i = 0; i < s->n_links; i++) {
 		free(s->links[i].ends[0]);
@@ -91,8 +92,20 @@ int state_prepare_root(struct lab_err **err)
 	 * --mount= needs the same).
 	 */
 	while (mount("", STATE_ROOT, "none", MS_PRIVATE, NULL) < 0) {
+		_cleanup_(closedirp_) DIR *d = NULL;
+		struct dirent *de;
+		bool empty = true;
+
 		if (errno != EINVAL)
 			return err_make(err, errno, "making " STATE_ROOT " a private mount");
+		/* not a mount yet: a tmpfs when empty (pins cost no disk inodes), else itself */
+		d = opendir(STATE_ROOT);
+		while (d && (de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = false;
+		if (empty && mount("tmpfs", STATE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				   "mode=0700") == 0)
+			continue;
 		if (mount(STATE_ROOT, STATE_ROOT, "none", MS_BIND, NULL) < 0)
 			return err_make(err, errno, "bind-mounting " STATE_ROOT " on itself");
 	}
@@ -190,6 +203,15 @@ int state_write(const struct state *s, struct lab_err **err)
 				json_array_append_new(routes, jr);
 			}
 			json_object_set_new(jn, "routes", routes);
+		}
+		if (n->n_addrs) {
+			json_t *addrs = json_array();
+			char buf[PREFIX_STRLEN];
+
+			for (size_t k = 0; k < n->n_addrs; k++)
+				json_array_append_new(addrs, json_pack("[s,s]", n->addrs[k].dev,
+								       prefix_format(&n->addrs[k].prefix, buf)));
+			json_object_set_new(jn, "addresses", addrs);
 		}
 		if (n->n_env) {
 			json_t *env = json_array();
@@ -305,6 +327,19 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 					strscpy(r->dev, dev, sizeof(r->dev));
 				r->metric = json_integer_value(json_object_get(e, "metric"));
 				n->n_routes++;
+			}
+			json_t *addrs = json_object_get(v, "addresses");
+
+			n->addrs = xcalloc(json_array_size(addrs) + 1, sizeof(*n->addrs));
+			json_array_foreach(addrs, k, e) {
+				const char *dev = json_string_value(json_array_get(e, 0));
+				const char *cidr = json_string_value(json_array_get(e, 1));
+				struct state_addr *a = &n->addrs[n->n_addrs];
+
+				if (!dev || !cidr || prefix_parse(cidr, &a->prefix) < 0)
+					continue;
+				strscpy(a->dev, dev, sizeof(a->dev));
+				n->n_addrs++;
 			}
 			n->env = xcalloc(json_array_size(env) + 1, sizeof(char *));
 			json_array_foreach(env, k, e)
