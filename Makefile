@@ -17,6 +17,12 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 B ?= build
 LIB_OBJS  := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS))
+ARCH      := $(shell uname -m)
+ifeq ($(ARCH),x86_64)
+# the nodes' PID 1: a tiny static binary without libc, embedded in netlab
+LIB_OBJS  += $(B)/init_blob.o
+CPPFLAGS  += -DNETLAB_EMBEDDED_INIT
+endif
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all asan deps demo check unit unit-asan valgrind integration clean bench fuzz install uninstall
@@ -28,6 +34,13 @@ netlab: $(B)/netlab
 
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/netlab-init: src/init/netlab-init.c | $(B)
+	$(CC) -std=gnu11 -Os -Wall -Wextra -Werror -static -nostdlib -fno-pie -no-pie \
+		-fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none -s -o $@ $<
+
+$(B)/init_blob.o: $(B)/netlab-init
+	cd $(B) && $(LD) -r -b binary -z noexecstack -o init_blob.o netlab-init
 
 $(B)/libnetlab.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

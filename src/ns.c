@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -461,11 +462,27 @@ static _Noreturn void child_fail(int fd, struct lab_err *e)
 	_exit(1);
 }
 
+#ifdef NETLAB_EMBEDDED_INIT
+extern const char _binary_netlab_init_start[], _binary_netlab_init_end[];
+#endif
+
 static void exec_init(void)
 {
 	static char *const argv[] = {"netlab-init", NULL};
 	static char *const envp[] = {NULL};
 
+#ifdef NETLAB_EMBEDDED_INIT
+	{
+		/* the embedded init: a few KiB resident instead of netlab's libraries */
+		size_t len = _binary_netlab_init_end - _binary_netlab_init_start;
+		int fd = memfd_create("netlab-init", MFD_CLOEXEC);
+
+		if (fd >= 0 && write(fd, _binary_netlab_init_start, len) == (ssize_t)len)
+			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		if (fd >= 0)
+			close(fd);
+	}
+#endif
 	execve("/proc/self/exe", argv, envp);
 }
 
