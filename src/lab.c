@@ -624,10 +624,18 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	p = plan_build(t);
 	r = check_absent(p, err);
 	if (r < 0) {
-		/* leave an existing lab alone; drop only a directory we just made */
+		/* leave an existing lab alone; drop only the empty directory we just made */
 		_cleanup_(state_freep) struct state *other = NULL;
+		_cleanup_free_ char *nsdir = xasprintf(STATE_ROOT "/%s/ns", t->name);
+		_cleanup_(closedirp_) DIR *d = NULL;
+		struct dirent *de;
+		bool empty = true;
 
-		if (state_read(t->name, &other, NULL) == -ENOENT && r != -EEXIST)
+		d = opendir(nsdir);
+		while (d && (de = readdir(d)))
+			if (de->d_name[0] != '.')
+				empty = false;
+		if (empty && state_read(t->name, &other, NULL) == -ENOENT)
 			state_remove(t->name, NULL);
 		return r;
 	}

@@ -124,16 +124,14 @@ int state_lock(const char *lab, bool create, struct lab_err **err)
 
 		struct stat ds;
 
-		if (create) {
-			if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-				return err_make(err, errno, "creating '%s'", dir);
-			if (mkdir(nsdir, 0700) < 0 && errno != EEXIST)
-				return err_make(err, errno, "creating '%s'", nsdir);
-		}
+		if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return err_make(err, errno, "creating '%s'", dir);
 		/* a symlink planted as the lab's directory must not lead netlab elsewhere */
 		if (lstat(dir, &ds) == 0 && !S_ISDIR(ds.st_mode))
 			return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
 					     "'%s' is not a directory (a symlink?): refusing to use it", dir);
+		if (create && mkdir(nsdir, 0700) < 0 && errno != EEXIST)
+			return err_make(err, errno, "creating '%s'", nsdir);
 		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
 		if (fd < 0) {
 			if (errno == ENOENT && !create)

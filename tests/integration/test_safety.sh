@@ -1,0 +1,152 @@
+#!/bin/bash
+# Issue 7: kill -9 at random points during up and down, SIGINT/SIGTERM roll back,
+# foreign objects with similar names survive, corrupt state, bad names, symlinks.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NETLAB=${NETLAB:-$PWD/build/netlab}
+P="sf$$"
+tmp=$(mktemp -d)
+foreign_ns="${P}x.foreign"
+cleanup() {
+	for l in "${P}a" "${P}b" "${P}c" "${P}d"; do "$NETLAB" -q down --force "$l" >/dev/null 2>&1 || true; done
+	ip netns del "$foreign_ns" 2>/dev/null || true
+	ip netns del "${P}a.n1" 2>/dev/null || true
+	rm -rf "$tmp" "/run/netlab/${P}c"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+assert_clean() {
+	local lab=$1
+	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left"
+	if ls /run/netns | grep -q "^$lab\."; then fail "namespaces of $lab are left: $(ls /run/netns | grep "^$lab\.")"; fi
+	for c in memory cpu pids; do [ ! -e "/sys/fs/cgroup/$c/netlab/$lab" ] || fail "cgroup $c/netlab/$lab is left"; done
+	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "root-namespace links changed"
+}
+
+# --- kill -9 at 20 points during a 50-node up (with pid isolation on some nodes), and during down
+"$NETLAB" gen line 50 --name "${P}a" -o "$tmp/a.json"
+python3 - "$tmp/a.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for i, n in enumerate(d["nodes"]):
+    if i % 10 == 0:
+        d["nodes"][n] = {"kind": "router", "isolation": {"pid": True}}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+for i in $(seq 20); do
+	delay=$(awk -v s=$RANDOM 'BEGIN { srand(s); printf "%.3f", rand() * 0.25 }')
+	"$NETLAB" -q up "$tmp/a.json" >/dev/null 2>&1 & pid=$!
+	sleep "$delay"
+	kill -9 $pid 2>/dev/null || true
+	wait $pid 2>/dev/null || true
+	st=$("$NETLAB" status --json "${P}a" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["labs"][0]["status"])' 2>/dev/null || echo none)
+	case $st in broken|up|none) ;; *) fail "status after kill at ${delay}s says '$st'" ;; esac
+	if [ $((i % 4)) -eq 0 ] && [ "$st" = up ]; then
+		# and a down killed half-way leaves something the next down removes
+		"$NETLAB" -q down "${P}a" >/dev/null 2>&1 & pid=$!
+		sleep 0.01; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+	fi
+	"$NETLAB" -q down "${P}a" >/dev/null || fail "down after kill at ${delay}s failed"
+	assert_clean "${P}a"
+done
+echo "ok: 20 kills during up/down, nothing left"
+
+# --- SIGINT and SIGTERM during up roll back and exit 1
+for sig in INT TERM; do
+	"$NETLAB" up "$tmp/a.json" > "$tmp/out" 2>&1 & pid=$!
+	sleep 0.05
+	kill -$sig $pid
+	rc=0; wait $pid || rc=$?
+	if [ $rc -eq 0 ]; then "$NETLAB" -q down "${P}a"; continue; fi  # too fast to interrupt
+	[ $rc -eq 1 ] || fail "SIG$sig: exit $rc"
+	grep -q "rolled back" "$tmp/out" || fail "SIG$sig: no rollback message: $(cat "$tmp/out")"
+	assert_clean "${P}a"
+done
+echo "ok: SIGINT/SIGTERM roll back"
+
+# --- foreign objects with similar names survive down, down --all
+ip netns add "$foreign_ns"
+ip netns add "${P}a.n1"   # a namespace named like a node of lab ${P}a, not made by netlab
+cat > "$tmp/b.json" <<JSON
+{ "name": "${P}b", "nodes": { "n1": {}, "n2": {} }, "links": [ "n1:eth0 -- n2:eth0" ] }
+JSON
+"$NETLAB" -q up "$tmp/b.json"
+"$NETLAB" -q down --all >/dev/null
+[ -e "/run/netns/$foreign_ns" ] || fail "down --all removed a foreign namespace"
+[ -e "/run/netns/${P}a.n1" ] || fail "down --all removed a foreign namespace named like a lab node"
+assert_clean "${P}b"
+# up refuses to take over a namespace it did not make, and changes nothing
+cat > "$tmp/a2.json" <<JSON
+{ "name": "${P}a", "nodes": { "n1": {}, "n2": {} }, "links": [ "n1:eth0 -- n2:eth0" ] }
+JSON
+rc=0; "$NETLAB" up "$tmp/a2.json" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "up over a foreign namespace exited $rc"
+grep -q "not part of a netlab lab" "$tmp/out" || fail "no clear message: $(cat "$tmp/out")"
+[ ! -e "/run/netlab/${P}a" ] || fail "the refused up left /run/netlab/${P}a"
+[ ! -e "/run/netns/${P}a.n2" ] || fail "the refused up created a namespace"
+ip netns del "${P}a.n1"
+ip netns del "$foreign_ns"
+echo "ok: foreign namespaces survive"
+
+# --- a corrupt state: a clear error, status shows it broken, down --force removes it
+"$NETLAB" -q up "$tmp/b.json"
+echo '{"lab": "trunc' > "/run/netlab/${P}b/state.json"
+rc=0; "$NETLAB" down "${P}b" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "down of a corrupt lab exited $rc"
+grep -q "corrupt" "$tmp/out" && grep -q -- "--force" "$tmp/out" || fail "no way out offered: $(cat "$tmp/out")"
+"$NETLAB" list | grep -q "${P}b.*broken" || fail "list does not show the lab broken"
+"$NETLAB" -q down --force "${P}b"
+assert_clean "${P}b"
+# the same with the state file deleted
+"$NETLAB" -q up "$tmp/b.json"
+rm "/run/netlab/${P}b/state.json"
+"$NETLAB" -q down "${P}b"
+assert_clean "${P}b"
+echo "ok: corrupt and missing state"
+
+# --- bad names are refused before anything is created
+for name in ".." "a/b" "$(printf 'a\tb')" "$(head -c 40 /dev/zero | tr '\0' x)" "$(printf 'caf\xc3\xa9')" "$(printf 'x\xff')"; do
+	printf '{"name": "%s", "nodes": {"n1": {}}}' "$name" > "$tmp/bad.json" 2>/dev/null
+	rc=0; "$NETLAB" up "$tmp/bad.json" > "$tmp/out" 2>&1 || rc=$?
+	[ $rc -eq 2 ] || fail "lab name '$name': exit $rc: $(cat "$tmp/out")"
+done
+for node in ".." "a/b" "../../etc" "x y" "$(head -c 70 /dev/zero | tr '\0' n)"; do
+	python3 -c 'import json,sys; print(json.dumps({"name": sys.argv[1], "nodes": {sys.argv[2]: {}}}))' "${P}c" "$node" > "$tmp/bad.json"
+	rc=0; "$NETLAB" up "$tmp/bad.json" > "$tmp/out" 2>&1 || rc=$?
+	[ $rc -eq 2 ] || fail "node name '$node': exit $rc"
+	grep -q "node name" "$tmp/out" || fail "node name '$node': unclear: $(cat "$tmp/out")"
+	assert_clean "${P}c"
+done
+rc=0; "$NETLAB" down "../etc" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "down ../etc exited $rc"
+rc=0; "$NETLAB" exec -l "../x" n1 true > "$tmp/out" 2>&1 || rc=$?
+[ $rc -ne 0 ] || fail "exec -l ../x succeeded"
+echo "ok: bad names refused"
+
+# --- symlinks: files out of the topology dir, and a planted lab directory
+mkdir -p "$tmp/topo"
+echo secret > "$tmp/outside.txt"
+ln -s "$tmp/outside.txt" "$tmp/topo/link.txt"
+cat > "$tmp/topo/s.json" <<JSON
+{ "name": "${P}c", "nodes": { "n1": { "files": { "/etc/x": "link.txt" } } } }
+JSON
+rc=0; "$NETLAB" up "$tmp/topo/s.json" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "a symlink out of the topology dir: exit $rc"
+grep -q "outside the topology" "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
+mkfifo "$tmp/topo/fifo"
+sed -i 's/link.txt/fifo/' "$tmp/topo/s.json"
+rc=0; "$NETLAB" up --allow-host-paths "$tmp/topo/s.json" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "a FIFO: exit $rc"
+assert_clean "${P}c"
+mkdir -p "$tmp/elsewhere"
+ln -s "$tmp/elsewhere" "/run/netlab/${P}c"
+printf '{"name": "%s", "nodes": {"n1": {}}}' "${P}c" > "$tmp/c.json"
+rc=0; "$NETLAB" up "$tmp/c.json" > "$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "a planted symlink as lab directory: exit $rc"
+grep -q "refusing" "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
+[ -z "$(ls -A "$tmp/elsewhere")" ] || fail "netlab wrote through the planted symlink"
+rm "/run/netlab/${P}c"
+[ ! -e "/run/netns/${P}c.n1" ] || fail "namespace created despite the refusal"
+echo "ok: symlinks refused"
