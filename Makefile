@@ -25,7 +25,7 @@ CPPFLAGS  += -DNETLAB_EMBEDDED_INIT
 endif
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all asan deps demo check unit unit-asan valgrind integration clean bench fuzz install uninstall
+.PHONY: all asan deps demo check unit unit-asan valgrind integration clean bench fuzz install uninstall stress
 
 all: $(B)/netlab netlab
 
@@ -82,7 +82,26 @@ check: deps
 	@$(MAKE) --no-print-directory unit unit-asan valgrind integration
 	@bash tests/summary.sh
 
+stress: all
+	@bash tests/stress.sh
+
+BINDIR   := $(DESTDIR)$(PREFIX)/bin
+SHAREDIR := $(DESTDIR)$(PREFIX)/share
+install: $(B)/netlab
+	install -D -m 0755 $(B)/netlab $(BINDIR)/netlab
+	install -d $(SHAREDIR)/netlab/topologies
+	cp -R topologies/. $(SHAREDIR)/netlab/topologies/
+	$(if $(wildcard man/netlab.1),install -D -m 0644 man/netlab.1 $(SHAREDIR)/man/man1/netlab.1)
+	$(if $(wildcard man/netlab-topology.5),install -D -m 0644 man/netlab-topology.5 $(SHAREDIR)/man/man5/netlab-topology.5)
+	$(if $(wildcard completion/netlab.bash),install -D -m 0644 completion/netlab.bash $(SHAREDIR)/bash-completion/completions/netlab)
+	$(if $(wildcard schema/topology.schema.json),install -D -m 0644 schema/topology.schema.json $(SHAREDIR)/netlab/schema/topology.schema.json)
+
+uninstall:
+	rm -f $(BINDIR)/netlab $(SHAREDIR)/man/man1/netlab.1 $(SHAREDIR)/man/man5/netlab-topology.5 \
+		$(SHAREDIR)/bash-completion/completions/netlab
+	rm -rf $(SHAREDIR)/netlab
+
 clean:
-	rm -rf build build-asan netlab
+	rm -rf build build-asan build-fuzz netlab
 
 -include $(wildcard $(B)/*.d $(B)/tests/*.d)
