@@ -97,6 +97,16 @@ int state_lock(const char *lab, bool create, struct lab_err **err);
 int state_write(const struct state *s, struct lab_err **err);
 /* Read. Return: 0, -ENOENT (no error set) when there is none, or -errno / -EBADMSG if corrupt. */
 int state_read(const char *lab, struct state **ret, struct lab_err **err);
+/* Write a node's environment ("K=V" lines) beside its pins, for exec. Return: 0 or -errno. */
+int state_write_env(const char *lab, const char *node, char *const *env, size_t n,
+		    struct lab_err **err);
+/*
+ * What exec needs of a node, without reading the lab's whole state: its pins
+ * tell its namespaces, the file beside them its environment.
+ * Return: 0, or -ENOENT (no error set) when the lab has no such node.
+ */
+int state_read_node(const char *lab, const char *node, struct state_node *ret);
+void state_node_clear(struct state_node *n);
 /* Remove the lab's directory and what is in it (the lock last). */
 int state_remove(const char *lab, struct lab_err **err);
 /* The names of every lab with a directory under /run/netlab, sorted. */

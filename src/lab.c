@@ -362,6 +362,13 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 	int r;
 
 	for (size_t i = 0; i < p->n_nodes; i++) {
+		if (s->nodes[i].n_env) {
+			r = state_write_env(t->name, s->nodes[i].name, s->nodes[i].env, s->nodes[i].n_env, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct topo_node *n = p->nodes[i].node;
 		_cleanup_free_ char *prefix = NULL, *uts = NULL;
 		_cleanup_free_ struct ns_file *files = NULL;
@@ -814,12 +821,12 @@ int lab_down_all(bool force, struct lab_err **err)
 	return r < 0 ? r : count;
 }
 
-static bool state_has_node(const struct state *s, const char *node)
+/* Whether a lab has a node: its UTS pin, the mark of every node netlab made. */
+static bool lab_has_node(const char *lab, const char *node)
 {
-	for (size_t i = 0; i < s->n_nodes; i++)
-		if (strcmp(s->nodes[i].name, node) == 0)
-			return true;
-	return false;
+	_cleanup_free_ char *pin = state_uts_path(lab, node);
+
+	return access(pin, F_OK) == 0;
 }
 
 int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err)
@@ -829,17 +836,20 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 	_cleanup_free_ char *found = NULL;
 	_cleanup_free_ char *list = NULL;
 	size_t matches = 0;
-	int r;
 
+	if (topo_node_name_problem(node))
+		return err_make_kind(err, ERR_USAGE, EINVAL, "node name '%s' %s", node,
+				     topo_node_name_problem(node));
 	if (lab) {
-		_cleanup_(state_freep) struct state *s = NULL;
+		_cleanup_free_ char *dir = NULL;
 
-		r = state_read(lab, &s, err);
-		if (r == -ENOENT)
+		if (topo_lab_name_problem(lab))
+			return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab,
+					     topo_lab_name_problem(lab));
+		dir = state_lab_dir(lab);
+		if (access(dir, F_OK) < 0)
 			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
-		if (r < 0)
-			return r;
-		if (!state_has_node(s, node))
+		if (!lab_has_node(lab, node))
 			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", lab,
 					     node);
 		*ret_lab = xstrdup(lab);
@@ -847,9 +857,7 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 	}
 	state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_(state_freep) struct state *s = NULL;
-
-		if (state_read(labs[i], &s, NULL) < 0 || !state_has_node(s, node))
+		if (topo_lab_name_problem(labs[i]) || !lab_has_node(labs[i], node))
 			continue;
 		matches++;
 		if (!found)
@@ -875,8 +883,7 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err)
 {
 	_cleanup_free_ char *found = NULL;
-	_cleanup_(state_freep) struct state *s = NULL;
-	const struct state_node *n = NULL;
+	struct state_node n;
 	char *paths[6];
 	struct ns_join j;
 	int r;
@@ -884,24 +891,22 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 	r = lab_find_node(lab, node, &found, err);
 	if (r < 0)
 		return r;
-	r = state_read(found, &s, err);
-	if (r < 0)
-		return r == -ENOENT ? err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found) : r;
-	for (size_t i = 0; i < s->n_nodes && !n; i++)
-		if (strcmp(s->nodes[i].name, node) == 0)
-			n = &s->nodes[i];
-	if (!n)
+	/* only what entering needs: the pins and the environment, not the whole state */
+	if (state_read_node(found, node, &n) < 0)
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", found, node);
 	setenv("NETLAB_LAB", found, 1);
 	setenv("NETLAB_NODE", node, 1);
-	if (n->has_cgroup) {
+	if (n.has_cgroup) {
 		r = cgroup_attach(found, node, getpid(), err);
-		if (r < 0)
+		if (r < 0) {
+			state_node_clear(&n);
 			return err_wrap(err, "node '%s'", node);
+		}
 	}
-	node_join(found, n, paths, &j);
-	ns_join_exec(&j, argv, n->env, err);
+	node_join(found, &n, paths, &j);
+	ns_join_exec(&j, argv, n.env, err);
 	paths_free(paths);
+	state_node_clear(&n);
 	return err_wrap(err, "node '%s'", node);
 }
 

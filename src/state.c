@@ -375,6 +375,73 @@ int state_read(const char *lab, struct state **ret, struct lab_err **err)
 	return 0;
 }
 
+int state_write_env(const char *lab, const char *node, char *const *env, size_t n,
+		    struct lab_err **err)
+{
+	_cleanup_free_ char *path = xasprintf(STATE_ROOT "/%s/ns/%s.env", lab, node);
+	_cleanup_free_ char *text = xstrdup("");
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s\n", text, env[i]);
+
+		free(text);
+		text = t;
+	}
+	r = write_file_atomic(path, text, strlen(text), 0600);
+	if (r < 0)
+		return err_make(err, r, "writing '%s'", path);
+	return 0;
+}
+
+static bool pinned(const char *prefix, const char *ns)
+{
+	_cleanup_free_ char *p = xasprintf("%s.%s", prefix, ns);
+
+	return access(p, F_OK) == 0;
+}
+
+int state_read_node(const char *lab, const char *node, struct state_node *ret)
+{
+	_cleanup_free_ char *prefix = xasprintf(STATE_ROOT "/%s/ns/%s", lab, node);
+	_cleanup_free_ char *envp = xasprintf("%s.env", prefix);
+	_cleanup_free_ char *text = NULL;
+	struct state_node n = {0};
+
+	if (!pinned(prefix, "uts"))
+		return -ENOENT;
+	n.name = xstrdup(node);
+	n.netns = xasprintf("%s.%s", lab, node);
+	n.pid = pinned(prefix, "pid");
+	n.mount = pinned(prefix, "mnt");
+	n.ipc = pinned(prefix, "ipc");
+	n.cgroup = n.has_cgroup = pinned(prefix, "cgroup");
+	if (read_file(envp, 1 << 20, &text, NULL) == 0) {
+		size_t cap = 0;
+
+		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+			GROW(n.env, cap, n.n_env + 2);
+			n.env[n.n_env++] = xstrdup(line);
+		}
+	}
+	*ret = n;
+	return 0;
+}
+
+void state_node_clear(struct state_node *n)
+{
+	free(n->name);
+	free(n->kind);
+	free(n->hostname);
+	free(n->netns);
+	for (size_t k = 0; k < n->n_env; k++)
+		free(n->env[k]);
+	free(n->env);
+	free(n->routes);
+	free(n->addrs);
+	*n = (struct state_node){0};
+}
+
 int state_remove(const char *lab, struct lab_err **err)
 {
 	_cleanup_free_ char *dir = state_lab_dir(lab);

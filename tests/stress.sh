@@ -12,7 +12,7 @@ echo "neighbour table gc_thresh3: $(cat /proc/sys/net/ipv4/neigh/default/gc_thre
 s=$(date +%s.%N)
 "$NETLAB" up "$tmp/l.json"
 m=$(date +%s.%N)
-"$NETLAB" exec stress4096 r1 ping -c 1 -W 2 -q "$("$NETLAB" validate --explain "$tmp/l.json" | python3 -c '
+"$NETLAB" exec -l stress4096 r1 ping -c 1 -W 2 -q "$("$NETLAB" validate --explain "$tmp/l.json" | python3 -c '
 import json, sys; print(json.load(sys.stdin)["nodes"]["r2"]["interfaces"]["eth0"]["addresses"][0].split("/")[0])')" >/dev/null
 "$NETLAB" down stress4096
 e=$(date +%s.%N)
