@@ -46,6 +46,7 @@ void _start(void)
 	/* PID 1 gets signals from outside its namespace only when it handles them */
 	struct ksigaction sa = {on_signal, 0x04000000 /* SA_RESTORER */, restorer, 0};
 
+	sys4(__NR_prctl, 15 /* PR_SET_NAME */, (long)"netlab-init", 0, 0);
 	sys4(__NR_rt_sigaction, SIGTERM, (long)&sa, 0, 8);
 	sys4(__NR_rt_sigaction, SIGINT, (long)&sa, 0, 8);
 	sys4(__NR_rt_sigaction, SIGCHLD, (long)&sa, 0, 8);
