@@ -82,6 +82,7 @@ struct topo_node {
 	/* path in the node -> host path (as written; absolute once checked) */
 	struct topo_kv *files;
 	size_t n_files, cap_files;
+	char **files_host; /* the checked, absolute host paths (NULL until checked) */
 	struct topo_kv *env;
 	size_t n_env, cap_env;
 	char **startup;

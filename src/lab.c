@@ -393,7 +393,8 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 			return err_wrap(err, "node '%s'", n->name);
 		files = xcalloc(n->n_files ? n->n_files : 1, sizeof(*files));
 		for (size_t k = 0; k < n->n_files; k++)
-			files[k] = (struct ns_file){n->files[k].key, n->files[k].value};
+			files[k] = (struct ns_file){n->files[k].key,
+						    n->files_host && n->files_host[k] ? n->files_host[k] : n->files[k].value};
 		iso = (struct ns_isolation){
 			.net_fd = fds[i],
 			.uts_fd = uts_fd,
@@ -464,6 +465,34 @@ static char *log_tail(const char *path, int lines)
 	return xstrdup(p);
 }
 
+/* Which Debian package has the program a "not found" message names. */
+static const char *package_hint(const char *output)
+{
+	static const struct {
+		const char *program, *hint;
+	} known[] = {
+		{"vtysh", " (Debian package 'frr')"},	  {"zebra", " (Debian package 'frr')"},
+		{"ospfd", " (Debian package 'frr')"},	  {"bgpd", " (Debian package 'frr')"},
+		{"ripd", " (Debian package 'frr')"},	  {"bird", " (Debian package 'bird2')"},
+		{"tcpdump", " (Debian package 'tcpdump')"}, {"iperf3", " (Debian package 'iperf3')"},
+		{"ping", " (Debian package 'iputils-ping')"}, {"radvd", " (Debian package 'radvd')"},
+		{"dnsmasq", " (Debian package 'dnsmasq')"}, {"python3", " (Debian package 'python3')"},
+		{"nc", " (Debian package 'netcat-openbsd')"}, {"ip", " (Debian package 'iproute2')"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++) {
+		char pat[64];
+
+		snprintf(pat, sizeof(pat), "%s: not found", known[i].program);
+		if (strstr(output, pat))
+			return known[i].hint;
+		snprintf(pat, sizeof(pat), "/%s: not found", known[i].program);
+		if (strstr(output, pat))
+			return known[i].hint;
+	}
+	return "";
+}
+
 #define STARTUP_TIMEOUT 120
 
 /* Run one startup command inside the node; its output goes to the node's log. */
@@ -527,6 +556,10 @@ static int run_startup(const char *lab, const struct state_node *n, const char *
 	{
 		_cleanup_free_ char *tail = log_tail(log_path, 10);
 
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			return err_make_kind(err, ERR_RUNTIME, ENOENT,
+					     "startup command '%s' failed with exit code 127: a program it runs is not installed%s; last lines of %s:\n%s",
+					     cmd, package_hint(tail), log_path, tail);
 		if (WIFSIGNALED(status))
 			return err_make_kind(err, ERR_RUNTIME, ECHILD,
 					     "startup command '%s' was killed by signal %d; last lines of %s:\n%s",

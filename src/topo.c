@@ -53,8 +53,11 @@ static void node_free(struct topo_node *n)
 	for (size_t i = 0; i < n->n_files; i++) {
 		free(n->files[i].key);
 		free(n->files[i].value);
+		if (n->files_host)
+			free(n->files_host[i]);
 	}
 	free(n->files);
+	free(n->files_host);
 	for (size_t i = 0; i < n->n_env; i++) {
 		free(n->env[i].key);
 		free(n->env[i].value);

@@ -1460,6 +1460,42 @@ char *topo_dump_json(const struct topo *t)
 			json_object_set_new(jn, "routes", routes);
 		else
 			json_decref(routes);
+		if (topo_node_isolated(n))
+			json_object_set_new(jn, "isolation",
+					    json_pack("{s:b, s:b, s:b, s:b}", "pid", n->iso.pid, "mount",
+						      n->iso.mount, "ipc", n->iso.ipc, "cgroup", n->iso.cgroup));
+		if (n->limits.memory || n->limits.cpu > 0 || n->limits.pids) {
+			json_t *lim = json_object();
+
+			if (n->limits.memory)
+				json_object_set_new(lim, "memory", json_integer(n->limits.memory));
+			if (n->limits.cpu > 0)
+				json_object_set_new(lim, "cpu", json_real(n->limits.cpu));
+			if (n->limits.pids)
+				json_object_set_new(lim, "pids", json_integer(n->limits.pids));
+			json_object_set_new(jn, "limits", lim);
+		}
+		if (n->n_files) {
+			json_t *f = json_object();
+
+			for (size_t k = 0; k < n->n_files; k++)
+				json_object_set_new(f, n->files[k].key, json_string(n->files[k].value));
+			json_object_set_new(jn, "files", f);
+		}
+		if (n->n_env) {
+			json_t *f = json_object();
+
+			for (size_t k = 0; k < n->n_env; k++)
+				json_object_set_new(f, n->env[k].key, json_string(n->env[k].value));
+			json_object_set_new(jn, "env", f);
+		}
+		if (n->n_startup) {
+			json_t *f = json_array();
+
+			for (size_t k = 0; k < n->n_startup; k++)
+				json_array_append_new(f, json_string(n->startup[k]));
+			json_object_set_new(jn, "startup", f);
+		}
 		if (n->n_sysctls) {
 			json_t *sc = json_object();
 
@@ -1485,7 +1521,51 @@ char *topo_dump_json(const struct topo *t)
 			json_object_set_new(jl, "mtu", json_integer(l->mtu));
 		if (!l->up)
 			json_object_set_new(jl, "state", json_string("down"));
+		if (l->impair[0].set || l->impair[1].set) {
+			json_t *imp = json_object();
+
+			for (int k = 0; k < 2; k++) {
+				const struct topo_impair *im = &l->impair[k];
+				const struct topo_node *n = &t->nodes[l->ep[k].node];
+				char key[TOPO_NODE_NAME_MAX + TOPO_IFNAMSIZ + 2], v[32];
+				json_t *one;
+
+				if (!im->set)
+					continue;
+				one = json_object();
+				if (im->delay_ns) {
+					snprintf(v, sizeof(v), "%lluus", (unsigned long long)(im->delay_ns / 1000));
+					json_object_set_new(one, "delay", json_string(v));
+				}
+				if (im->jitter_ns) {
+					snprintf(v, sizeof(v), "%lluus", (unsigned long long)(im->jitter_ns / 1000));
+					json_object_set_new(one, "jitter", json_string(v));
+				}
+				if (im->loss > 0) {
+					snprintf(v, sizeof(v), "%g%%", im->loss);
+					json_object_set_new(one, "loss", json_string(v));
+				}
+				if (im->rate_bps) {
+					snprintf(v, sizeof(v), "%llubit", (unsigned long long)im->rate_bps);
+					json_object_set_new(one, "rate", json_string(v));
+				}
+				snprintf(key, sizeof(key), "%s:%s", n->name, n->ifaces[l->ep[k].iface].name);
+				json_object_set_new(imp, key, one);
+			}
+			json_object_set_new(jl, "impair", imp);
+		}
 		json_array_append_new(links, jl);
+	}
+	if (t->n_expects) {
+		json_t *ex = json_array();
+
+		for (size_t i = 0; i < t->n_expects; i++) {
+			json_t *e = json_loads(t->expects[i].text, 0, NULL);
+
+			if (e)
+				json_array_append_new(ex, e);
+		}
+		json_object_set_new(root, "expect", ex);
 	}
 	json_object_set_new(root, "nodes", nodes);
 	json_object_set_new(root, "links", links);

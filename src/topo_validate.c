@@ -166,6 +166,8 @@ size_t topo_check_files(struct topo *t, bool allow_host_paths, struct topo_diags
 	for (size_t ni = 0; ni < t->n_nodes; ni++) {
 		struct topo_node *n = &t->nodes[ni];
 
+		if (n->n_files && !n->files_host)
+			n->files_host = xcalloc(n->n_files, sizeof(char *));
 		for (size_t i = 0; i < n->n_files; i++) {
 			struct topo_kv *f = &n->files[i];
 			_cleanup_free_ char *host = f->value[0] == '/' ? xstrdup(f->value) :
@@ -194,8 +196,8 @@ size_t topo_check_files(struct topo *t, bool allow_host_paths, struct topo_diags
 					      t->file, n->name, f->key, real);
 				continue;
 			}
-			free(f->value);
-			f->value = TAKE_PTR(real);
+			free(n->files_host[i]);
+			n->files_host[i] = TAKE_PTR(real);
 		}
 	}
 	return d->n_errors - before;
