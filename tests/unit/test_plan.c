@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of plan.h: parsed topologies turned into ordered kernel objects. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "topo.h"
+#include "topo_parse.h"
+#include "topo_validate.h"
+#include "util.h"
+
+struct ctx {
+	struct topo *t;
+	struct plan *p;
+};
+
+static int setup(void **state)
+{
+	*state = xcalloc(1, sizeof(struct ctx));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	plan_free(c->p);
+	topo_free(c->t);
+	free(c);
+	return 0;
+}
+
+/* Parse text (' for "), which must be a valid topology, and plan it. */
+static struct ctx *build(void **state, const char *text)
+{
+	struct ctx *c = *state;
+	_cleanup_free_ char *json = xstrdup(text);
+	struct topo_diags d = {0};
+
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	c->p = plan_free(c->p);
+	c->t = topo_free(c->t);
+	c->t = topo_parse_string(json, strlen(json), "lab.json", &d);
+	if (c->t)
+		topo_validate(c->t, &d);
+	if (!c->t || d.n_errors) {
+		for (size_t i = 0; i < d.n; i++)
+			print_message("%s\n", d.v[i].text);
+		topo_diags_free(&d);
+		fail_msg("the topology does not validate");
+	}
+	topo_diags_free(&d);
+	c->p = plan_build(c->t);
+	assert_non_null(c->p);
+	return c;
+}
+
+static size_t node_index(const struct ctx *c, const char *name)
+{
+	ssize_t i = topo_find_node(c->t, name);
+
+	if (i < 0)
+		fail_msg("no node '%s'", name);
+	return i;
+}
+
+static const char *node_name(const struct ctx *c, size_t i)
+{
+	return c->p->nodes[i].node->name;
+}
+
+static const char *find_sysctl(const struct plan_sysctl *v, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].key, key) == 0)
+			return v[i].value;
+	return NULL;
+}
+
+static const struct plan_veth *veth_of_link(const struct ctx *c, size_t link)
+{
+	for (size_t i = 0; i < c->p->n_veths; i++)
+		if (c->p->veths[i].link == link)
+			return &c->p->veths[i];
+	fail_msg("no veth for links[%zu]", link);
+	return NULL;
+}
+
+/* The set for (node, ifindex), or NULL. */
+static const struct plan_set *find_set(const struct ctx *c, const char *node, int ifindex)
+{
+	size_t n = node_index(c, node);
+
+	for (size_t i = 0; i < c->p->n_sets; i++)
+		if (c->p->sets[i].node == n && c->p->sets[i].ifindex == ifindex)
+			return &c->p->sets[i];
+	return NULL;
+}
+
+static void assert_end(const struct ctx *c, const struct plan_end *e, const char *node,
+		       const char *ifname, int ifindex, int master)
+{
+	assert_string_equal(node_name(c, e->node), node);
+	assert_string_equal(e->ifname, ifname);
+	assert_int_equal(e->ifindex, ifindex);
+	assert_int_equal(e->master, master);
+}
+
+static const char two_hosts[] = "{'name': 'lab', 'nodes': {"
+				"'h1': {'interfaces': {'eth0': {'addresses': ['10.0.0.1/24']}}}, "
+				"'h2': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/24']}}}}, "
+				"'links': ['h1:eth0 -- h2:eth0']}";
+
+static void test_netns_names(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'demo', 'nodes': {'r1': 'router', 'h.1': {}, 'sw-2': 'switch'}}");
+
+	assert_int_equal(c->p->n_nodes, 3);
+	assert_string_equal(c->p->nodes[node_index(c, "r1")].netns, "demo.r1");
+	assert_string_equal(c->p->nodes[node_index(c, "h.1")].netns, "demo.h.1");
+	assert_string_equal(c->p->nodes[node_index(c, "sw-2")].netns, "demo.sw-2");
+	for (size_t i = 0; i < c->p->n_nodes; i++)
+		assert_ptr_equal(c->p->nodes[i].node, &c->t->nodes[i]);
+	assert_ptr_equal(c->p->topo, c->t);
+}
+
+static void test_netns_name_longest(void **state)
+{
+	char lab[TOPO_LAB_NAME_MAX + 1], node[TOPO_NODE_NAME_MAX + 1], want[PLAN_NETNS_MAX + 8];
+	char buf[PLAN_NETNS_MAX];
+
+	(void)state;
+	memset(lab, 'l', TOPO_LAB_NAME_MAX);
+	lab[TOPO_LAB_NAME_MAX] = '\0';
+	memset(node, 'n', TOPO_NODE_NAME_MAX);
+	node[TOPO_NODE_NAME_MAX] = '\0';
+	snprintf(want, sizeof(want), "%s.%s", lab, node);
+	/* the longest lab and node names fit whole */
+	plan_netns_name(lab, node, buf);
+	assert_string_equal(buf, want);
+	assert_int_equal(strlen(buf), TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX);
+}
+
+static void test_ifindexes(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'r1': {'kind': 'router', 'interfaces': {'lo': {'addresses': ['10.255.0.1/32']}, "
+				     "'eth0': {'addresses': ['10.0.0.1/30']}, 'eth1': {'addresses': ['10.0.1.1/24']}}}, "
+				     "'r2': {'kind': 'router', 'interfaces': {'eth0': {'addresses': ['10.0.0.2/30']}}}, "
+				     "'sw': {'kind': 'switch', 'interfaces': {'br0': {'addresses': ['10.0.1.2/24']}}}}, "
+				     "'links': ['r1:eth0 -- r2:eth0', 'r1:eth1 -- sw']}");
+	const struct topo_node *r1 = &c->t->nodes[node_index(c, "r1")];
+	const struct topo_node *sw = &c->t->nodes[node_index(c, "sw")];
+
+	assert_int_equal(plan_ifindex(r1, "lo"), PLAN_IFINDEX_LO);
+	assert_int_equal(PLAN_IFINDEX_LO, 1);
+	/* interfaces: 101 + their place in the node (lo is declared first here) */
+	assert_int_equal(plan_ifindex(r1, "eth0"), 101 + topo_find_iface(r1, "eth0"));
+	assert_int_equal(plan_ifindex(r1, "eth1"), 101 + topo_find_iface(r1, "eth1"));
+	assert_int_equal(plan_ifindex(r1, "eth0"), 102);
+	assert_int_equal(plan_ifindex(r1, "eth1"), 103);
+	assert_int_equal(plan_ifindex(r1, "eth9"), -ENOENT);
+	/* br0 is the bridge only on a switch */
+	assert_int_equal(plan_ifindex(sw, "br0"), PLAN_IFINDEX_BRIDGE);
+	assert_int_equal(PLAN_IFINDEX_BRIDGE, 100);
+	assert_int_equal(plan_ifindex(r1, "br0"), -ENOENT);
+	assert_int_equal(plan_ifindex(sw, "eth0"), 101 + topo_find_iface(sw, "eth0"));
+}
+
+static void test_bridges(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'sw1': {'kind': 'switch', 'stp': true}, "
+				     "'h': {}, 'sw2': 'switch'}}");
+
+	assert_int_equal(c->p->n_bridges, 2);
+	assert_string_equal(node_name(c, c->p->bridges[0].node), "sw1");
+	assert_true(c->p->bridges[0].stp);
+	assert_int_equal(c->p->bridges[0].ifindex, PLAN_IFINDEX_BRIDGE);
+	assert_string_equal(node_name(c, c->p->bridges[1].node), "sw2");
+	assert_false(c->p->bridges[1].stp);
+	assert_int_equal(c->p->bridges[1].ifindex, PLAN_IFINDEX_BRIDGE);
+}
+
+static void test_veth_host_host(void **state)
+{
+	struct ctx *c = build(state, two_hosts);
+	const struct plan_veth *v;
+	const struct plan_set *s;
+
+	assert_int_equal(c->p->n_veths, 1);
+	v = &c->p->veths[0];
+	assert_int_equal(v->link, 0);
+	assert_true(v->up);
+	/* as written: no switch, no swap */
+	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
+	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
+	assert_int_equal(v->end[0].mtu, 0);
+	assert_null(v->end[0].mac);
+	/* the kernel brings up only the request's own end: the peer gets a set */
+	assert_int_equal(c->p->n_sets, 1);
+	s = find_set(c, "h2", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
+}
+
+static void test_veth_switch_end_first(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'sw': 'switch', "
+				     "'h1': {'interfaces': {'eth0': {'addresses': ['10.0.0.1/24']}}}, "
+				     "'h2': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/24']}}}}, "
+				     "'links': [{'endpoints': ['h1:eth0', 'sw']}, 'sw -- h2:eth0']}");
+	const struct plan_veth *v;
+	const struct plan_set *s;
+
+	/* written host first: the switch end moves to end[0], enslaved at creation */
+	v = veth_of_link(c, 0);
+	assert_end(c, &v->end[0], "sw", "eth0", 101, PLAN_IFINDEX_BRIDGE);
+	assert_end(c, &v->end[1], "h1", "eth0", 101, 0);
+	/* written switch first: stays */
+	v = veth_of_link(c, 1);
+	assert_end(c, &v->end[0], "sw", "eth1", 102, PLAN_IFINDEX_BRIDGE);
+	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
+	/* the hosts' ends are brought up afterwards, not enslaved */
+	assert_int_equal(c->p->n_sets, 2);
+	s = find_set(c, "h1", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
+	s = find_set(c, "h2", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
+	assert_null(find_set(c, "sw", 101));
+}
+
+static void test_veth_switch_to_switch(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'sw1': 'switch', 'sw2': 'switch'}, "
+				     "'links': ['sw1 -- sw2']}");
+	const struct plan_veth *v = veth_of_link(c, 0);
+	const struct plan_set *s;
+
+	/* only end[0] can be enslaved at creation; the other joins its bridge by a set */
+	assert_end(c, &v->end[0], "sw1", "eth0", 101, PLAN_IFINDEX_BRIDGE);
+	assert_end(c, &v->end[1], "sw2", "eth0", 101, 0);
+	assert_int_equal(c->p->n_sets, 1);
+	s = find_set(c, "sw2", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
+}
+
+static void test_link_down(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'a': {}, 'b': {}, 'sw': 'switch', "
+				     "'sw2': 'switch'}, 'links': ["
+				     "{'endpoints': ['a', 'b'], 'state': 'down'}, "
+				     "{'endpoints': ['a', 'sw'], 'state': 'down'}, "
+				     "{'endpoints': ['sw', 'sw2'], 'state': 'down'}]}");
+	const struct plan_set *s;
+
+	for (size_t i = 0; i < 3; i++)
+		assert_false(veth_of_link(c, i)->up);
+	/* no set brings anything up */
+	for (size_t i = 0; i < c->p->n_sets; i++)
+		assert_int_not_equal(c->p->sets[i].up, 1);
+	assert_null(find_set(c, "b", 101));
+	assert_null(find_set(c, "a", 101));
+	assert_null(find_set(c, "a", 102));
+	/* the second switch still joins its bridge, staying down */
+	assert_int_equal(c->p->n_sets, 1);
+	s = find_set(c, "sw2", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, -1);
+	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
+}
+
+static void test_sets_sorted_by_node(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'a': {}, 'b': {}, 'c': {}, 'd': {}}, "
+				     "'links': ['d -- c', 'c -- b', 'b -- a', 'd -- a', 'd -- b']}");
+
+	assert_int_equal(c->p->n_sets, 5);
+	for (size_t i = 1; i < c->p->n_sets; i++) {
+		const struct plan_set *x = &c->p->sets[i - 1], *y = &c->p->sets[i];
+
+		assert_true(x->node < y->node || (x->node == y->node && x->ifindex < y->ifindex));
+	}
+}
+
+static void test_mtu_and_mac(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'a': {'interfaces': {'eth0': {'mtu': 1400, 'mac': '02:00:00:00:00:0a'}}}, 'b': {}}, "
+				     "'links': [{'endpoints': ['a:eth0', 'b:eth0'], 'mtu': 9000}, "
+				     "{'endpoints': ['a:eth1', 'b:eth1']}]}");
+	const struct plan_veth *v = veth_of_link(c, 0);
+	const uint8_t mac[6] = {2, 0, 0, 0, 0, 0x0a};
+
+	/* the interface's own MTU wins over the link's */
+	assert_int_equal(v->end[0].mtu, 1400);
+	assert_int_equal(v->end[1].mtu, 9000);
+	assert_non_null(v->end[0].mac);
+	assert_memory_equal(v->end[0].mac, mac, 6);
+	assert_null(v->end[1].mac);
+	v = veth_of_link(c, 1);
+	assert_int_equal(v->end[0].mtu, 0);
+	assert_int_equal(v->end[1].mtu, 0);
+}
+
+static void test_router_sysctls(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'r': 'router', 'h': 'host', 's': 'switch'}}");
+	const struct plan_node *r = &c->p->nodes[node_index(c, "r")];
+	const struct plan_node *h = &c->p->nodes[node_index(c, "h")];
+	const struct plan_node *s = &c->p->nodes[node_index(c, "s")];
+
+	/* IPv6 forwarding by sysctl (IPv4 forwarding goes per interface, see test_router_forwarding) */
+	assert_non_null(find_sysctl(r->early, r->n_early, "net.ipv6.conf.all.forwarding"));
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv6.conf.all.forwarding"), "1");
+	/* forwarding only on routers */
+	assert_int_equal(h->n_early, 0);
+	assert_int_equal(s->n_early, 0);
+	assert_null(find_sysctl(h->early, h->n_early, "net.ipv6.conf.all.forwarding"));
+	assert_null(find_sysctl(s->early, s->n_early, "net.ipv6.conf.all.forwarding"));
+	for (size_t i = 0; i < r->n_early; i++)
+		assert_true(str_has_prefix(r->early[i].key, "net."));
+	assert_int_equal(r->n_late, 0);
+}
+
+static void test_router_forwarding(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'r1': 'router', 'r2': 'router', 'h': {}, "
+				     "'sw': 'switch'}, 'links': ['r1 -- r2', 'h -- r1', 'sw -- r2', "
+				     "{'endpoints': ['r2', 'h'], 'state': 'down'}]}");
+	const struct plan_set *s;
+	size_t fwd = 0;
+
+	/* every router interface gets IPv4 forwarding by a set, whichever end it is */
+	s = find_set(c, "r1", 101);
+	assert_non_null(s);
+	assert_true(s->forward);
+	assert_int_equal(s->up, -1);
+	assert_int_equal(s->master, -1);
+	s = find_set(c, "r2", 101);
+	assert_non_null(s);
+	assert_true(s->forward);
+	assert_int_equal(s->up, 1);
+	s = find_set(c, "r1", 102);
+	assert_non_null(s);
+	assert_true(s->forward);
+	s = find_set(c, "r2", 102);
+	assert_non_null(s);
+	assert_true(s->forward);
+	assert_int_equal(s->up, 1);
+	/* on a link that is down too, without bringing it up */
+	s = find_set(c, "r2", 103);
+	assert_non_null(s);
+	assert_true(s->forward);
+	assert_int_not_equal(s->up, 1);
+	/* never on hosts or switches */
+	for (size_t i = 0; i < c->p->n_sets; i++) {
+		const struct plan_set *x = &c->p->sets[i];
+
+		if (x->forward) {
+			fwd++;
+			assert_int_equal(c->t->nodes[x->node].kind, TOPO_ROUTER);
+		}
+	}
+	assert_int_equal(fwd, 5);
+}
+
+static void test_user_sysctls_late(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'defaults': {'sysctls': {'net.ipv4.conf.all.rp_filter': '0'}}, "
+				     "'nodes': {'r': {'kind': 'router', 'sysctls': {'net.ipv4.ip_forward': 0}}, 'h': {}}}");
+	const struct plan_node *r = &c->p->nodes[node_index(c, "r")];
+	const struct plan_node *h = &c->p->nodes[node_index(c, "h")];
+
+	assert_int_equal(r->n_late, 2);
+	/* written after the early ones: the user's value wins */
+	assert_string_equal(find_sysctl(r->late, r->n_late, "net.ipv4.ip_forward"), "0");
+	assert_string_equal(find_sysctl(r->late, r->n_late, "net.ipv4.conf.all.rp_filter"), "0");
+	assert_int_equal(h->n_late, 1);
+	assert_string_equal(find_sysctl(h->late, h->n_late, "net.ipv4.conf.all.rp_filter"), "0");
+}
+
+static void test_addresses(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'sw': {'kind': 'switch', 'interfaces': {'br0': {'addresses': ['10.0.1.254/24']}}}, "
+				     "'r': {'kind': 'router', 'interfaces': {'eth1': {'addresses': ['10.0.1.1/24', '2001:db8::1/64']}, "
+				     "'lo': {'addresses': ['10.255.0.1/32']}, 'eth0': {'addresses': ['10.0.0.1/30']}}}, "
+				     "'h': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/30']}}}}, "
+				     "'links': ['h:eth0 -- r:eth0', 'r:eth1 -- sw']}");
+	char buf[PREFIX_STRLEN];
+	size_t sw = node_index(c, "sw"), r = node_index(c, "r"), h = node_index(c, "h");
+	size_t n_r = 0;
+
+	assert_int_equal(c->p->n_addrs, 6);
+	/* sorted by node */
+	for (size_t i = 1; i < c->p->n_addrs; i++)
+		assert_true(c->p->addrs[i - 1].node <= c->p->addrs[i].node);
+	assert_int_equal(c->p->addrs[0].node, sw);
+	assert_int_equal(c->p->addrs[0].ifindex, PLAN_IFINDEX_BRIDGE);
+	assert_string_equal(prefix_format(&c->p->addrs[0].prefix, buf), "10.0.1.254/24");
+	assert_int_equal(c->p->addrs[5].node, h);
+	assert_int_equal(c->p->addrs[5].ifindex, 101);
+	for (size_t i = 0; i < c->p->n_addrs; i++) {
+		const struct plan_addr *a = &c->p->addrs[i];
+		const struct topo_node *n = &c->t->nodes[a->node];
+
+		if (a->node != r)
+			continue;
+		n_r++;
+		prefix_format(&a->prefix, buf);
+		if (strcmp(buf, "10.255.0.1/32") == 0)
+			assert_int_equal(a->ifindex, PLAN_IFINDEX_LO);
+		else if (strcmp(buf, "10.0.0.1/30") == 0)
+			assert_int_equal(a->ifindex, plan_ifindex(n, "eth0"));
+		else if (strcmp(buf, "10.0.1.1/24") == 0 || strcmp(buf, "2001:db8::1/64") == 0)
+			assert_int_equal(a->ifindex, plan_ifindex(n, "eth1"));
+		else
+			fail_msg("unexpected address %s", buf);
+	}
+	assert_int_equal(n_r, 4);
+}
+
+static void test_routes(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'b': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/24', '2001:db8::2/64']}}, "
+				     "'routes': [{'to': 'default', 'via': '10.0.0.1'}, "
+				     "{'to': '2001:db8:5::/48', 'via': 'fe80::1', 'dev': 'eth0', 'metric': 20}, "
+				     "{'to': '10.9.0.0/16', 'dev': 'eth0'}, {'to': '10.8.0.0/16', 'dev': 'lo'}]}, "
+				     "'a': {'kind': 'router', 'interfaces': {'eth0': {'addresses': ['10.0.0.1/24']}}, "
+				     "'routes': [{'to': '10.7.0.0/16', 'via': '10.0.0.2'}]}}, "
+				     "'links': ['a:eth0 -- b:eth0']}");
+	const struct plan_route *r = c->p->routes;
+	size_t a = node_index(c, "a"), b = node_index(c, "b");
+	char buf[PREFIX_STRLEN];
+
+	assert_int_equal(c->p->n_routes, 5);
+	/* sorted by node, in the order written */
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(r[i].node, b);
+	assert_int_equal(r[4].node, a);
+
+	assert_string_equal(prefix_format(&r[0].to, buf), "0.0.0.0/0");
+	assert_true(r[0].has_via);
+	assert_string_equal(addr_format(&r[0].via, buf), "10.0.0.1");
+	assert_int_equal(r[0].oif, 0);
+	assert_int_equal(r[0].metric, 0);
+
+	assert_string_equal(prefix_format(&r[1].to, buf), "2001:db8:5::/48");
+	assert_string_equal(addr_format(&r[1].via, buf), "fe80::1");
+	assert_int_equal(r[1].oif, 101);
+	assert_int_equal(r[1].metric, 20);
+
+	assert_false(r[2].has_via);
+	assert_int_equal(r[2].oif, 101);
+	assert_int_equal(r[3].oif, PLAN_IFINDEX_LO);
+
+	assert_string_equal(prefix_format(&r[4].to, buf), "10.7.0.0/16");
+	assert_string_equal(addr_format(&r[4].via, buf), "10.0.0.2");
+}
+
+static void test_default_route_v6(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'h': {'interfaces': {'eth0': {'addresses': ['2001:db8::2/64']}}, "
+				     "'routes': [{'to': 'default', 'via': '2001:db8::1'}]}, 'r': 'router'}, "
+				     "'links': ['h:eth0 -- r']}");
+	char buf[PREFIX_STRLEN];
+
+	assert_int_equal(c->p->n_routes, 1);
+	assert_int_equal(c->p->routes[0].to.addr.family, AF_INET6);
+	assert_string_equal(prefix_format(&c->p->routes[0].to, buf), "::/0");
+}
+
+static void test_impairs(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'b': {}, 'a': {}}, 'links': ["
+				     "{'endpoints': ['a', 'b'], 'impair': {'delay': '10ms'}}, "
+				     "{'endpoints': ['b', 'a'], 'impair': {'a': {'loss': '5%'}}}]}");
+	size_t a = node_index(c, "a"), b = node_index(c, "b");
+
+	assert_int_equal(c->p->n_impairs, 3);
+	/* sorted by node, then interface */
+	assert_int_equal(c->p->impairs[0].node, b);
+	assert_int_equal(c->p->impairs[0].ifindex, 101);
+	assert_int_equal(c->p->impairs[0].impair->delay_ns, 10000000);
+	assert_int_equal(c->p->impairs[1].node, a);
+	assert_int_equal(c->p->impairs[1].ifindex, 101);
+	assert_int_equal(c->p->impairs[1].impair->delay_ns, 10000000);
+	assert_int_equal(c->p->impairs[2].node, a);
+	assert_int_equal(c->p->impairs[2].ifindex, 102);
+	assert_true(c->p->impairs[2].impair->loss > 4.9);
+}
+
+static void test_hosts_file(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'h1': {'hostname': 'web', 'interfaces': {'eth0': {'addresses': ['10.0.0.1/24', 'fe80::1/64', '2001:db8::1/64']}}}, "
+				     "'h2': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/24']}}}}, "
+				     "'links': ['h1:eth0 -- h2:eth0']}");
+	_cleanup_free_ char *hosts = plan_hosts_file(c->t);
+
+	assert_string_equal(hosts, "127.0.0.1\tlocalhost\n"
+				   "::1\tlocalhost ip6-localhost ip6-loopback\n"
+				   "10.0.0.1\th1 web\n"
+				   "2001:db8::1\th1 web\n"
+				   "10.0.0.2\th2\n");
+}
+
+static void test_hosts_file_large(void **state)
+{
+	struct ctx *c = *state;
+	_cleanup_free_ char *hosts = NULL;
+	size_t lines = 0;
+
+	/* many nodes: the buffer grows */
+	c->t = topo_new();
+	c->t->name = xstrdup("big");
+	for (int i = 0; i < 500; i++) {
+		char name[32];
+		struct topo_iface *ifc;
+		size_t k;
+
+		snprintf(name, sizeof(name), "node%d", i);
+		topo_add_node(c->t, name, TOPO_HOST);
+		c->t->nodes[i].hostname = xstrdup(name);
+		k = topo_add_iface(&c->t->nodes[i], "eth0");
+		ifc = &c->t->nodes[i].ifaces[k];
+		GROW(ifc->addrs, ifc->cap_addrs, 1);
+		snprintf(name, sizeof(name), "10.1.%d.%d/16", i / 250, i % 250 + 1);
+		assert_int_equal(prefix_parse(name, &ifc->addrs[0]), 0);
+		ifc->n_addrs = 1;
+	}
+	hosts = plan_hosts_file(c->t);
+	for (const char *p = hosts; *p; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 502);
+	assert_non_null(strstr(hosts, "\n10.1.1.250\tnode499\n"));
+}
+
+static void test_free_null(void **state)
+{
+	(void)state;
+	assert_null(plan_free(NULL));
+}
+
+static void test_empty_lab(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'empty', 'nodes': {}}");
+
+	assert_int_equal(c->p->n_nodes, 0);
+	assert_int_equal(c->p->n_veths, 0);
+	assert_int_equal(c->p->n_sets, 0);
+	assert_int_equal(c->p->n_addrs, 0);
+	assert_int_equal(c->p->n_routes, 0);
+	assert_int_equal(c->p->n_bridges, 0);
+}
+
+static void test_demo_lab(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'demo', 'nodes': {"
+				     "'h1': {'interfaces': {'eth0': {'addresses': ['10.1.0.10/24']}}, 'routes': [{'to': 'default', 'via': '10.1.0.1'}]}, "
+				     "'h2': {'interfaces': {'eth0': {'addresses': ['10.1.0.11/24']}}, 'routes': [{'to': 'default', 'via': '10.1.0.1'}]}, "
+				     "'sw1': {'kind': 'switch'}, "
+				     "'r1': {'kind': 'router', 'interfaces': {'lo': {'addresses': ['10.255.0.1/32']}, "
+				     "'eth0': {'addresses': ['10.1.0.1/24']}, 'eth1': {'addresses': ['10.0.12.1/30']}}, "
+				     "'routes': [{'to': '10.2.0.0/24', 'via': '10.0.12.2'}]}, "
+				     "'r2': {'kind': 'router', 'interfaces': {'eth0': {'addresses': ['10.0.12.2/30']}, "
+				     "'eth1': {'addresses': ['10.2.0.1/24']}}, 'routes': [{'to': '10.1.0.0/24', 'via': '10.0.12.1'}]}, "
+				     "'h3': {'interfaces': {'eth0': {'addresses': ['10.2.0.10/24']}}, 'routes': [{'to': 'default', 'via': '10.2.0.1'}]}}, "
+				     "'links': [{'endpoints': ['h1:eth0', 'sw1']}, {'endpoints': ['h2:eth0', 'sw1']}, "
+				     "{'endpoints': ['r1:eth0', 'sw1']}, {'endpoints': ['r1:eth1', 'r2:eth0']}, "
+				     "{'endpoints': ['r2:eth1', 'h3:eth0']}]}");
+	size_t ports = 0, fwd = 0;
+
+	assert_int_equal(c->p->n_nodes, 6);
+	assert_int_equal(c->p->n_bridges, 1);
+	assert_int_equal(c->p->n_veths, 5);
+	assert_int_equal(c->p->n_addrs, 8);
+	assert_int_equal(c->p->n_routes, 5);
+	/* every veth with a switch end: that end first, enslaved */
+	for (size_t i = 0; i < c->p->n_veths; i++) {
+		const struct plan_veth *v = &c->p->veths[i];
+
+		assert_int_equal(v->end[1].master, 0);
+		if (c->t->nodes[v->end[0].node].kind == TOPO_SWITCH) {
+			assert_int_equal(v->end[0].master, PLAN_IFINDEX_BRIDGE);
+			ports++;
+		}
+	}
+	assert_int_equal(ports, 3);
+	/* each veth's second end is brought up by one set; router ends get forwarding */
+	for (size_t i = 0; i < c->p->n_veths; i++) {
+		const struct plan_end *e = &c->p->veths[i].end[1];
+		size_t n = 0;
+
+		for (size_t k = 0; k < c->p->n_sets; k++)
+			if (c->p->sets[k].node == e->node && c->p->sets[k].ifindex == e->ifindex) {
+				assert_int_equal(c->p->sets[k].up, 1);
+				n++;
+			}
+		assert_int_equal(n, 1);
+	}
+	for (size_t i = 0; i < c->p->n_sets; i++) {
+		const struct plan_set *x = &c->p->sets[i];
+
+		assert_true(x->up == 1 || x->forward);
+		assert_int_equal(x->forward, c->t->nodes[x->node].kind == TOPO_ROUTER);
+		fwd += x->forward;
+	}
+	assert_int_equal(fwd, 4);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_netns_names),
+		T(test_netns_name_longest),
+		T(test_ifindexes),
+		T(test_bridges),
+		T(test_veth_host_host),
+		T(test_veth_switch_end_first),
+		T(test_veth_switch_to_switch),
+		T(test_link_down),
+		T(test_sets_sorted_by_node),
+		T(test_mtu_and_mac),
+		T(test_router_sysctls),
+		T(test_router_forwarding),
+		T(test_user_sysctls_late),
+		T(test_addresses),
+		T(test_routes),
+		T(test_default_route_v6),
+		T(test_impairs),
+		T(test_hosts_file),
+		T(test_hosts_file_large),
+		T(test_free_null),
+		T(test_empty_lab),
+		T(test_demo_lab),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
