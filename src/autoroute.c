@@ -88,7 +88,8 @@ static void build(const struct topo *t, int family, struct graph *g)
 		}
 	}
 	for (size_t s = 0; s < g->n_subnets; s++)
-		qsort_r(g->subnets[s].a, g->subnets[s].n, sizeof(struct attach), cmp_attach,
+		if (g->subnets[s].n)
+			qsort_r(g->subnets[s].a, g->subnets[s].n, sizeof(struct attach), cmp_attach,
 			(void *)t);
 }
 
@@ -126,7 +127,7 @@ static void add_route(struct topo_node *n, const struct prefix *to, const struct
 	GROW(n->routes, n->cap_routes, n->n_routes + 1);
 	r = &n->routes[n->n_routes++];
 	*r = (struct topo_route){.is_default = is_default, .to = *to, .has_via = true,
-				 .via = *via, .automatic = true};
+				 .via = *via, .automatic = true, .pos = -1};
 }
 
 static bool on_subnet(const struct graph *g, size_t node, size_t s)

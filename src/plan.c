@@ -183,8 +183,10 @@ struct plan *plan_build(const struct topo *t)
 		}
 	}
 	plan_links(p);
-	qsort(p->sets, p->n_sets, sizeof(*p->sets), cmp_set);
-	qsort(p->impairs, p->n_impairs, sizeof(*p->impairs), cmp_impair);
+	if (p->n_sets)
+		qsort(p->sets, p->n_sets, sizeof(*p->sets), cmp_set);
+	if (p->n_impairs)
+		qsort(p->impairs, p->n_impairs, sizeof(*p->impairs), cmp_impair);
 	for (size_t i = 0; i < t->n_nodes; i++)
 		plan_addresses_routes(p, i);
 	return p;

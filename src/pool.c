@@ -147,8 +147,7 @@ static const struct prefix *first_of_family(const struct topo_iface *ifc, int fa
 
 static void add_addr(struct topo_iface *ifc, const struct prefix *p)
 {
-	GROW(ifc->addrs, ifc->cap_addrs, ifc->n_addrs + 1);
-	ifc->addrs[ifc->n_addrs++] = *p;
+	topo_iface_add_addr(ifc, p, -1);
 }
 
 static int cmp_member(const void *a, const void *b)
@@ -252,8 +251,10 @@ static struct segment *find_segments(const struct topo *t, size_t *ret_n)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		qsort(segs[i].m, segs[i].n, sizeof(*segs[i].m), cmp_member);
-	qsort(segs, n, sizeof(*segs), cmp_segment);
+		if (segs[i].n)
+			qsort(segs[i].m, segs[i].n, sizeof(*segs[i].m), cmp_member);
+	if (n)
+		qsort(segs, n, sizeof(*segs), cmp_segment);
 	free(parent);
 	free(lan_of);
 	*ret_n = n;

@@ -521,6 +521,27 @@ void strv_free(char **v, size_t n)
 	free(v);
 }
 
+/* A JSON string of s; bytes that are not UTF-8 are written as "\\xNN" (names may hold any byte). */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *out, *o;
+
+	if (j)
+		return j;
+	out = o = xmalloc(strlen(s) * 4 + 1);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c < 0x80)
+			*o++ = *c;
+		else
+			o += sprintf(o, "\\x%02X", *c);
+	}
+	*o = '\0';
+	j = json_string(out);
+	free(out);
+	return j;
+}
+
 char *state_status_json(const struct status_lab *labs, size_t n)
 {
 	_cleanup_json_ json_t *root = json_object();
@@ -540,19 +561,19 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 				json_t *jf;
 
 				for (size_t a = 0; a < f->n_addrs; a++)
-					json_array_append_new(addrs, json_string(f->addrs[a]));
-				jf = json_pack("{s:s, s:s, s:i, s:s, s:o}", "name", f->name, "state",
+					json_array_append_new(addrs, jstr(f->addrs[a]));
+				jf = json_pack("{s:o, s:s, s:i, s:s, s:o}", "name", jstr(f->name), "state",
 					       f->state, "mtu", f->mtu, "mac", f->mac, "addresses",
 					       addrs);
 				if (f->master)
-					json_object_set_new(jf, "master", json_string(f->master));
+					json_object_set_new(jf, "master", jstr(f->master));
 				json_array_append_new(ifaces, jf);
 			}
 			{
 				json_t *jn = json_pack(
-					"{s:s, s:s, s:s, s:s, s:b, s:o, s:{s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}",
-					"name", nd->name, "kind", nd->kind, "hostname", nd->hostname,
-					"netns", nd->netns, "present", nd->present, "interfaces", ifaces,
+					"{s:o, s:s, s:o, s:o, s:b, s:o, s:{s:I, s:I}, s:{s:b, s:b, s:b, s:b}, s:I}",
+					"name", jstr(nd->name), "kind", nd->kind, "hostname", jstr(nd->hostname),
+					"netns", jstr(nd->netns), "present", nd->present, "interfaces", ifaces,
 					"routes", "ipv4", (json_int_t)nd->routes4, "ipv6",
 					(json_int_t)nd->routes6, "isolation", "pid", nd->pid, "mount",
 					nd->mount, "ipc", nd->ipc, "cgroup", nd->cgroup, "processes",
@@ -573,19 +594,19 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 
 			for (size_t i = 0; i < lab->n_links; i++) {
 				const struct status_link *sl = &lab->links[i];
-				json_t *jl = json_pack("{s:[s,s], s:s}", "endpoints", sl->ends[0],
-						       sl->ends[1], "state", sl->state);
+				json_t *jl = json_pack("{s:[o,o], s:s}", "endpoints", jstr(sl->ends[0]),
+						       jstr(sl->ends[1]), "state", sl->state);
 				json_t *imp = json_object();
 
 				for (int k = 0; k < 2; k++)
 					if (sl->impair[k])
-						json_object_set_new(imp, sl->ends[k], json_string(sl->impair[k]));
+						json_object_set_new(imp, sl->ends[k], jstr(sl->impair[k]));
 				json_object_set_new(jl, "impair", imp);
 				json_array_append_new(links, jl);
 			}
-			json_array_append_new(jlabs, json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "name",
-							       lab->name, "status", lab->status,
-							       "topology", lab->topology, "created",
+			json_array_append_new(jlabs, json_pack("{s:o, s:s, s:o, s:I, s:o, s:o}", "name",
+							       jstr(lab->name), "status", lab->status,
+							       "topology", jstr(lab->topology), "created",
 							       (json_int_t)lab->created, "nodes", nodes,
 							       "links", links));
 		}

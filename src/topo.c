@@ -41,8 +41,10 @@ static void node_free(struct topo_node *n)
 {
 	free(n->name);
 	free(n->hostname);
-	for (size_t i = 0; i < n->n_ifaces; i++)
+	for (size_t i = 0; i < n->n_ifaces; i++) {
 		free(n->ifaces[i].addrs);
+		free(n->ifaces[i].addr_pos);
+	}
 	free(n->ifaces);
 	free(n->routes);
 	for (size_t i = 0; i < n->n_sysctls; i++) {
@@ -167,6 +169,18 @@ ssize_t topo_find_iface(const struct topo_node *n, const char *ifname)
 		if (strcmp(n->ifaces[i].name, ifname) == 0)
 			return i;
 	return -ENOENT;
+}
+
+void topo_iface_add_addr(struct topo_iface *ifc, const struct prefix *p, int pos)
+{
+	size_t cap = ifc->cap_addrs;
+
+	GROW(ifc->addrs, ifc->cap_addrs, ifc->n_addrs + 1);
+	if (ifc->cap_addrs != cap || !ifc->addr_pos)
+		ifc->addr_pos = xreallocarray(ifc->addr_pos, ifc->cap_addrs, sizeof(int));
+	ifc->addrs[ifc->n_addrs] = *p;
+	ifc->addr_pos[ifc->n_addrs] = pos;
+	ifc->n_addrs++;
 }
 
 size_t topo_add_iface(struct topo_node *n, const char *ifname)

@@ -168,8 +168,7 @@ static void parse_iface(struct parse *p, const char *path, struct topo_node *n, 
 					     json_string_value(a));
 					continue;
 				}
-				GROW(ifc->addrs, ifc->cap_addrs, ifc->n_addrs + 1);
-				ifc->addrs[ifc->n_addrs++] = pfx;
+				topo_iface_add_addr(ifc, &pfx, (int)i);
 			}
 		}
 	}
@@ -196,10 +195,10 @@ static void parse_iface(struct parse *p, const char *path, struct topo_node *n, 
 	}
 }
 
-static void parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+static void parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j, int pos)
 {
 	static const char *const keys[] = {"to", "via", "dev", "metric", NULL};
-	struct topo_route r = {0};
+	struct topo_route r = {.pos = pos};
 	json_t *to, *via, *dev, *metric;
 	bool ok = true;
 
@@ -584,7 +583,7 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 			json_array_foreach(v, i, r) {
 				_cleanup_free_ char *ipath = xasprintf("%s[%zu]", rpath, i);
 
-				parse_route(p, ipath, n, r);
+				parse_route(p, ipath, n, r, (int)i);
 			}
 		}
 	}
@@ -738,7 +737,7 @@ struct pending_link {
 };
 
 static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
-				 struct pending_link *pl)
+				 struct pending_link *pl, bool indexed)
 {
 	json_t *e;
 	size_t i;
@@ -753,7 +752,8 @@ static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
 	}
 	pl->ok = true;
 	json_array_foreach(eps, i, e) {
-		_cleanup_free_ char *epath = xasprintf("%s[%zu]", path, i);
+		/* a string link has no elements: its endpoints are reported at the link itself */
+		_cleanup_free_ char *epath = indexed ? xasprintf("%s[%zu]", path, i) : xstrdup(path);
 		_cleanup_free_ char *node = NULL;
 
 		pl->ep[i].node = -1;
@@ -797,8 +797,10 @@ static void parse_link_string(struct parse *p, const char *path, const char *s,
 	b = xstrdup(sep + 2);
 	if (!a)
 		abort();
-	/* trim spaces */
+	/* trim spaces around both ends */
 	for (char *x = a + strlen(a); x > a && (x[-1] == ' ' || x[-1] == '\t'); x--)
+		x[-1] = '\0';
+	for (char *x = b + strlen(b); x > b && (x[-1] == ' ' || x[-1] == '\t'); x--)
 		x[-1] = '\0';
 	{
 		const char *bs = b;
@@ -819,7 +821,7 @@ static void parse_link_string(struct parse *p, const char *path, const char *s,
 			return;
 		}
 	}
-	parse_link_endpoints(p, path, eps, pl);
+	parse_link_endpoints(p, path, eps, pl, false);
 }
 
 static void parse_link(struct parse *p, const char *path, json_t *j, struct pending_link *pl)
@@ -846,7 +848,7 @@ static void parse_link(struct parse *p, const char *path, json_t *j, struct pend
 		_cleanup_free_ char *epath = xasprintf("%s.endpoints", path);
 		bool keys_ok = pl->ok;
 
-		parse_link_endpoints(p, epath, v, pl);
+		parse_link_endpoints(p, epath, v, pl, true);
 		pl->ok = pl->ok && keys_ok;
 	}
 	v = json_object_get(j, "mtu");
@@ -917,7 +919,7 @@ static bool parse_impair_one(struct parse *p, const char *path, json_t *j, struc
 			r = topo_rate_parse(str, &im.rate_bps);
 		if (r < 0) {
 			perr(p, kpath, "\"%s\" is not %s", str,
-			     i == 2 ? "a percentage (expected 0%% to 100%%, such as \"1%\")" :
+			     i == 2 ? "a percentage (expected 0% to 100%, such as \"1%\")" :
 			     i == 3 ? "a rate (expected a number with bit, kbit, mbit, gbit, bps, kbps, mbps or gbps, such as \"10mbit\")" :
 				      "a time (expected a number with ns, us, ms or s, such as \"20ms\")");
 			ok = false;
@@ -971,7 +973,7 @@ static void parse_impair(struct parse *p, struct pending_link *pl, struct topo_l
 }
 
 /* Attach endpoint e of link li to its interface, creating it when only the link names it. */
-static void attach(struct parse *p, size_t li, int side, struct pending_ep *e)
+static bool attach(struct parse *p, size_t li, int side, struct pending_ep *e)
 {
 	struct topo_node *n = &p->t->nodes[e->node];
 	struct topo_iface *ifc;
@@ -983,12 +985,13 @@ static void attach(struct parse *p, size_t li, int side, struct pending_ep *e)
 	if (ifc->link >= 0) {
 		perr(p, e->path, "interface '%s:%s' is already used by links[%zd] (expected each interface in one link)",
 		     n->name, e->ifname, ifc->link);
-		return;
+		return false;
 	}
 	ifc->link = li;
 	ifc->side = side;
 	p->t->links[li].ep[side].node = e->node;
 	p->t->links[li].ep[side].iface = ii;
+	return true;
 }
 
 static void parse_links(struct parse *p, json_t *links)
@@ -1044,6 +1047,8 @@ static void parse_links(struct parse *p, json_t *links)
 			continue;
 		GROW(p->t->links, p->t->cap_links, p->t->n_links + 1);
 		p->t->links[p->t->n_links] = (struct topo_link){.mtu = pl[i].mtu, .up = pl[i].up};
+		bool attached[2] = {false, false};
+
 		for (int s = 0; s < 2; s++) {
 			struct pending_ep *e = &pl[i].ep[s];
 			bool generated = !e->ifname;
@@ -1056,12 +1061,22 @@ static void parse_links(struct parse *p, json_t *links)
 				if (topo_find_iface(&p->t->nodes[e->node], name) < 0)
 					topo_add_iface(&p->t->nodes[e->node], name);
 			}
-			attach(p, p->t->n_links, s, e);
-			if (generated) {
+			attached[s] = attach(p, p->t->n_links, s, e);
+			if (generated && attached[s]) {
 				struct topo_node *nd = &p->t->nodes[e->node];
 
 				nd->ifaces[topo_find_iface(nd, e->ifname)].generated_name = true;
 			}
+		}
+		if (!attached[0] || !attached[1]) {
+			/* a link that cannot be attached is dropped whole, as other refused links */
+			for (int s = 0; s < 2; s++)
+				if (attached[s]) {
+					const struct topo_endpoint *ep = &p->t->links[p->t->n_links].ep[s];
+
+					p->t->nodes[ep->node].ifaces[ep->iface].link = -1;
+				}
+			continue;
 		}
 		if (pl[i].impair)
 			parse_impair(p, &pl[i], &p->t->links[p->t->n_links]);

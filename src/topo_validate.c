@@ -12,6 +12,32 @@ struct addr_use {
 	size_t node, iface, index;
 };
 
+/* "nodes.N.interfaces.I.addresses[K]", or where a pool address is: into buf. */
+static const char *addr_path(const struct topo *t, size_t node, size_t iface, size_t k, char *buf,
+			     size_t size)
+{
+	const struct topo_iface *f = &t->nodes[node].ifaces[iface];
+	int pos = f->addr_pos ? f->addr_pos[k] : (int)k;
+
+	if (pos >= 0)
+		snprintf(buf, size, "nodes.%s.interfaces.%s.addresses[%d]", t->nodes[node].name, f->name, pos);
+	else
+		snprintf(buf, size, "nodes.%s.interfaces.%s (an address from a pool)", t->nodes[node].name,
+			 f->name);
+	return buf;
+}
+
+/* "nodes.N.routes[K]" of the file. */
+static const char *route_path(const struct topo_node *n, const struct topo_route *r, char *buf,
+			      size_t size)
+{
+	if (r->automatic)
+		snprintf(buf, size, "nodes.%s (a route of routing: static)", n->name);
+	else
+		snprintf(buf, size, "nodes.%s.routes[%d]", n->name, r->pos);
+	return buf;
+}
+
 static int cmp_use(const void *a, const void *b)
 {
 	const struct addr_use *x = a, *y = b;
@@ -38,29 +64,33 @@ static void check_addresses(const struct topo *t, struct topo_diags *d)
 			const struct topo_iface *ifc = &nd->ifaces[ii];
 
 			for (size_t ai = 0; ai < ifc->n_addrs; ai++) {
-				char buf[PREFIX_STRLEN];
+				char buf[PREFIX_STRLEN], path[256];
 
 				if (prefix_is_reserved_host(&ifc->addrs[ai]))
 					topo_diag_add(d, TOPO_ERROR,
-						      "%s: nodes.%s.interfaces.%s.addresses[%zu]: \"%s\" is the network or broadcast address of its subnet (expected a host address)",
-						      t->file, nd->name, ifc->name, ai,
+						      "%s: %s: \"%s\" is the network or broadcast address of its subnet (expected a host address)",
+						      t->file, addr_path(t, ni, ii, ai, path, sizeof(path)),
 						      prefix_format(&ifc->addrs[ai], buf));
+				/* a link-local address is only unique on its link */
+				if (addr_is_link_local(&ifc->addrs[ai].addr))
+					continue;
 				GROW(uses, cap, n + 1);
 				uses[n++] = (struct addr_use){ifc->addrs[ai].addr, ni, ii, ai};
 			}
 		}
 	}
-	qsort(uses, n, sizeof(*uses), cmp_use);
+	if (n)
+		qsort(uses, n, sizeof(*uses), cmp_use);
 	for (size_t i = 1; i < n; i++) {
 		const struct addr_use *a = &uses[i - 1], *b = &uses[i];
-		char buf[ADDR_STRLEN];
+		char buf[ADDR_STRLEN], path[256];
 
 		if (!addr_equal(&a->addr, &b->addr))
 			continue;
 		topo_diag_add(d, TOPO_ERROR,
-			      "%s: nodes.%s.interfaces.%s.addresses[%zu]: %s is already used by nodes.%s.interfaces.%s (expected each address once in the lab)",
-			      t->file, t->nodes[b->node].name, t->nodes[b->node].ifaces[b->iface].name,
-			      b->index, addr_format(&b->addr, buf), t->nodes[a->node].name,
+			      "%s: %s: %s is already used by nodes.%s.interfaces.%s (expected each address once in the lab)",
+			      t->file, addr_path(t, b->node, b->iface, b->index, path, sizeof(path)),
+			      addr_format(&b->addr, buf), t->nodes[a->node].name,
 			      t->nodes[a->node].ifaces[a->iface].name);
 	}
 	free(uses);
@@ -91,31 +121,47 @@ static bool node_has_dev(const struct topo_node *nd, const char *dev)
 	return topo_find_iface(nd, dev) >= 0;
 }
 
+static bool own_address(const struct topo_node *nd, const struct addr *a)
+{
+	for (size_t i = 0; i < nd->n_ifaces; i++)
+		for (size_t k = 0; k < nd->ifaces[i].n_addrs; k++)
+			if (addr_equal(&nd->ifaces[i].addrs[k].addr, a))
+				return true;
+	return false;
+}
+
 static void check_routes(const struct topo *t, const struct topo_node *nd, struct topo_diags *d)
 {
 	for (size_t i = 0; i < nd->n_routes; i++) {
 		const struct topo_route *r = &nd->routes[i];
-		char buf[ADDR_STRLEN];
+		char buf[ADDR_STRLEN], path[256];
 
+		route_path(nd, r, path, sizeof(path));
 		if (r->dev[0] && !node_has_dev(nd, r->dev))
 			topo_diag_add(d, TOPO_ERROR,
-				      "%s: nodes.%s.routes[%zu].dev: node '%s' has no interface '%s' (expected one of its interfaces)",
-				      t->file, nd->name, i, nd->name, r->dev);
-		if (r->has_via && !gateway_reachable(nd, r))
+				      "%s: %s.dev: node '%s' has no interface '%s' (expected one of its interfaces)",
+				      t->file, path, nd->name, r->dev);
+		if (r->has_via && own_address(nd, &r->via))
 			topo_diag_add(d, TOPO_WARNING,
-				      "%s: nodes.%s.routes[%zu].via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
-				      t->file, nd->name, i, addr_format(&r->via, buf), nd->name);
+				      "%s: %s.via: gateway %s is an address of node '%s' itself (the kernel will refuse this route)",
+				      t->file, path, addr_format(&r->via, buf), nd->name);
+		else if (r->has_via && !gateway_reachable(nd, r))
+			topo_diag_add(d, TOPO_WARNING,
+				      "%s: %s.via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
+				      t->file, path, addr_format(&r->via, buf), nd->name);
 		for (size_t j = 0; j < i; j++) {
 			const struct topo_route *o = &nd->routes[j];
 
 			if (o->to.addr.family == r->to.addr.family && o->to.len == r->to.len &&
 			    addr_equal(&o->to.addr, &r->to.addr) && o->metric == r->metric) {
-				char p[PREFIX_STRLEN];
+				char p[PREFIX_STRLEN], other[256];
 
+				route_path(nd, o, other, sizeof(other));
 				topo_diag_add(d, TOPO_ERROR,
-					      "%s: nodes.%s.routes[%zu].to: %s is already routed by routes[%zu] with the same metric (expected one route per destination and metric)",
-					      t->file, nd->name, i,
-					      r->is_default ? "default" : prefix_format(&r->to, p), j);
+					      "%s: %s.to: %s is already routed by %s with the same metric (expected one route per destination and metric)",
+					      t->file, path,
+					      r->is_default ? "default" : prefix_format(&r->to, p),
+					      strchr(other, '.') ? strrchr(other, '.') + 1 : other);
 				break;
 			}
 		}

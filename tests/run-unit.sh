@@ -19,7 +19,7 @@ for bin in "$@"; do
 		"$bin" > "$log" 2>&1
 	fi
 	rc=$?
-	passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	passed=$(grep -c "^\[       OK \]" "$log")
 	nfail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 	passed=${passed:-0}; nfail=${nfail:-0}
 	if [ $rc -ne 0 ] && [ "$nfail" = 0 ]; then nfail=1; fi
