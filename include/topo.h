@@ -28,6 +28,7 @@ struct topo_iface {
 	char name[TOPO_IFNAMSIZ];
 	struct prefix *addrs;
 	size_t n_addrs, cap_addrs;
+	int *addr_pos;       /* index of each address in the file's array, -1: from a pool */
 	int mtu;             /* 0: the link's or the kernel's default */
 	bool has_mac;
 	uint8_t mac[6];
@@ -46,6 +47,7 @@ struct topo_route {
 	char dev[TOPO_IFNAMSIZ];
 	uint32_t metric;
 	bool automatic;      /* computed by routing: static */
+	int pos;             /* index in the file's "routes" array */
 };
 
 struct topo_kv {
@@ -195,6 +197,8 @@ ssize_t topo_add_node(struct topo *t, const char *name, enum topo_kind kind);
 ssize_t topo_find_node(const struct topo *t, const char *name);
 /* Return: the interface's index in node, or -ENOENT. */
 ssize_t topo_find_iface(const struct topo_node *n, const char *ifname);
+/* Append an address to an interface; pos is its index in the file, -1 when netlab chose it. */
+void topo_iface_add_addr(struct topo_iface *ifc, const struct prefix *p, int pos);
 /* Add an interface named ifname. Return: its index. */
 size_t topo_add_iface(struct topo_node *n, const char *ifname);
 /* The first "eth<N>" of a node that no link uses or names, into buf (it may be declared). */
