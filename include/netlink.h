@@ -49,6 +49,9 @@ int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const 
 /* The same, also turning the device's IPv4 forwarding on (its devconf, as a router's). */
 int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
 			 const char *desc, struct lab_err **err);
+/* The same, and with no_ll the kernel makes no IPv6 link-local address (addr_gen_mode none). */
+int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool forward,
+			bool no_ll, const char *desc, struct lab_err **err);
 /* Queue a change of a device found by name: up (1) or down (0). */
 int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
 			  struct lab_err **err);

@@ -81,6 +81,12 @@ struct plan_set {
 	int up;     /* 1, or -1: unchanged */
 	int master; /* bridge ifindex, or -1: unchanged */
 	bool forward; /* a router's interface: IPv4 forwarding on */
+	/*
+	 * No link-local address from the kernel: its duplicate address detection
+	 * would leave it tentative for a second or two after `up`; netlab adds
+	 * one of its own without DAD instead.
+	 */
+	bool no_ll;
 };
 
 /* An impairment on the egress of one end of a link. */
@@ -118,6 +124,8 @@ static inline void plan_freep(struct plan **p)
 	plan_free(*p);
 }
 
+/* The link-local address netlab gives an interface: fe80:: and 64 bits of hash of node and name. */
+struct prefix plan_link_local(const char *node, const char *ifname);
 /* The /etc/hosts of a lab: localhost, then every address of every node with its name. */
 char *plan_hosts_file(const struct topo *t);
 /* The network namespace name of a node: "<lab>.<node>" into buf of PLAN_NETNS_MAX. */

@@ -33,6 +33,34 @@ struct verb {
 	bool needs_root;
 };
 
+/* Colour only on a terminal, and never with NO_COLOR (no-color.org) or TERM=dumb. */
+static bool colour(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *term = getenv("TERM");
+
+		on = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
+	}
+	return on;
+}
+
+static const char *paint(const char *text, const char *code)
+{
+	static char buf[4][64];
+	static int k;
+
+	if (!colour())
+		return text;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "\033[%sm%s\033[0m", code, text);
+	return buf[k];
+}
+
+#define GREEN "32"
+#define RED "31;1"
+
 static int usage_error(const char *verb, const char *fmt, ...) _printf_(2, 3);
 static int usage_error(const char *verb, const char *fmt, ...)
 {
@@ -567,14 +595,15 @@ static int verb_ping_all(int argc, char **argv)
 						all++;
 						ok += m.pairs[k].ok;
 					}
-				printf("  %c", i == j ? '-' : all == 0 ? ' ' : ok == all ? '.' : ok ? '~' : 'X');
+				printf("  %s", i == j ? "-" : all == 0 ? " " : ok == all ? "." :
+						      ok ? paint("~", RED) : paint("X", RED));
 			}
 			printf("  %zu\n", i + 1);
 		}
 		printf("('.' every address answers, '~' some do, 'X' none do)\n");
 		for (size_t k = 0; k < m.n_pairs; k++)
 			if (!m.pairs[k].ok)
-				printf("FAIL %s -> %s (%s): no reply\n", m.pairs[k].from, m.pairs[k].to,
+				printf("%s %s -> %s (%s): no reply\n", paint("FAIL", RED), m.pairs[k].from, m.pairs[k].to,
 				       m.pairs[k].address);
 		printf("ping-all: %zu passed, %zu failed\n", m.n_pairs - m.failed, m.failed);
 	}
@@ -652,7 +681,7 @@ static int verb_test(int argc, char **argv)
 		printf("\n]}\n");
 	} else {
 		for (size_t i = 0; i < t->n_expects; i++)
-			printf("%s expect[%zu] %s: %s\n", res[i].pass ? "PASS" : "FAIL", i, t->expects[i].text,
+			printf("%s expect[%zu] %s: %s\n", res[i].pass ? paint("PASS", GREEN) : paint("FAIL", RED), i, t->expects[i].text,
 			       res[i].detail);
 		printf("%zu passed, %d failed\n", t->n_expects - failed, failed);
 	}
@@ -702,7 +731,9 @@ static void print_status(const struct status_lab *labs, size_t n)
 			for (size_t k = 0; k < nd->n_ifaces; k++) {
 				const struct status_iface *f = &nd->ifaces[k];
 
-				printf("    %-15s %-10s", f->name, f->state);
+				printf("    %-15s %s%*s", f->name,
+				       paint(f->state, strcmp(f->state, "up") ? RED : GREEN),
+				       (int)(10 - strlen(f->state)), "");
 				if (f->master)
 					printf(" port of %s", f->master);
 				for (size_t a = 0; a < f->n_addrs; a++)

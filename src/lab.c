@@ -115,17 +115,20 @@ static struct state *state_from_plan(const struct plan *p)
 			sr->metric = r->metric;
 		}
 		s->nodes[i].n_routes = n->n_routes;
-		for (size_t k = 0; k < n->n_ifaces; k++)
-			s->nodes[i].n_addrs += n->ifaces[k].n_addrs;
+		/* the planned addresses, netlab's link-local ones included, to restore after link down */
+		for (size_t k = 0; k < p->n_addrs; k++)
+			s->nodes[i].n_addrs += p->addrs[k].node == i;
 		s->nodes[i].addrs = xcalloc(s->nodes[i].n_addrs + 1, sizeof(struct state_addr));
 		s->nodes[i].n_addrs = 0;
-		for (size_t k = 0; k < n->n_ifaces; k++)
-			for (size_t a = 0; a < n->ifaces[k].n_addrs; a++) {
-				struct state_addr *sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
+		for (size_t k = 0; k < p->n_addrs; k++) {
+			struct state_addr *sa;
 
-				strscpy(sa->dev, n->ifaces[k].name, sizeof(sa->dev));
-				sa->prefix = n->ifaces[k].addrs[a];
-			}
+			if (p->addrs[k].node != i)
+				continue;
+			sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
+			strscpy(sa->dev, ifname_of(n, p->addrs[k].ifindex), sizeof(sa->dev));
+			sa->prefix = p->addrs[k].prefix;
+		}
 	}
 	s->n_nodes = p->n_nodes;
 	s->links = xcalloc(t->n_links, sizeof(*s->links));
@@ -255,8 +258,8 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 				.mtu = v->end[k].mtu,
 				.mac = v->end[k].mac,
 				.master = v->end[k].master,
-				/* the peer cannot be brought up before it has a peer itself */
-				.up = v->up && k == 0,
+				/* both ends come up from inside their nodes (plan_set) */
+				.up = false,
 			};
 		snprintf(desc, sizeof(desc), "links[%zu]: creating veth %s:%s -- %s:%s", v->link,
 			 t->nodes[v->end[0].node].name, v->end[0].ifname,
@@ -303,7 +306,8 @@ static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, s
 		snprintf(desc, sizeof(desc), "setting '%s'%s%s%s", ifname_of(n, ps->ifindex),
 			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "",
 			 ps->forward ? " forwarding" : "");
-		r = netlink_set_link_fwd(nl, ps->ifindex, ps->up, ps->master, ps->forward, desc, err);
+		r = netlink_set_link_ex(nl, ps->ifindex, ps->up, ps->master, ps->forward, ps->no_ll,
+					desc, err);
 	}
 	for (; r >= 0 && *ai < p->n_addrs && p->addrs[*ai].node == ni; (*ai)++) {
 		const struct plan_addr *a = &p->addrs[*ai];

@@ -204,6 +204,12 @@ int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const 
 int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
 			 const char *desc, struct lab_err **err)
 {
+	return netlink_set_link_ex(nl, ifindex, up, master, forward, false, desc, err);
+}
+
+int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool forward,
+			bool no_ll, const char *desc, struct lab_err **err)
+{
 	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
 	struct ifinfomsg *ifm;
 
@@ -218,14 +224,23 @@ int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bo
 	}
 	if (master >= 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
-	if (forward) {
+	if (forward || no_ll) {
 		struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-		struct nlattr *inet = mnl_attr_nest_start(nlh, AF_INET);
-		struct nlattr *conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
 
-		mnl_attr_put_u32(nlh, IPV4_DEVCONF_FORWARDING, 1);
-		mnl_attr_nest_end(nlh, conf);
-		mnl_attr_nest_end(nlh, inet);
+		if (forward) {
+			struct nlattr *inet = mnl_attr_nest_start(nlh, AF_INET);
+			struct nlattr *conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+
+			mnl_attr_put_u32(nlh, IPV4_DEVCONF_FORWARDING, 1);
+			mnl_attr_nest_end(nlh, conf);
+			mnl_attr_nest_end(nlh, inet);
+		}
+		if (no_ll) {
+			struct nlattr *inet6 = mnl_attr_nest_start(nlh, AF_INET6);
+
+			mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+			mnl_attr_nest_end(nlh, inet6);
+		}
 		mnl_attr_nest_end(nlh, spec);
 	}
 	req_end(nl, nlh);

@@ -88,17 +88,25 @@ static void plan_links(struct plan *p)
 			a = b;
 			b = tmp;
 		}
-		if (b.master || t->links[i].up || t->nodes[b.node].kind == TOPO_ROUTER) {
+		/*
+		 * Both ends come up from inside their nodes, after the kernel's own
+		 * link-local addresses are turned off (they would still be tentative).
+		 */
+		for (int k = 0; k < 2; k++) {
+			const struct plan_end *e = k ? &b : &a;
+			bool router = t->nodes[e->node].kind == TOPO_ROUTER;
+
 			GROW(p->sets, p->cap_sets, p->n_sets + 1);
 			p->sets[p->n_sets++] = (struct plan_set){
-				b.node, b.ifindex, t->links[i].up ? 1 : -1, b.master ? b.master : -1,
-				t->nodes[b.node].kind == TOPO_ROUTER};
-			b.master = 0;
+				.node = e->node,
+				.ifindex = e->ifindex,
+				.up = t->links[i].up ? 1 : -1,
+				.master = k && b.master ? b.master : -1,
+				.forward = router,
+				.no_ll = true,
+			};
 		}
-		if (t->nodes[a.node].kind == TOPO_ROUTER) {
-			GROW(p->sets, p->cap_sets, p->n_sets + 1);
-			p->sets[p->n_sets++] = (struct plan_set){a.node, a.ifindex, -1, -1, true};
-		}
+		b.master = 0;
 		for (int k = 0; k < 2; k++) {
 			const struct topo_endpoint *e = &t->links[i].ep[k];
 
@@ -123,8 +131,17 @@ static void plan_addresses_routes(struct plan *p, size_t ni)
 		const struct topo_iface *ifc = &n->ifaces[i];
 		int ifindex = plan_ifindex(n, ifc->name);
 
+		bool has_ll = false;
+
 		if (ifc->link < 0 && ifindex >= PLAN_IFINDEX_BASE)
 			continue; /* not created */
+		for (size_t a = 0; a < ifc->n_addrs; a++)
+			has_ll |= addr_is_link_local(&ifc->addrs[a].addr);
+		/* a link-local address of netlab's own where the kernel makes none (see plan_set) */
+		if (ifc->link >= 0 && n->kind != TOPO_SWITCH && !has_ll) {
+			GROW(p->addrs, p->cap_addrs, p->n_addrs + 1);
+			p->addrs[p->n_addrs++] = (struct plan_addr){ni, ifindex, plan_link_local(n->name, ifc->name)};
+		}
 		for (size_t a = 0; a < ifc->n_addrs; a++) {
 			GROW(p->addrs, p->cap_addrs, p->n_addrs + 1);
 			p->addrs[p->n_addrs++] = (struct plan_addr){ni, ifindex, ifc->addrs[a]};
@@ -165,6 +182,24 @@ static int cmp_set(const void *a, const void *b)
 	if (x->node != y->node)
 		return x->node < y->node ? -1 : 1;
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+struct prefix plan_link_local(const char *node, const char *ifname)
+{
+	struct prefix p = {.addr = {.family = AF_INET6}, .len = 64};
+	uint64_t h = 1469598103934665603ull;
+
+	for (const char *s = node; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	h = (h ^ ':') * 1099511628211ull;
+	for (const char *s = ifname; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	p.addr.bytes[0] = 0xfe;
+	p.addr.bytes[1] = 0x80;
+	for (int i = 0; i < 8; i++)
+		p.addr.bytes[8 + i] = h >> (56 - 8 * i);
+	p.addr.bytes[8] &= ~0x02; /* not a universal (EUI-64) identifier */
+	return p;
 }
 
 struct plan *plan_build(const struct topo *t)

@@ -206,12 +206,18 @@ static void test_veth_host_host(void **state)
 	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
 	assert_int_equal(v->end[0].mtu, 0);
 	assert_null(v->end[0].mac);
-	/* the kernel brings up only the request's own end: the peer gets a set */
-	assert_int_equal(c->p->n_sets, 1);
+	/* both ends come up from inside their nodes, without the kernel's link-local address */
+	assert_int_equal(c->p->n_sets, 2);
 	s = find_set(c, "h2", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
+	assert_true(s->no_ll);
+	s = find_set(c, "h1", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
+	assert_true(s->no_ll);
 }
 
 static void test_veth_switch_end_first(void **state)
@@ -231,8 +237,8 @@ static void test_veth_switch_end_first(void **state)
 	v = veth_of_link(c, 1);
 	assert_end(c, &v->end[0], "sw", "eth1", 102, PLAN_IFINDEX_BRIDGE);
 	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
-	/* the hosts' ends are brought up afterwards, not enslaved */
-	assert_int_equal(c->p->n_sets, 2);
+	/* every end is brought up afterwards; only the switch ends are ports, enslaved at creation */
+	assert_int_equal(c->p->n_sets, 4);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
@@ -241,7 +247,10 @@ static void test_veth_switch_end_first(void **state)
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	assert_null(find_set(c, "sw", 101));
+	s = find_set(c, "sw", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
 }
 
 static void test_veth_switch_to_switch(void **state)
@@ -254,11 +263,15 @@ static void test_veth_switch_to_switch(void **state)
 	/* only end[0] can be enslaved at creation; the other joins its bridge by a set */
 	assert_end(c, &v->end[0], "sw1", "eth0", 101, PLAN_IFINDEX_BRIDGE);
 	assert_end(c, &v->end[1], "sw2", "eth0", 101, 0);
-	assert_int_equal(c->p->n_sets, 1);
+	assert_int_equal(c->p->n_sets, 2);
 	s = find_set(c, "sw2", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
+	s = find_set(c, "sw1", 101);
+	assert_non_null(s);
+	assert_int_equal(s->up, 1);
+	assert_int_equal(s->master, -1);
 }
 
 static void test_link_down(void **state)
@@ -275,11 +288,11 @@ static void test_link_down(void **state)
 	/* no set brings anything up */
 	for (size_t i = 0; i < c->p->n_sets; i++)
 		assert_int_not_equal(c->p->sets[i].up, 1);
-	assert_null(find_set(c, "b", 101));
-	assert_null(find_set(c, "a", 101));
-	assert_null(find_set(c, "a", 102));
+	assert_int_equal(find_set(c, "b", 101)->up, -1);
+	assert_int_equal(find_set(c, "a", 101)->up, -1);
+	assert_int_equal(find_set(c, "a", 102)->up, -1);
 	/* the second switch still joins its bridge, staying down */
-	assert_int_equal(c->p->n_sets, 1);
+	assert_int_equal(c->p->n_sets, 6);
 	s = find_set(c, "sw2", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, -1);
@@ -291,7 +304,7 @@ static void test_sets_sorted_by_node(void **state)
 	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'a': {}, 'b': {}, 'c': {}, 'd': {}}, "
 				     "'links': ['d -- c', 'c -- b', 'b -- a', 'd -- a', 'd -- b']}");
 
-	assert_int_equal(c->p->n_sets, 5);
+	assert_int_equal(c->p->n_sets, 10);
 	for (size_t i = 1; i < c->p->n_sets; i++) {
 		const struct plan_set *x = &c->p->sets[i - 1], *y = &c->p->sets[i];
 
@@ -351,7 +364,7 @@ static void test_router_forwarding(void **state)
 	s = find_set(c, "r1", 101);
 	assert_non_null(s);
 	assert_true(s->forward);
-	assert_int_equal(s->up, -1);
+	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
 	s = find_set(c, "r2", 101);
 	assert_non_null(s);
@@ -408,15 +421,25 @@ static void test_addresses(void **state)
 	size_t sw = node_index(c, "sw"), r = node_index(c, "r"), h = node_index(c, "h");
 	size_t n_r = 0;
 
-	assert_int_equal(c->p->n_addrs, 6);
+	/* 6 written, and a link-local address of netlab's own on each linked interface of r and h */
+	assert_int_equal(c->p->n_addrs, 9);
 	/* sorted by node */
 	for (size_t i = 1; i < c->p->n_addrs; i++)
 		assert_true(c->p->addrs[i - 1].node <= c->p->addrs[i].node);
 	assert_int_equal(c->p->addrs[0].node, sw);
 	assert_int_equal(c->p->addrs[0].ifindex, PLAN_IFINDEX_BRIDGE);
 	assert_string_equal(prefix_format(&c->p->addrs[0].prefix, buf), "10.0.1.254/24");
-	assert_int_equal(c->p->addrs[5].node, h);
-	assert_int_equal(c->p->addrs[5].ifindex, 101);
+	assert_int_equal(c->p->addrs[8].node, h);
+	assert_int_equal(c->p->addrs[8].ifindex, 101);
+	assert_string_equal(prefix_format(&c->p->addrs[8].prefix, buf), "10.0.0.2/30");
+	assert_int_equal(c->p->addrs[7].node, h);
+	assert_true(addr_is_link_local(&c->p->addrs[7].prefix.addr));
+	{
+		struct prefix ll = plan_link_local("h", "eth0");
+
+		assert_true(addr_equal(&c->p->addrs[7].prefix.addr, &ll.addr));
+		assert_int_equal(c->p->addrs[7].prefix.len, 64);
+	}
 	for (size_t i = 0; i < c->p->n_addrs; i++) {
 		const struct plan_addr *a = &c->p->addrs[i];
 		const struct topo_node *n = &c->t->nodes[a->node];
@@ -431,10 +454,12 @@ static void test_addresses(void **state)
 			assert_int_equal(a->ifindex, plan_ifindex(n, "eth0"));
 		else if (strcmp(buf, "10.0.1.1/24") == 0 || strcmp(buf, "2001:db8::1/64") == 0)
 			assert_int_equal(a->ifindex, plan_ifindex(n, "eth1"));
+		else if (addr_is_link_local(&a->prefix.addr))
+			assert_true(a->ifindex == plan_ifindex(n, "eth0") || a->ifindex == plan_ifindex(n, "eth1"));
 		else
 			fail_msg("unexpected address %s", buf);
 	}
-	assert_int_equal(n_r, 4);
+	assert_int_equal(n_r, 6);
 }
 
 static void test_routes(void **state)
@@ -593,7 +618,8 @@ static void test_demo_lab(void **state)
 	assert_int_equal(c->p->n_nodes, 6);
 	assert_int_equal(c->p->n_bridges, 1);
 	assert_int_equal(c->p->n_veths, 5);
-	assert_int_equal(c->p->n_addrs, 8);
+	/* 8 written, and 7 link-local ones: every linked interface but the switch's */
+	assert_int_equal(c->p->n_addrs, 15);
 	assert_int_equal(c->p->n_routes, 5);
 	/* every veth with a switch end: that end first, enslaved */
 	for (size_t i = 0; i < c->p->n_veths; i++) {
@@ -606,18 +632,19 @@ static void test_demo_lab(void **state)
 		}
 	}
 	assert_int_equal(ports, 3);
-	/* each veth's second end is brought up by one set; router ends get forwarding */
-	for (size_t i = 0; i < c->p->n_veths; i++) {
-		const struct plan_end *e = &c->p->veths[i].end[1];
-		size_t n = 0;
+	/* each veth end is brought up by one set; router ends get forwarding */
+	for (size_t i = 0; i < c->p->n_veths; i++)
+		for (int k2 = 0; k2 < 2; k2++) {
+			const struct plan_end *e = &c->p->veths[i].end[k2];
+			size_t n = 0;
 
-		for (size_t k = 0; k < c->p->n_sets; k++)
-			if (c->p->sets[k].node == e->node && c->p->sets[k].ifindex == e->ifindex) {
-				assert_int_equal(c->p->sets[k].up, 1);
-				n++;
-			}
-		assert_int_equal(n, 1);
-	}
+			for (size_t k = 0; k < c->p->n_sets; k++)
+				if (c->p->sets[k].node == e->node && c->p->sets[k].ifindex == e->ifindex) {
+					assert_int_equal(c->p->sets[k].up, 1);
+					n++;
+				}
+			assert_int_equal(n, 1);
+		}
 	for (size_t i = 0; i < c->p->n_sets; i++) {
 		const struct plan_set *x = &c->p->sets[i];
 
