@@ -394,6 +394,35 @@ static void test_set_link_forwarding(void **state)
 	assert_null(t.tb[IFLA_AF_SPEC]);
 }
 
+static void test_set_link_no_link_local(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	struct attrs t, spec, inet6, inet, conf;
+	const struct nlattr *mode;
+
+	assert_int_equal(netlink_set_link_ex(c->nl, 104, 1, -1, true, true, "router port", &err), 0);
+	assert_int_equal(netlink_set_link_ex(c->nl, 105, 1, -1, false, true, "host port", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 2);
+	/* IFLA_AF_SPEC { AF_INET { conf }, AF_INET6 { IFLA_INET6_ADDR_GEN_MODE = NONE } } */
+	parse_msg(c->msg[0], sizeof(struct ifinfomsg), &t);
+	parse_nested(t.tb[IFLA_AF_SPEC], &spec);
+	parse_nested(spec.tb[AF_INET], &inet);
+	parse_nested(inet.tb[IFLA_INET_CONF], &conf);
+	assert_u32_attr(conf.tb[IPV4_DEVCONF_FORWARDING], 1);
+	parse_nested(spec.tb[AF_INET6], &inet6);
+	mode = inet6.tb[IFLA_INET6_ADDR_GEN_MODE];
+	assert_non_null(mode);
+	assert_int_equal(mnl_attr_get_u8(mode), IN6_ADDR_GEN_MODE_NONE);
+	/* a host's port: only the IPv6 part */
+	parse_msg(c->msg[1], sizeof(struct ifinfomsg), &t);
+	parse_nested(t.tb[IFLA_AF_SPEC], &spec);
+	assert_null(spec.tb[AF_INET]);
+	parse_nested(spec.tb[AF_INET6], &inet6);
+	assert_int_equal(mnl_attr_get_u8(inet6.tb[IFLA_INET6_ADDR_GEN_MODE]), IN6_ADDR_GEN_MODE_NONE);
+}
+
 static void test_set_link_name(void **state)
 {
 	struct ctx *c = *state;
@@ -800,6 +829,7 @@ int main(void)
 		T(test_bridge),
 		T(test_set_link),
 		T(test_set_link_forwarding),
+		T(test_set_link_no_link_local),
 		T(test_set_link_name),
 		T(test_addr_v4),
 		T(test_addr_v4_broadcast),
