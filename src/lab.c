@@ -38,6 +38,29 @@ static const char *ifname_of(const struct topo_node *n, int ifindex)
 	return "?";
 }
 
+/*
+ * A progress line on a terminal for labs of more than 50 nodes: off with -q,
+ * -v (the steps are printed instead) or when stderr is not a terminal.
+ */
+static bool progress_on;
+
+static void progress(const char *lab, const char *phase, size_t done, size_t total)
+{
+	static unsigned last = 101;
+	unsigned pct;
+
+	if (!progress_on || total == 0)
+		return;
+	pct = done * 100 / total;
+	if (pct == last && done != total)
+		return;
+	last = pct;
+	fprintf(stderr, "\rnetlab: %s: %-24s %3u%% (%zu/%zu)%s", lab, phase, pct, done, total,
+		done == total ? "\033[K" : "");
+	if (done == total && !strcmp(phase, "configuring nodes"))
+		fputs("\r\033[K", stderr);
+}
+
 /* A SIGINT, SIGTERM or SIGHUP during `up`: finish the current step, then roll back. */
 static volatile sig_atomic_t interrupted;
 
@@ -197,6 +220,7 @@ static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created
 		r = ns_new(np, up, pn->node->hostname, err);
 		if (r >= 0)
 			*ret_created = i + 1;
+		progress(p->topo->name, "creating namespaces", i + 1, p->n_nodes);
 		for (size_t k = 0; r >= 0 && k < pn->n_early; k++)
 			r = ns_write_sysctl(pn->early[k].key, pn->early[k].value, err);
 		if (r >= 0) {
@@ -656,6 +680,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	int *fds = NULL;
 	int r;
 
+	progress_on = t->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
 	r = state_prepare_root(err);
 	if (r < 0)
 		return r;
@@ -718,6 +743,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		 now_sec() - start, p->n_addrs, p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		r = configure_node(p, i, fds[i], &ai, &ri, &pi, &ii, err);
+		progress(t->name, "configuring nodes", i + 1, p->n_nodes);
 		if (r >= 0)
 			r = check_interrupt(err);
 		if (r < 0) {
@@ -749,6 +775,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	return 0;
 
 fail:
+	if (progress_on)
+		fputs("\r\033[K", stderr);
 	log_info("lab '%s': rolling back", t->name);
 	if (fds)
 		for (size_t i = 0; i < p->n_nodes; i++)
