@@ -593,10 +593,34 @@ static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, du
 	}
 }
 
-struct link_list {
-	struct netlink_link_info *v;
-	size_t n, cap;
+/* What a dump collects: an array of elements of one size. */
+struct dump_list {
+	void *v;
+	size_t n, cap, size;
 };
+
+/* A new zeroed element at the end of the list. */
+static void *list_add(struct dump_list *l)
+{
+	l->v = grow_array(l->v, &l->cap, l->n + 1, l->size);
+	return (char *)l->v + l->size * l->n++;
+}
+
+/* Dump into a list of elements of size, handing the array out. */
+static int dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrlen, dump_cb cb,
+		     size_t size, const char *what, void **ret, size_t *ret_n, struct lab_err **err)
+{
+	struct dump_list l = {.size = size};
+	int r = dump(nl, type, family, hdrlen, cb, &l, what, err);
+
+	if (r < 0) {
+		free(l.v);
+		return r;
+	}
+	*ret = l.v;
+	*ret_n = l.n;
+	return 0;
+}
 
 static int link_attr(const struct nlattr *a, void *data)
 {
@@ -620,14 +644,12 @@ static int linkinfo_attr(const struct nlattr *a, void *data)
 
 static int on_link(const struct nlmsghdr *nlh, void *data)
 {
-	struct link_list *l = data;
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFLA_MAX + 1] = {0};
 	struct netlink_link_info *li;
 
 	mnl_attr_parse(nlh, sizeof(*ifm), link_attr, tb);
-	GROW(l->v, l->cap, l->n + 1);
-	li = &l->v[l->n++];
+	li = list_add(data);
 	*li = (struct netlink_link_info){.ifindex = ifm->ifi_index, .flags = ifm->ifi_flags};
 	if (tb[IFLA_IFNAME])
 		strscpy(li->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(li->name));
@@ -654,23 +676,9 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 int netlink_list_links(struct netlink *nl, struct netlink_link_info **ret, size_t *ret_n,
 		       struct lab_err **err)
 {
-	struct link_list l = {0};
-	int r = dump(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), on_link, &l,
-		     "the list of interfaces", err);
-
-	if (r < 0) {
-		free(l.v);
-		return r;
-	}
-	*ret = l.v;
-	*ret_n = l.n;
-	return 0;
+	return dump_list(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), on_link,
+			 sizeof(**ret), "the list of interfaces", (void **)ret, ret_n, err);
 }
-
-struct addr_list {
-	struct netlink_addr_info *v;
-	size_t n, cap;
-};
 
 static int addr_attr(const struct nlattr *a, void *data)
 {
@@ -683,7 +691,6 @@ static int addr_attr(const struct nlattr *a, void *data)
 
 static int on_addr(const struct nlmsghdr *nlh, void *data)
 {
-	struct addr_list *l = data;
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[IFA_MAX + 1] = {0};
 	const struct nlattr *a;
@@ -698,9 +705,8 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (tb[IFA_FLAGS])
 		flags = mnl_attr_get_u32(tb[IFA_FLAGS]);
-	GROW(l->v, l->cap, l->n + 1);
-	ai = &l->v[l->n++];
-	*ai = (struct netlink_addr_info){.ifindex = ifa->ifa_index};
+	ai = list_add(data);
+	ai->ifindex = ifa->ifa_index;
 	ai->prefix.addr.family = ifa->ifa_family;
 	ai->prefix.len = ifa->ifa_prefixlen;
 	memcpy(ai->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
@@ -711,23 +717,9 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
 		       struct lab_err **err)
 {
-	struct addr_list l = {0};
-	int r = dump(nl, RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), on_addr, &l,
-		     "the list of addresses", err);
-
-	if (r < 0) {
-		free(l.v);
-		return r;
-	}
-	*ret = l.v;
-	*ret_n = l.n;
-	return 0;
+	return dump_list(nl, RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), on_addr,
+			 sizeof(**ret), "the list of addresses", (void **)ret, ret_n, err);
 }
-
-struct route_list {
-	struct netlink_route_info *v;
-	size_t n, cap;
-};
 
 static int route_attr(const struct nlattr *a, void *data)
 {
@@ -740,7 +732,6 @@ static int route_attr(const struct nlattr *a, void *data)
 
 static int on_route(const struct nlmsghdr *nlh, void *data)
 {
-	struct route_list *l = data;
 	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[RTA_MAX + 1] = {0};
 	struct netlink_route_info *ri;
@@ -754,9 +745,8 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 		table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
 		return MNL_CB_OK;
-	GROW(l->v, l->cap, l->n + 1);
-	ri = &l->v[l->n++];
-	*ri = (struct netlink_route_info){.protocol = rtm->rtm_protocol};
+	ri = list_add(data);
+	ri->protocol = rtm->rtm_protocol;
 	ri->to.addr.family = rtm->rtm_family;
 	ri->to.len = rtm->rtm_dst_len;
 	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == size)
@@ -804,17 +794,8 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 int netlink_list_routes(struct netlink *nl, int family, struct netlink_route_info **ret,
 			size_t *ret_n, struct lab_err **err)
 {
-	struct route_list l = {0};
-	int r = dump(nl, RTM_GETROUTE, family, sizeof(struct rtmsg), on_route, &l,
-		     "the routing table", err);
-
-	if (r < 0) {
-		free(l.v);
-		return r;
-	}
-	*ret = l.v;
-	*ret_n = l.n;
-	return 0;
+	return dump_list(nl, RTM_GETROUTE, family, sizeof(struct rtmsg), on_route, sizeof(**ret),
+			 "the routing table", (void **)ret, ret_n, err);
 }
 
 const char *netlink_proto_name(uint8_t proto, char *buf)
