@@ -202,6 +202,17 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 	cgroup_remove_lab(lab);
 }
 
+/* Back to netlab's own namespaces; a thread that cannot tell where it is must stop. */
+static void restore_or_die(struct ns_saved *saved, bool close_after)
+{
+	_cleanup_err_ struct lab_err *e = NULL;
+
+	if (ns_restore(saved, close_after, &e) < 0) {
+		log_error("%s", e->msg);
+		abort();
+	}
+}
+
 /* Phase 1: a network and UTS namespace per node, pinned, early sysctls written. */
 static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created,
 			     struct lab_err **err)
@@ -228,11 +239,7 @@ static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created
 			if (fds[i] < 0)
 				r = err_make(err, errno, "opening the network namespace");
 		}
-		if (ns_restore(&saved, false, err) < 0) {
-			/* we cannot know where we are any more: stop here */
-			log_error("%s", (*err)->msg);
-			abort();
-		}
+		restore_or_die(&saved, false);
 		if (r >= 0)
 			r = check_interrupt(err);
 		if (r < 0) {
@@ -315,10 +322,7 @@ static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, s
 		r = netlink_open(&nl, err);
 	for (size_t k = 0; r >= 0 && k < pn->n_late; k++)
 		r = ns_write_sysctl(pn->late[k].key, pn->late[k].value, err);
-	if (ns_restore(&saved, true, err) < 0) {
-		log_error("%s", (*err)->msg);
-		abort();
-	}
+	restore_or_die(&saved, true);
 	if (r < 0)
 		return r;
 
@@ -999,10 +1003,7 @@ static int node_netlink(const char *netns, struct netlink **ret, struct lab_err 
 	r = ns_enter_net_path(np, err);
 	if (r >= 0)
 		r = netlink_open(ret, err);
-	if (ns_restore(&saved, true, err) < 0) {
-		log_error("%s", (*err)->msg);
-		abort();
-	}
+	restore_or_die(&saved, true);
 	return r;
 }
 
