@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "draw.h"
 #include "err.h"
 #include "gen.h"
 #include "lab.h"
@@ -691,6 +693,94 @@ static int verb_test(int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
+static int verb_graph(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
+		{},
+	};
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	_cleanup_free_ char *text = NULL;
+	const char *format = NULL, *out = NULL;
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'A')
+			arg_allow_host_paths = true;
+		else if (c == 'h')
+			return verb_help(2, (char *[]){"help", "graph", NULL});
+		else
+			return usage_error("graph", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return usage_error("graph", "expected one topology file");
+	if (format && strcmp(format, "dot") && strcmp(format, "mermaid"))
+		return usage_error("graph", "--format takes 'dot' or 'mermaid'");
+	r = load(argv[optind], &t);
+	if (r)
+		return r;
+	/* -o FILE.svg (or .png, .pdf) renders through Graphviz; other files get the text */
+	if (out) {
+		const char *ext = strrchr(out, '.');
+
+		if (ext && (!strcmp(ext, ".svg") || !strcmp(ext, ".png") || !strcmp(ext, ".pdf")) &&
+		    (!format || !strcmp(format, "dot"))) {
+			int pipefd[2], status;
+			pid_t pid;
+
+			if (access("/usr/bin/dot", X_OK) < 0) {
+				log_error("rendering %s needs Graphviz (Debian package 'graphviz'); --format dot prints the text",
+					  out);
+				return 1;
+			}
+			text = draw_dot(t);
+			/* Graphviz reads the DOT on its stdin; the file name is an argument, no shell */
+			if (pipe2(pipefd, O_CLOEXEC) < 0)
+				return 1;
+			fflush(stdout);
+			pid = fork();
+			if (pid == 0) {
+				char fmt[16];
+
+				snprintf(fmt, sizeof(fmt), "-T%s", ext + 1);
+				dup2(pipefd[0], STDIN_FILENO);
+				execl("/usr/bin/dot", "dot", fmt, "-o", out, (char *)NULL);
+				_exit(127);
+			}
+			close(pipefd[0]);
+			if (pid < 0 || write(pipefd[1], text, strlen(text)) != (ssize_t)strlen(text)) {
+				close(pipefd[1]);
+				log_error("rendering %s: %s", out, strerror(errno));
+				return 1;
+			}
+			close(pipefd[1]);
+			if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+				log_error("Graphviz could not render %s", out);
+				return 1;
+			}
+			return 0;
+		}
+	}
+	text = format && !strcmp(format, "mermaid") ? draw_mermaid(t) : draw_dot(t);
+	if (out) {
+		r = write_file_atomic(out, text, strlen(text), 0644);
+		if (r < 0) {
+			log_error("writing '%s': %s", out, strerror(-r));
+			return 1;
+		}
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
 static void print_status(const struct status_lab *labs, size_t n)
 {
 	if (n == 0) {
@@ -981,6 +1071,11 @@ static const struct verb verbs[] = {
 	 "                           K/2 edge switches with spanning tree (--routers: routers),\n"
 	 "                           K/2 hosts per edge\n"
 	 "options: --routing static|none, --ipv6 (dual stack), --name NAME, -o FILE",
+	 false},
+	{"graph", verb_graph, "graph [--format dot|mermaid] [-o FILE] TOPOLOGY.json",
+	 "Draw the topology: Graphviz DOT (default) or Mermaid, nodes shaped by kind, links\n"
+	 "labelled with interface names and subnets. -o FILE.svg (.png, .pdf) renders through\n"
+	 "Graphviz; another -o FILE gets the text.",
 	 false},
 	{"help", verb_help, "help [VERB]", "Show help for netlab or one verb.", false},
 };

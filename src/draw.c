@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+#include "draw.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "util.h"
+
+struct out {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct out *o, const char *fmt, ...) _printf_(2, 3);
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(o->s + o->len, o->cap - o->len, fmt, ap);
+		va_end(ap);
+		if ((size_t)n < o->cap - o->len)
+			break;
+		o->cap = (o->cap + n + 1) * 2;
+		o->s = xrealloc(o->s, o->cap);
+	}
+	o->len += n;
+}
+
+static struct out out_new(void)
+{
+	struct out o = {.cap = 1024};
+
+	o.s = xmalloc(o.cap);
+	o.s[0] = '\0';
+	return o;
+}
+
+/* The subnets of a link: the networks of its non-switch ends' addresses, once each. */
+static void link_subnets(const struct topo *t, const struct topo_link *l, char *buf, size_t size,
+			 const char *sep)
+{
+	struct prefix seen[16];
+	size_t n = 0, len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < 2; k++) {
+		const struct topo_node *nd = &t->nodes[l->ep[k].node];
+		const struct topo_iface *f = &nd->ifaces[l->ep[k].iface];
+
+		if (nd->kind == TOPO_SWITCH)
+			continue;
+		for (size_t a = 0; a < f->n_addrs && n < ARRAY_SIZE(seen); a++) {
+			struct prefix net = prefix_network(&f->addrs[a]);
+			char p[PREFIX_STRLEN];
+			bool dup = false;
+
+			if (addr_is_link_local(&net.addr))
+				continue;
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = net.len == seen[i].len && addr_equal(&net.addr, &seen[i].addr);
+			if (dup)
+				continue;
+			seen[n++] = net;
+			len += snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? sep : "",
+					prefix_format(&net, p));
+			if (len >= size)
+				return;
+		}
+	}
+}
+
+/* A DOT string literal: quotes and backslashes escaped. */
+static void dot_str(struct out *o, const char *s)
+{
+	put(o, "\"");
+	for (; *s; s++)
+		put(o, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
+	put(o, "\"");
+}
+
+char *draw_dot(const struct topo *t)
+{
+	struct out o = out_new();
+
+	put(&o, "graph ");
+	dot_str(&o, t->name);
+	put(&o, " {\n\tgraph [overlap=false, splines=true, fontname=\"Helvetica\"];\n"
+		"\tnode [fontname=\"Helvetica\", style=filled];\n"
+		"\tedge [fontname=\"Helvetica\", fontsize=9];\n");
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		static const char *const shape[] = {
+			[TOPO_HOST] = "shape=box, fillcolor=\"#e8f0fe\"",
+			[TOPO_ROUTER] = "shape=ellipse, fillcolor=\"#fde7c8\"",
+			[TOPO_SWITCH] = "shape=hexagon, fillcolor=\"#dff5e1\"",
+		};
+
+		put(&o, "\t");
+		dot_str(&o, n->name);
+		put(&o, " [%s, label=", shape[n->kind]);
+		if (strcmp(n->hostname, n->name)) {
+			_cleanup_free_ char *label = xasprintf("%s\n(%s)", n->name, n->hostname);
+
+			dot_str(&o, label);
+		} else
+			dot_str(&o, n->name);
+		put(&o, "];\n");
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a = &t->nodes[l->ep[0].node], *b = &t->nodes[l->ep[1].node];
+		char subnets[512];
+
+		link_subnets(t, l, subnets, sizeof(subnets), "\n");
+		put(&o, "\t");
+		dot_str(&o, a->name);
+		put(&o, " -- ");
+		dot_str(&o, b->name);
+		put(&o, " [taillabel=");
+		dot_str(&o, a->ifaces[l->ep[0].iface].name);
+		put(&o, ", headlabel=");
+		dot_str(&o, b->ifaces[l->ep[1].iface].name);
+		if (subnets[0]) {
+			put(&o, ", label=");
+			dot_str(&o, subnets);
+		}
+		if (!l->up)
+			put(&o, ", style=dashed");
+		put(&o, "];\n");
+	}
+	put(&o, "}\n");
+	return o.s;
+}
+
+/* A Mermaid id: letters, digits and '_' only (n_ and the name, others as '_'). */
+static void mermaid_id(struct out *o, const char *name)
+{
+	put(o, "n_");
+	for (; *name; name++)
+		put(o, "%c", (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
+				     (*name >= '0' && *name <= '9') ? *name : '_');
+}
+
+char *draw_mermaid(const struct topo *t)
+{
+	struct out o = out_new();
+
+	put(&o, "graph LR\n");
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		static const char *const open[] = {[TOPO_HOST] = "[\"", [TOPO_ROUTER] = "((\"",
+						   [TOPO_SWITCH] = "{{\""};
+		static const char *const close[] = {[TOPO_HOST] = "\"]", [TOPO_ROUTER] = "\"))",
+						    [TOPO_SWITCH] = "\"}}"};
+
+		put(&o, "  ");
+		mermaid_id(&o, n->name);
+		put(&o, "%s%s%s", open[n->kind], n->name, close[n->kind]);
+		put(&o, "\n");
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *a = &t->nodes[l->ep[0].node], *b = &t->nodes[l->ep[1].node];
+		char subnets[512];
+
+		link_subnets(t, l, subnets, sizeof(subnets), "<br/>");
+		put(&o, "  ");
+		mermaid_id(&o, a->name);
+		put(&o, " %s|\"%s - %s%s%s\"| ", l->up ? "---" : "-.-", a->ifaces[l->ep[0].iface].name,
+		    b->ifaces[l->ep[1].iface].name, subnets[0] ? "<br/>" : "", subnets);
+		mermaid_id(&o, b->name);
+		put(&o, "\n");
+	}
+	put(&o, "  classDef router fill:#fde7c8\n  classDef host fill:#e8f0fe\n  classDef switch fill:#dff5e1\n");
+	for (int k = 0; k < 3; k++) {
+		bool first = true;
+
+		for (size_t i = 0; i < t->n_nodes; i++) {
+			if ((int)t->nodes[i].kind != k)
+				continue;
+			put(&o, first ? "  class " : ",");
+			mermaid_id(&o, t->nodes[i].name);
+			first = false;
+		}
+		if (!first)
+			put(&o, " %s\n", topo_kind_name(k));
+	}
+	return o.s;
+}

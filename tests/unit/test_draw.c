@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "draw.h"
+#include "pool.h"
+#include "topo_parse.h"
+#include "util.h"
+
+static struct topo *parse(const char *json)
+{
+	struct topo_diags d = {0};
+	struct topo *t = topo_parse_string(json, strlen(json), "t.json", &d);
+
+	assert_non_null(t);
+	assert_int_equal(d.n_errors, 0);
+	pool_assign(t, &d);
+	topo_diags_free(&d);
+	return t;
+}
+
+#define SMALL                                                                                      \
+	"{\"name\": \"lab\", \"nodes\": {\"r.1\": \"router\", \"h-1\": {\"hostname\": \"web\"}, \"s1\": \"switch\"," \
+	" \"h2\": \"host\"}, \"addressing\": {\"p2p\": \"10.9.0.0/24\", \"lan\": \"10.8.0.0/16\"}," \
+	" \"links\": [\"r.1:eth0 -- h-1:eth0\", {\"endpoints\": [\"r.1:eth1\", \"s1\"], \"state\": \"down\"}, \"h2 -- s1\"]}"
+
+static void test_dot(void **state)
+{
+	struct topo *t = parse("{\"name\": \"lab\", \"nodes\": {\"r.1\": \"router\", \"h-1\": {\"hostname\": \"web\"}, \"s1\": \"switch\","
+			       " \"h2\": \"host\"}, \"addressing\": {\"p2p\": \"10.9.0.0/24\", \"lan\": \"10.8.0.0/16\"},"
+			       " \"links\": [\"r.1:eth0 -- h-1:eth0\", {\"endpoints\": [\"r.1:eth1\", \"s1\"], \"state\": \"down\"}, \"h2 -- s1\"]}");
+	char *dot = draw_dot(t);
+
+	(void)state;
+	assert_true(str_has_prefix(dot, "graph \"lab\" {"));
+	/* shapes by kind, names quoted */
+	assert_non_null(strstr(dot, "\"r.1\" [shape=ellipse"));
+	assert_non_null(strstr(dot, "\"h2\" [shape=box"));
+	assert_non_null(strstr(dot, "\"s1\" [shape=hexagon"));
+	/* a hostname that differs from the name shows */
+	assert_non_null(strstr(dot, "label=\"h-1\n(web)\""));
+	/* links: interface names at the ends, the subnet in the middle */
+	assert_non_null(strstr(dot, "\"r.1\" -- \"h-1\" [taillabel=\"eth0\", headlabel=\"eth0\", label=\"10.9.0."));
+	assert_non_null(strstr(dot, "/30\""));
+	/* a LAN link carries the LAN's subnet; a link that is down is dashed */
+	assert_non_null(strstr(dot, "\"h2\" -- \"s1\" [taillabel=\"eth0\", headlabel=\"eth1\", label=\"10.8."));
+	assert_non_null(strstr(dot, "style=dashed"));
+	assert_true(dot[strlen(dot) - 2] == '}');
+	free(dot);
+	topo_free(t);
+}
+
+static void test_dot_escapes(void **state)
+{
+	struct topo *t = parse("{\"name\": \"lab\", \"nodes\": {\"a\": {\"hostname\": \"x\"}}}");
+	char *dot;
+
+	(void)state;
+	free(t->name);
+	t->name = xstrdup("we\"ird\\name");
+	dot = draw_dot(t);
+	assert_true(str_has_prefix(dot, "graph \"we\\\"ird\\\\name\" {"));
+	free(dot);
+	topo_free(t);
+}
+
+static void test_mermaid(void **state)
+{
+	struct topo *t = parse(SMALL);
+	char *m = draw_mermaid(t), *again = draw_mermaid(t);
+
+	(void)state;
+	assert_true(str_has_prefix(m, "graph LR\n"));
+	/* ids are sanitised, the text keeps the name; shapes by kind */
+	assert_non_null(strstr(m, "n_r_1((\"r.1\"))"));
+	assert_non_null(strstr(m, "n_h_1[\"h-1\"]"));
+	assert_non_null(strstr(m, "n_s1{{\"s1\"}}"));
+	assert_non_null(strstr(m, "n_r_1 ---|\"eth0 - eth0<br/>10.9.0."));
+	/* a link that is down is dotted */
+	assert_non_null(strstr(m, "n_r_1 -.-|\"eth1 - eth0"));
+	assert_non_null(strstr(m, "class n_r_1 router"));
+	/* deterministic */
+	assert_string_equal(m, again);
+	free(m);
+	free(again);
+	topo_free(t);
+}
+
+static void test_demo_golden(void **state)
+{
+	_cleanup_free_ char *golden = NULL;
+	struct topo_diags d = {0};
+	struct topo *t = NULL;
+	char *m;
+
+	(void)state;
+	assert_int_equal(topo_load("topologies/demo.json", &t, &d), 0);
+	assert_int_equal(read_file("tests/golden/demo.mmd", 1 << 20, &golden, NULL), 0);
+	m = draw_mermaid(t);
+	assert_string_equal(m, golden);
+	free(m);
+	topo_free(t);
+	topo_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dot),
+		cmocka_unit_test(test_dot_escapes),
+		cmocka_unit_test(test_mermaid),
+		cmocka_unit_test(test_demo_golden),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
