@@ -85,6 +85,10 @@ check: deps
 stress: all
 	@bash tests/stress.sh
 
+# FUZZ_SECONDS=600 make fuzz for the long run
+fuzz:
+	@bash tests/fuzz/run.sh
+
 BINDIR   := $(DESTDIR)$(PREFIX)/bin
 SHAREDIR := $(DESTDIR)$(PREFIX)/share
 install: $(B)/netlab

@@ -89,6 +89,9 @@ struct topo_node {
 	size_t n_env, cap_env;
 	char **startup;
 	size_t n_startup, cap_startup;
+	/* interface name -> index, open addressing (a switch may have thousands of ports) */
+	size_t *if_index;
+	size_t if_index_cap;
 };
 
 struct topo_endpoint {
@@ -203,6 +206,12 @@ void topo_iface_add_addr(struct topo_iface *ifc, const struct prefix *p, int pos
 size_t topo_add_iface(struct topo_node *n, const char *ifname);
 /* The first "eth<N>" of a node that no link uses or names, into buf (it may be declared). */
 void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ]);
+/*
+ * The same, searching from *start (0 at first) and leaving it past the name
+ * found: names below it are taken for good, so a switch with N generated
+ * ports costs N lookups, not N squared.
+ */
+void topo_next_ifname_from(const struct topo_node *n, unsigned *start, char buf[TOPO_IFNAMSIZ]);
 
 const char *topo_kind_name(enum topo_kind k);
 /* Return: the kind, or -EINVAL. */

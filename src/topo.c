@@ -68,6 +68,7 @@ static void node_free(struct topo_node *n)
 	for (size_t i = 0; i < n->n_startup; i++)
 		free(n->startup[i]);
 	free(n->startup);
+	free(n->if_index);
 }
 
 struct topo *topo_free(struct topo *t)
@@ -163,11 +164,30 @@ ssize_t topo_add_node(struct topo *t, const char *name, enum topo_kind kind)
 	return t->n_nodes - 1;
 }
 
+static void if_index_insert(struct topo_node *n, size_t idx)
+{
+	size_t mask = n->if_index_cap - 1;
+	size_t i = hash_str(n->ifaces[idx].name) & mask;
+
+	while (n->if_index[i] != EMPTY)
+		i = (i + 1) & mask;
+	n->if_index[i] = idx;
+}
+
 ssize_t topo_find_iface(const struct topo_node *n, const char *ifname)
 {
-	for (size_t i = 0; i < n->n_ifaces; i++)
-		if (strcmp(n->ifaces[i].name, ifname) == 0)
-			return i;
+	size_t mask, i;
+
+	if (!n->if_index_cap) {
+		for (size_t k = 0; k < n->n_ifaces; k++)
+			if (strcmp(n->ifaces[k].name, ifname) == 0)
+				return k;
+		return -ENOENT;
+	}
+	mask = n->if_index_cap - 1;
+	for (i = hash_str(ifname) & mask; n->if_index[i] != EMPTY; i = (i + 1) & mask)
+		if (strcmp(n->ifaces[n->if_index[i]].name, ifname) == 0)
+			return n->if_index[i];
 	return -ENOENT;
 }
 
@@ -192,18 +212,40 @@ size_t topo_add_iface(struct topo_node *n, const char *ifname)
 	*i = (struct topo_iface){0};
 	strscpy(i->name, ifname, sizeof(i->name));
 	i->link = -1;
-	return n->n_ifaces++;
+	n->n_ifaces++;
+	/* a hash index once a node has many interfaces */
+	if (n->n_ifaces > 16 && n->n_ifaces * 2 > n->if_index_cap) {
+		size_t cap = n->if_index_cap ? n->if_index_cap * 2 : 64;
+
+		free(n->if_index);
+		n->if_index = xmalloc(cap * sizeof(size_t));
+		memset(n->if_index, 0xff, cap * sizeof(size_t));
+		n->if_index_cap = cap;
+		for (size_t k = 0; k < n->n_ifaces; k++)
+			if_index_insert(n, k);
+	} else if (n->if_index_cap)
+		if_index_insert(n, n->n_ifaces - 1);
+	return n->n_ifaces - 1;
 }
 
 void topo_next_ifname(const struct topo_node *n, char buf[TOPO_IFNAMSIZ])
 {
-	for (unsigned k = 0;; k++) {
+	unsigned start = 0;
+
+	topo_next_ifname_from(n, &start, buf);
+}
+
+void topo_next_ifname_from(const struct topo_node *n, unsigned *start, char buf[TOPO_IFNAMSIZ])
+{
+	for (unsigned k = *start;; k++) {
 		ssize_t i;
 
 		snprintf(buf, TOPO_IFNAMSIZ, "eth%u", k);
 		i = topo_find_iface(n, buf);
-		if (i < 0 || (n->ifaces[i].link < 0 && !n->ifaces[i].named_by_link))
+		if (i < 0 || (n->ifaces[i].link < 0 && !n->ifaces[i].named_by_link)) {
+			*start = k + 1;
 			return;
+		}
 	}
 }
 

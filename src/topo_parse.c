@@ -998,6 +998,7 @@ static void parse_links(struct parse *p, json_t *links)
 {
 	size_t n = json_array_size(links), i;
 	struct pending_link *pl = xcalloc(n, sizeof(*pl));
+	_cleanup_free_ unsigned *next_eth = NULL;
 	json_t *j;
 
 	json_array_foreach(links, i, j) {
@@ -1042,6 +1043,7 @@ static void parse_links(struct parse *p, json_t *links)
 			nd->ifaces[ii].named_by_link = true;
 		}
 	}
+	next_eth = xcalloc(p->t->n_nodes + 1, sizeof(unsigned));
 	for (i = 0; i < n; i++) {
 		if (!pl[i].ok)
 			continue;
@@ -1056,7 +1058,7 @@ static void parse_links(struct parse *p, json_t *links)
 			if (generated) {
 				char name[TOPO_IFNAMSIZ];
 
-				topo_next_ifname(&p->t->nodes[e->node], name);
+				topo_next_ifname_from(&p->t->nodes[e->node], &next_eth[e->node], name);
 				e->ifname = xstrdup(name);
 				if (topo_find_iface(&p->t->nodes[e->node], name) < 0)
 					topo_add_iface(&p->t->nodes[e->node], name);

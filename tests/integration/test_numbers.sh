@@ -54,3 +54,13 @@ rc=0; "$NETLAB" up "$tmp/n.json" > "$tmp/out" 2>&1 || rc=$?
 grep -q "IFNAMSIZ" "$tmp/out" || fail "unclear: $(cat "$tmp/out")"
 [ ! -e "/run/netlab/${P}n" ] || fail "a refused lab left its directory"
 echo "ok: 16-byte names refused"
+
+# 10,000-node topologies validate in bounded time and memory
+for shape in "line 10000" "grid 100x100" "star 10000"; do
+	$NETLAB gen $shape -o "$tmp/big.json"
+	/usr/bin/time -f "%e %M" -o "$tmp/time" "$NETLAB" validate "$tmp/big.json" >/dev/null
+	read -r secs kb < "$tmp/time"
+	echo "validate $shape: $secs s, $((kb / 1024)) MiB"
+	awk -v s="$secs" -v k="$kb" 'BEGIN { exit !(s < 10 && k < 512 * 1024) }' || fail "validate $shape took $secs s and $kb KB"
+done
+echo "ok: 10,000 nodes validated in bounded time and memory"

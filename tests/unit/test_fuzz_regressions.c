@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Replays the fuzzer's seeds and every input it ever found a problem with
+ * (tests/fuzz/regressions/) through the same path as the fuzz target.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+
+#include "autoroute.h"
+#include "draw.h"
+#include "plan.h"
+#include "pool.h"
+#include "topo_parse.h"
+#include "topo_validate.h"
+#include "util.h"
+
+static size_t replay_dir(const char *dir)
+{
+	_cleanup_(closedirp_) DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *path = NULL, *text = NULL;
+		struct topo_diags diags = {0};
+		struct topo *t;
+		size_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		assert_int_equal(read_file(path, 1 << 20, &text, &len), 0);
+		t = topo_parse_string(text, len, path, &diags);
+		if (t && diags.n_errors == 0) {
+			pool_assign(t, &diags);
+			autoroute_compute(t);
+		}
+		if (t) {
+			topo_validate(t, &diags);
+			if (diags.n_errors == 0) {
+				struct plan *p = plan_build(t);
+
+				free(plan_hosts_file(t));
+				plan_free(p);
+				free(topo_dump_json(t));
+				free(draw_dot(t));
+				free(draw_mermaid(t));
+			}
+		}
+		/* every error is counted among the diagnostics, each with its file name */
+		assert_true(diags.n_errors <= diags.n);
+		for (size_t i = 0; i < diags.n; i++)
+			assert_non_null(strstr(diags.v[i].text, path));
+		topo_free(t);
+		topo_diags_free(&diags);
+		n++;
+	}
+	return n;
+}
+
+static void test_seeds(void **state)
+{
+	(void)state;
+	assert_true(replay_dir("tests/fuzz/seeds") >= 3);
+}
+
+static void test_regressions(void **state)
+{
+	(void)state;
+	replay_dir("tests/fuzz/regressions");
+}
+
+static void test_bad_seed_reports_every_problem(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	struct topo_diags d = {0};
+	struct topo *t;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(read_file("tests/fuzz/seeds/bad.json", 1 << 20, &text, &len), 0);
+	t = topo_parse_string(text, len, "bad.json", &d);
+	assert_non_null(t);
+	topo_validate(t, &d);
+	/* the bad CIDR, "x", the number, the empty route, the node name, the kind, the self link,
+	 * the unknown node, the one-endpoint link and the unknown key: all in one run */
+	assert_true(d.n_errors >= 10);
+	topo_free(t);
+	topo_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seeds),
+		cmocka_unit_test(test_regressions),
+		cmocka_unit_test(test_bad_seed_reports_every_problem),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
