@@ -842,6 +842,7 @@ static void parse_link(struct parse *p, const char *path, json_t *j, struct pend
 	v = json_object_get(j, "endpoints");
 	if (!v) {
 		perr(p, path, "missing 'endpoints' (expected two \"node:ifname\" strings)");
+		pl->ok = false;
 		return;
 	}
 	{
