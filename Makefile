@@ -85,6 +85,9 @@ check: deps
 stress: all
 	@bash tests/stress.sh
 
+bench: all
+	@bash bench/run.sh
+
 # FUZZ_SECONDS=600 make fuzz for the long run
 fuzz:
 	@bash tests/fuzz/run.sh
