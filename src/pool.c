@@ -86,6 +86,8 @@ static void slots_add(struct slots *s, uint64_t slot)
 		}
 }
 
+#define POOL_MAX_PROBES (1u << 20)
+
 struct pool {
 	const char *name; /* for messages: "addressing.p2p" */
 	const struct topo_pool *cfg;
@@ -104,14 +106,19 @@ static int pool_take(struct pool *pl, int len, const char *key, struct taken *tk
 {
 	const struct prefix *pp = &pl->cfg->prefix;
 	int width = len - pp->len;
-	uint64_t nslots = width >= 63 ? UINT64_MAX : (1ull << width);
+	uint64_t nslots = width >= 64 ? UINT64_MAX : (1ull << width);
 	uint64_t slot, tries;
 	struct prefix cand;
 
 	if (width < 0)
 		return -ENOSPC;
+	/* an explicit prefix as large as the pool leaves nothing to hand out */
+	for (size_t i = 0; i < tk->n; i++)
+		if (tk->v[i].len <= pp->len && prefix_overlaps(&tk->v[i], pp))
+			return -ENOSPC;
 	slot = pool_hash(key) % nslots;
-	for (tries = 0; tries < nslots; tries++, slot = (slot + 1) % nslots) {
+	/* bounded: past a million taken or blocked places the pool is as good as full */
+	for (tries = 0; tries < nslots && tries < POOL_MAX_PROBES; tries++, slot = (slot + 1) % nslots) {
 		if (pl->reserved_slot0 && slot == 0)
 			continue;
 		if (slots_has(&pl->used, slot))
