@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config libmnl-dev libjansson-dev libcmocka-dev \
 valgrind iproute2 iputils-ping tcpdump iperf3 graphviz frr procps \
-python3 python3-jsonschema mandoc clang libclang-rt-14-dev time"
+python3 python3-jsonschema mandoc clang libclang-rt-14-dev time bash-completion"
 
 missing=""
 for p in $PKGS; do
