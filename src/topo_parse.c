@@ -1435,10 +1435,12 @@ char *topo_dump_json(const struct topo *t)
 			json_object_set_new(jn, "stp", json_true());
 		for (size_t k = 0; k < n->n_ifaces; k++) {
 			const struct topo_iface *ifc = &n->ifaces[k];
-			json_t *ji = json_object(), *addrs = json_array();
+			json_t *ji, *addrs;
 
 			if (ifc->link < 0 && !ifc->n_addrs)
 				continue;
+			ji = json_object();
+			addrs = json_array();
 			for (size_t a = 0; a < ifc->n_addrs; a++)
 				json_array_append_new(addrs, json_string(prefix_format(&ifc->addrs[a], buf)));
 			if (ifc->n_addrs)
