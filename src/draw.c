@@ -135,13 +135,53 @@ char *draw_dot(const struct topo *t)
 	return o.s;
 }
 
-/* A Mermaid id: letters, digits and '_' only (n_ and the name, others as '_'). */
+/*
+ * A Mermaid id: letters, digits and '_' only. "n_" and the name with letters
+ * and digits kept and every other byte as "_" and two hex digits, so that
+ * distinct names stay distinct ids: "a.b", "a-b" and "a_b" are n_a_2eb,
+ * n_a_2db and n_a_5fb, not one node three times.
+ */
 static void mermaid_id(struct out *o, const char *name)
 {
 	put(o, "n_");
-	for (; *name; name++)
-		put(o, "%c", (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
-				     (*name >= '0' && *name <= '9') ? *name : '_');
+	for (; *name; name++) {
+		unsigned char c = *name;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			put(o, "%c", c);
+		else
+			put(o, "_%02x", c);
+	}
+}
+
+/*
+ * Text inside a Mermaid "...": an interface name may hold '"', '#', '<', '>'
+ * or '&', which would end the string, start an entity or open a tag; they go
+ * as Mermaid's entity codes.
+ */
+static void mermaid_text(struct out *o, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '"':
+			put(o, "#quot;");
+			break;
+		case '#':
+			put(o, "#35;");
+			break;
+		case '<':
+			put(o, "#lt;");
+			break;
+		case '>':
+			put(o, "#gt;");
+			break;
+		case '&':
+			put(o, "#amp;");
+			break;
+		default:
+			put(o, "%c", *s);
+		}
+	}
 }
 
 char *draw_mermaid(const struct topo *t)
@@ -158,8 +198,9 @@ char *draw_mermaid(const struct topo *t)
 
 		put(&o, "  ");
 		mermaid_id(&o, n->name);
-		put(&o, "%s%s%s", open[n->kind], n->name, close[n->kind]);
-		put(&o, "\n");
+		put(&o, "%s", open[n->kind]);
+		mermaid_text(&o, n->name);
+		put(&o, "%s\n", close[n->kind]);
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
@@ -169,8 +210,11 @@ char *draw_mermaid(const struct topo *t)
 		link_subnets(t, l, subnets, sizeof(subnets), "<br/>");
 		put(&o, "  ");
 		mermaid_id(&o, a->name);
-		put(&o, " %s|\"%s - %s%s%s\"| ", l->up ? "---" : "-.-", a->ifaces[l->ep[0].iface].name,
-		    b->ifaces[l->ep[1].iface].name, subnets[0] ? "<br/>" : "", subnets);
+		put(&o, " %s|\"", l->up ? "---" : "-.-");
+		mermaid_text(&o, a->ifaces[l->ep[0].iface].name);
+		put(&o, " - ");
+		mermaid_text(&o, b->ifaces[l->ep[1].iface].name);
+		put(&o, "%s%s\"| ", subnets[0] ? "<br/>" : "", subnets);
 		mermaid_id(&o, b->name);
 		put(&o, "\n");
 	}

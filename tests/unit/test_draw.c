@@ -76,17 +76,35 @@ static void test_mermaid(void **state)
 	(void)state;
 	assert_true(str_has_prefix(m, "graph LR\n"));
 	/* ids are sanitised, the text keeps the name; shapes by kind */
-	assert_non_null(strstr(m, "n_r_1((\"r.1\"))"));
-	assert_non_null(strstr(m, "n_h_1[\"h-1\"]"));
+	assert_non_null(strstr(m, "n_r_2e1((\"r.1\"))"));
+	assert_non_null(strstr(m, "n_h_2d1[\"h-1\"]"));
 	assert_non_null(strstr(m, "n_s1{{\"s1\"}}"));
-	assert_non_null(strstr(m, "n_r_1 ---|\"eth0 - eth0<br/>10.9.0."));
+	assert_non_null(strstr(m, "n_r_2e1 ---|\"eth0 - eth0<br/>10.9.0."));
 	/* a link that is down is dotted */
-	assert_non_null(strstr(m, "n_r_1 -.-|\"eth1 - eth0"));
-	assert_non_null(strstr(m, "class n_r_1 router"));
+	assert_non_null(strstr(m, "n_r_2e1 -.-|\"eth1 - eth0"));
+	assert_non_null(strstr(m, "class n_r_2e1 router"));
 	/* deterministic */
 	assert_string_equal(m, again);
 	free(m);
 	free(again);
+	topo_free(t);
+}
+
+static void test_mermaid_distinct_ids_and_escapes(void **state)
+{
+	/* names that differ only in '.', '-' and '_'; interface names with Mermaid's specials */
+	struct topo *t = parse("{\"name\": \"lab\", \"nodes\": {\"a.b\": \"router\", \"a-b\": \"router\", \"a_b\": \"host\"},"
+			       " \"links\": [\"a.b:e\\\"x -- a-b:e<y>\", \"a_b:p#1&2 -- a.b\"]}");
+	char *m = draw_mermaid(t);
+
+	(void)state;
+	assert_non_null(strstr(m, "  n_a_2eb((\"a.b\"))\n"));
+	assert_non_null(strstr(m, "  n_a_2db((\"a-b\"))\n"));
+	assert_non_null(strstr(m, "  n_a_5fb[\"a_b\"]\n"));
+	/* the link between two of them is not a loop */
+	assert_non_null(strstr(m, "  n_a_2eb ---|\"e#quot;x - e#lt;y#gt;\"| n_a_2db\n"));
+	assert_non_null(strstr(m, "  n_a_5fb ---|\"p#35;1#amp;2 - eth0\"| n_a_2eb\n"));
+	free(m);
 	topo_free(t);
 }
 
@@ -113,6 +131,7 @@ int main(void)
 		cmocka_unit_test(test_dot),
 		cmocka_unit_test(test_dot_escapes),
 		cmocka_unit_test(test_mermaid),
+		cmocka_unit_test(test_mermaid_distinct_ids_and_escapes),
 		cmocka_unit_test(test_demo_golden),
 	};
 
