@@ -76,7 +76,7 @@ static struct nlmsghdr *start(struct mnl_socket *nl, int type, int flags)
 {
 	struct nlmsghdr *h;
 
-	if (len > sizeof(buf) - 4096)
+	if (len > 60 * 1024) /* one send must fit the socket buffer */
 		flush(nl);
 	h = mnl_nlmsg_put_header(buf + len);
 	h->nlmsg_type = type;
