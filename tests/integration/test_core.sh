@@ -19,10 +19,14 @@ assert_clean() {
 	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left"
 	! ls /run/netns | grep -q "^$lab\." || fail "namespaces of $lab are left"
 	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "root-namespace links changed"
-	# no process is left in any namespace the lab had (inodes recorded while it was up)
+	# no process is left in any namespace the lab had (inodes recorded while it was up); a
+	# freed namespace's inode number may already belong to another lab's new namespace
+	local live
+	live=$(for f in /run/netns/*; do stat -L -c %i "$f" 2>/dev/null; done)
 	for ino in ${inodes[$lab]:-}; do
+		echo "$live" | grep -qx "$ino" && continue
 		for p in /proc/[0-9]*; do
-			[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" != "$ino" ] || fail "process ${p#/proc/} is left in lab $lab"
+			[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" != "$ino" ] || fail "process ${p#/proc/} ($(cat "$p/comm" 2>/dev/null)) is left in lab $lab"
 		done
 	done
 }
