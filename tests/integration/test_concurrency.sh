@@ -34,7 +34,7 @@ print([a for f in r4["interfaces"] if f["name"] == "lo" for a in f["addresses"] 
 	for p in $pids; do wait $p || fail "round $round: a parallel down failed"; done
 	for i in $(seq 8); do
 		[ ! -e "/run/netlab/${P}l$i" ] || fail "round $round: /run/netlab/${P}l$i left"
-		! ls /run/netns | grep -q "^${P}l$i\." || fail "round $round: namespaces of lab $i left"
+		! ls /run/netns | grep "^${P}l$i\." >/dev/null || fail "round $round: namespaces of lab $i left"
 	done
 done
 echo "ok: 8 labs up and down in parallel, 3 rounds"

@@ -17,14 +17,14 @@ links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
 assert_clean() {
 	local lab=$1
 	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left"
-	! ls /run/netns | grep -q "^$lab\." || fail "namespaces of $lab are left"
+	! ls /run/netns | grep "^$lab\." >/dev/null || fail "namespaces of $lab are left"
 	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "root-namespace links changed"
 	# no process is left in any namespace the lab had (inodes recorded while it was up); a
 	# freed namespace's inode number may already belong to another lab's new namespace
 	local live
 	live=$(for f in /run/netns/*; do stat -L -c %i "$f" 2>/dev/null; done)
 	for ino in ${inodes[$lab]:-}; do
-		echo "$live" | grep -qx "$ino" && continue
+		echo "$live" | grep -x "$ino" >/dev/null && continue
 		for p in /proc/[0-9]*; do
 			[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" != "$ino" ] || fail "process ${p#/proc/} ($(cat "$p/comm" 2>/dev/null)) is left in lab $lab"
 		done
@@ -78,16 +78,17 @@ PY
 record "${P}t"
 "$NETLAB" exec -l "${P}t" h2b sleep 600 &
 sleeper=$!
-ip netns list | grep -q "^${P}t.r1" || fail "ip netns does not list ${P}t.r1"
+ip netns list > "$tmp/netns"
+grep -q "^${P}t.r1" "$tmp/netns" || fail "ip netns does not list ${P}t.r1"
 # host to host across two routers (r1 -> r2 -> ... LAN 2 and LAN 3), both families, at once
 for dst in 10.2.0.10 10.3.0.11 2001:db8:2::10 2001:db8:3::11; do
 	"$NETLAB" exec -l "${P}t" h1b ping -c 1 -W 2 -q "$dst" >/dev/null || fail "h1b cannot reach $dst right after up"
 done
 [ "$("$NETLAB" exec -l "${P}t" h1a hostname)" = custom ] || fail "hostname of h1a is not 'custom'"
 [ "$("$NETLAB" exec -l "${P}t" h2a hostname)" = h2a ] || fail "hostname of h2a"
-"$NETLAB" exec -l "${P}t" s1 ip -o link show master br0 | grep -c . | grep -qx 3 || fail "s1 does not have 3 bridge ports"
-"$NETLAB" exec -l "${P}t" r1 ip route show 10.2.0.0/24 | grep -q "via 10.0.12.2" || fail "r1 lacks its static route"
-ip -n "${P}t.r1" -6 route show 2001:db8:3::/64 | grep -q "via 2001:db8:ff13::2" || fail "ip -n sees no IPv6 route"
+"$NETLAB" exec -l "${P}t" s1 ip -o link show master br0 | grep -c . | grep -x 3 >/dev/null || fail "s1 does not have 3 bridge ports"
+"$NETLAB" exec -l "${P}t" r1 ip route show 10.2.0.0/24 | grep "via 10.0.12.2" >/dev/null || fail "r1 lacks its static route"
+ip -n "${P}t.r1" -6 route show 2001:db8:3::/64 | grep "via 2001:db8:ff13::2" >/dev/null || fail "ip -n sees no IPv6 route"
 # exit codes and streams pass through
 rc=0; "$NETLAB" exec -l "${P}t" h1a sh -c 'exit 7' || rc=$?
 [ $rc -eq 7 ] || fail "exec exit code $rc, expected 7"
@@ -127,11 +128,11 @@ rc=0; "$NETLAB" exec h1a true 2> "$tmp/out" || rc=$?
 "$NETLAB" exec -l "${P}t" h1a ping -c 1 -W 2 -q 10.3.0.10 >/dev/null || fail "down of one lab broke the other"
 assert_clean "${P}u"
 # down by file, then again: a clean no-op
-"$NETLAB" down "$tmp/t.json" | grep -q "is down" || fail "down by file"
+"$NETLAB" down "$tmp/t.json" | grep "is down" >/dev/null || fail "down by file"
 wait $sleeper 2>/dev/null || true
 case $(ps -o stat= -p "$sleeper" 2>/dev/null) in ""|Z*) ;; *) fail "the process started in h2b survived down" ;; esac
 out=$("$NETLAB" down "${P}t")
-echo "$out" | grep -q "not running" || fail "second down says: $out"
+echo "$out" | grep "not running" >/dev/null || fail "second down says: $out"
 assert_clean "${P}t"
 echo "ok: triangle, exec, status, twice, side by side, down twice"
 

@@ -39,7 +39,7 @@ X() { "$NETLAB" exec -l "${P}a" "$@"; }
 [ "$(X a cat /proc/1/comm)" = netlab-init ] || fail "PID 1 of a is $(X a cat /proc/1/comm)"
 n=$(X a ps -e -o pid= | wc -l)
 [ "$n" -le 4 ] || fail "ps in a sees $n processes: $(X a ps -e -o pid=,comm=)"
-X a ps -e -o comm= | grep -qx sleep || fail "the startup daemon is not running inside a"
+X a ps -e -o comm= | grep -x sleep >/dev/null || fail "the startup daemon is not running inside a"
 sleeper=""
 for p in /proc/[0-9]*; do
 	[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$(stat -L -c %i "/run/netns/${P}a.a")" ] || continue
@@ -57,22 +57,22 @@ X a sh -c 'mkdir -p /mnt/x && mount -t tmpfs none /mnt/x && touch /mnt/x/inside'
 [ ! -e /etc/lab ] || fail "/etc/lab appeared on the host"
 [ "$(ls /etc | md5sum)" = "$host_etc" ] || fail "the host's /etc changed"
 # /etc/hosts names the nodes; /etc/hostname
-X a getent hosts b | grep -q "10.0.0.2" || fail "/etc/hosts in a does not resolve b"
+X a getent hosts b | grep "10.0.0.2" >/dev/null || fail "/etc/hosts in a does not resolve b"
 [ "$(X a cat /etc/hostname)" = a ] || fail "/etc/hostname in a"
 X a ping -c 1 -W 2 -q b >/dev/null || fail "a cannot ping b by name"
 # IPC: a queue made in one node is not seen elsewhere
 X a ipcmk -Q >/dev/null
-X a ipcs -q | grep -q 0x || fail "the queue is not in a"
-! X b ipcs -q | grep -q 0x || fail "b sees a's message queue"
+X a ipcs -q | grep 0x >/dev/null || fail "the queue is not in a"
+! X b ipcs -q | grep 0x >/dev/null || fail "b sees a's message queue"
 # env, logs
 [ "$(X a sh -c 'echo $FOO')" = bar ] || fail "env FOO in exec"
-"$NETLAB" logs -l "${P}a" a | grep -q "started with bar" || fail "logs: $("$NETLAB" logs -l "${P}a" a)"
+"$NETLAB" logs -l "${P}a" a | grep "started with bar" >/dev/null || fail "logs: $("$NETLAB" logs -l "${P}a" a)"
 # cgroup: limits in place, exec joins the cgroup, the node sees its cgroup as its root
 [ "$(cat /sys/fs/cgroup/memory/netlab/${P}a/a/memory.limit_in_bytes)" = 67108864 ] || fail "memory limit"
 [ "$(cat /sys/fs/cgroup/cpu/netlab/${P}a/a/cpu.cfs_quota_us)" = 50000 ] || fail "cpu quota"
 [ "$(cat /sys/fs/cgroup/cpu/netlab/${P}a/a/cpu.cfs_period_us)" = 100000 ] || fail "cpu period"
 [ "$(cat /sys/fs/cgroup/pids/netlab/${P}a/a/pids.max)" = 64 ] || fail "pids limit"
-X a cat /proc/self/cgroup | grep -q ":pids:/$" || fail "the node does not see its cgroup as its root"
+X a cat /proc/self/cgroup | grep ":pids:/$" >/dev/null || fail "the node does not see its cgroup as its root"
 # a memory hog is killed; b and the host run on
 rc=0; X a python3 -c 'b = bytearray(300 * 1024 * 1024); b[::4096] = b"x" * len(b[::4096])' 2>/dev/null || rc=$?
 [ $rc -eq 137 ] || fail "the memory hog exited $rc, expected 137 (killed)"
@@ -97,7 +97,7 @@ assert n["c"]["processes"] == 0' || fail "status --json"
 "$NETLAB" -q down "${P}a"
 case $(ps -o stat= -p "$sleeper" 2>/dev/null) in ""|Z*) ;; *) fail "the startup daemon survived down" ;; esac
 [ ! -e "/run/netlab/${P}a" ] || fail "lab state left"
-! ls /run/netns | grep -q "^${P}a\." || fail "namespaces left"
+! ls /run/netns | grep "^${P}a\." >/dev/null || fail "namespaces left"
 cgroup_gone "${P}a"
 echo "ok: pid, mount, ipc, cgroup, limits, files, env, logs"
 
@@ -107,7 +107,7 @@ bad() {  # expected-exit pattern json
 	rc=0; "$NETLAB" up "$tmp/t/b.json" > "$tmp/out" 2>&1 || rc=$?
 	[ $rc -eq "$want" ] || fail "bad input ($pat): exit $rc: $(cat "$tmp/out")"
 	grep -q -- "$pat" "$tmp/out" || fail "bad input: no '$pat' in: $(cat "$tmp/out")"
-	[ ! -e "/run/netlab/${P}b" ] && ! ls /run/netns | grep -q "^${P}b\." || fail "bad input ($pat) left something"
+	[ ! -e "/run/netlab/${P}b" ] && ! ls /run/netns | grep "^${P}b\." >/dev/null || fail "bad input ($pat) left something"
 	cgroup_gone "${P}b"
 }
 node() { printf '{"name": "%s", "nodes": {"n": %s, "m": {}}, "links": ["n:eth0 -- m:eth0"]}' "${P}b" "$1" > "$tmp/t/b.json"; }

@@ -21,7 +21,7 @@ grep -q "0 failed" "$tmp/pa" || fail "ping-all output: $(cat "$tmp/pa")"
 # link down: both ends lose carrier, traffic stops; ping-all reports exactly the broken pairs
 "$NETLAB" link -l "$L" r1:eth1 down >/dev/null
 ! X h1 ping -c 1 -W 1 -q 10.2.0.10 >/dev/null 2>&1 || fail "h1 still reaches h3 with the link down"
-ip -n "$L.r2" link show eth0 | grep -q "state DOWN" || fail "r2's end does not see the link down"
+ip -n "$L.r2" link show eth0 | grep "state DOWN" >/dev/null || fail "r2's end does not see the link down"
 rc=0; "$NETLAB" ping-all --json "$L" > "$tmp/pa.json" || rc=$?
 [ $rc -eq 1 ] || fail "ping-all with a broken link exited $rc"
 python3 - "$tmp/pa.json" <<'PY' || fail "ping-all's failed pairs are not exactly those across r1-r2"
@@ -45,14 +45,14 @@ X h1 ping -c 1 -W 2 -q 2001:db8:2::10 >/dev/null || fail "IPv6 is not back after
 
 # rate: 10 mbit measured within 20 %, then cleared
 "$NETLAB" impair -l "$L" r1:eth1 --rate 10mbit >/dev/null
-tc -n "$L.r1" qdisc show dev eth1 | grep -q "tbf" || fail "no tbf on r1:eth1"
-"$NETLAB" status --json "$L" | grep -q "rate 10mbit" || fail "status does not show the impairment"
+tc -n "$L.r1" qdisc show dev eth1 | grep "tbf" >/dev/null || fail "no tbf on r1:eth1"
+"$NETLAB" status --json "$L" | grep "rate 10mbit" >/dev/null || fail "status does not show the impairment"
 X h3 iperf3 -s -1 -D >/dev/null; sleep 0.5
 bps=$(X h1 iperf3 -c 10.2.0.10 -t 3 -J | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
 echo "measured with --rate 10mbit: $bps bit/s"
 [ "$bps" -ge 8000000 ] && [ "$bps" -le 12000000 ] || fail "rate $bps is not within 20% of 10 Mbit/s"
 "$NETLAB" impair -l "$L" r1:eth1 --clear >/dev/null
-! tc -n "$L.r1" qdisc show dev eth1 | grep -q tbf || fail "tbf left after --clear"
+! tc -n "$L.r1" qdisc show dev eth1 | grep tbf >/dev/null || fail "tbf left after --clear"
 X h3 iperf3 -s -1 -D >/dev/null; sleep 0.5
 bps=$(X h1 iperf3 -c 10.2.0.10 -t 2 -J | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
 echo "measured after --clear: $bps bit/s"
@@ -106,7 +106,7 @@ assert "crosses [r1 r2]" in d["results"][0]["detail"]
 assert "expected [r2]" in d["results"][1]["detail"]
 PY
 "$NETLAB" test "$tmp/e.json" > "$tmp/t.txt" || true
-tail -1 "$tmp/t.txt" | grep -qx "2 passed, 3 failed" || fail "the summary line: $(cat "$tmp/t.txt")"
+tail -1 "$tmp/t.txt" | grep -x "2 passed, 3 failed" >/dev/null || fail "the summary line: $(cat "$tmp/t.txt")"
 [ "$(grep -c '^PASS' "$tmp/t.txt")" = 2 ] && [ "$(grep -c '^FAIL' "$tmp/t.txt")" = 3 ] || fail "PASS/FAIL lines"
 
 # impairments written in the topology apply at up
@@ -119,8 +119,8 @@ json.dump(d, open(sys.argv[2], "w"))
 PY
 "$NETLAB" -q down "$L"
 "$NETLAB" -q up "$tmp/i.json"
-tc -n "${L}i.r1" qdisc show dev eth1 | grep -q "tbf.*rate 5Mbit" || fail "the topology's impairment is not applied"
-tc -n "${L}i.r2" qdisc show dev eth0 | grep -q "tbf.*rate 5Mbit" || fail "the topology's impairment is not applied both ways"
+tc -n "${L}i.r1" qdisc show dev eth1 | grep "tbf.*rate 5Mbit" >/dev/null || fail "the topology's impairment is not applied"
+tc -n "${L}i.r2" qdisc show dev eth0 | grep "tbf.*rate 5Mbit" >/dev/null || fail "the topology's impairment is not applied both ways"
 "$NETLAB" -q down "${L}i"
 [ ! -e "/run/netlab/${L}i" ] && [ ! -e "/run/netlab/$L" ] || fail "lab left"
 echo "ok: link faults, rate, netem error, capture, ping-all, test"

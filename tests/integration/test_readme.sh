@@ -44,5 +44,5 @@ echo "README: $nblocks blocks ran"
 # nothing of the README's labs is left
 for l in $labs; do
 	[ ! -e "/run/netlab/$l" ] || { echo "FAIL: /run/netlab/$l is left"; exit 1; }
-	if ls /run/netns 2>/dev/null | grep -q "^$l\."; then echo "FAIL: namespaces of '$l' are left"; exit 1; fi
+	if ls /run/netns 2>/dev/null | grep "^$l\." >/dev/null; then echo "FAIL: namespaces of '$l' are left"; exit 1; fi
 done

@@ -20,7 +20,7 @@ links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
 assert_clean() {
 	local lab=$1
 	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left"
-	if ls /run/netns | grep -q "^$lab\."; then fail "namespaces of $lab are left: $(ls /run/netns | grep "^$lab\.")"; fi
+	if ls /run/netns | grep "^$lab\." >/dev/null; then fail "namespaces of $lab are left: $(ls /run/netns | grep "^$lab\.")"; fi
 	for c in memory cpu pids; do [ ! -e "/sys/fs/cgroup/$c/netlab/$lab" ] || fail "cgroup $c/netlab/$lab is left"; done
 	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "root-namespace links changed"
 }
@@ -96,7 +96,7 @@ echo '{"lab": "trunc' > "/run/netlab/${P}b/state.json"
 rc=0; "$NETLAB" down "${P}b" > "$tmp/out" 2>&1 || rc=$?
 [ $rc -eq 1 ] || fail "down of a corrupt lab exited $rc"
 grep -q "corrupt" "$tmp/out" && grep -q -- "--force" "$tmp/out" || fail "no way out offered: $(cat "$tmp/out")"
-"$NETLAB" list | grep -q "${P}b.*broken" || fail "list does not show the lab broken"
+"$NETLAB" list | grep "${P}b.*broken" >/dev/null || fail "list does not show the lab broken"
 "$NETLAB" -q down --force "${P}b"
 assert_clean "${P}b"
 # the same with the state file deleted
