@@ -586,6 +586,22 @@ static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, du
 			return err_make(err, errno, "reading %s", what);
 		}
 		r = mnl_cb_run(nl->rbuf, n, seq, nl->portid, cb, data);
+		if (r < 0 && errno == EINTR) {
+			/* NLM_F_DUMP_INTR: the table changed during the dump; drain it, the caller retries */
+			for (;;) {
+				const struct nlmsghdr *h = (const struct nlmsghdr *)nl->rbuf;
+				int left = n;
+
+				for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
+					if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+						return -EAGAIN;
+				n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+				if (n < 0 && errno != EINTR)
+					return err_make(err, errno, "reading %s", what);
+				if (n < 0)
+					n = 0;
+			}
+		}
 		if (r < 0)
 			return err_make(err, errno, "reading %s", what);
 		if (r == MNL_CB_STOP)
@@ -611,8 +627,15 @@ static int dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrle
 		     size_t size, const char *what, void **ret, size_t *ret_n, struct lab_err **err)
 {
 	struct dump_list l = {.size = size};
-	int r = dump(nl, type, family, hdrlen, cb, &l, what, err);
+	int r = -EAGAIN;
 
+	/* a dump the kernel marks interrupted is taken again, a few times */
+	for (int tries = 0; r == -EAGAIN && tries < 5; tries++) {
+		l.n = 0;
+		r = dump(nl, type, family, hdrlen, cb, &l, what, err);
+	}
+	if (r == -EAGAIN)
+		r = err_make(err, EAGAIN, "reading %s: it kept changing", what);
 	if (r < 0) {
 		free(l.v);
 		return r;
