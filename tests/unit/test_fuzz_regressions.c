@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Replays the fuzzer's seeds and every input it ever found a problem with
- * (tests/fuzz/regressions/) through the same path as the fuzz target.
+ * (tests/fuzz/regressions/) through the same path as the fuzz target, each
+ * within the fuzzer's time bound: an input that once hung fails, not hangs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 
 #include <cmocka.h>
 #include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "autoroute.h"
 #include "draw.h"
@@ -18,6 +21,27 @@
 #include "topo_parse.h"
 #include "topo_validate.h"
 #include "util.h"
+
+/* the fuzzer's -timeout (tests/fuzz/run.sh); valgrind runs some 20 times slower */
+#define REPLAY_SECONDS 10u
+
+static const char *replaying;
+
+static void say(const char *s)
+{
+	if (write(STDERR_FILENO, s, strlen(s)) < 0)
+		return;
+}
+
+static void replay_timeout(int sig)
+{
+	(void)sig;
+	/* async-signal-safe calls only: the replay may be inside malloc */
+	say("FAIL: replaying took longer than the fuzzer's timeout: ");
+	say(replaying);
+	say("\n");
+	_exit(1);
+}
 
 static size_t replay_dir(const char *dir)
 {
@@ -36,6 +60,9 @@ static size_t replay_dir(const char *dir)
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		assert_int_equal(read_file(path, 1 << 20, &text, &len), 0);
+		replaying = path;
+		signal(SIGALRM, replay_timeout);
+		alarm(getenv("VALGRIND") ? 20 * REPLAY_SECONDS : REPLAY_SECONDS);
 		t = topo_parse_string(text, len, path, &diags);
 		if (t && diags.n_errors == 0) {
 			pool_assign(t, &diags);
@@ -53,6 +80,7 @@ static size_t replay_dir(const char *dir)
 				free(draw_mermaid(t));
 			}
 		}
+		alarm(0);
 		/* every error is counted among the diagnostics, each with its file name */
 		assert_true(diags.n_errors <= diags.n);
 		for (size_t i = 0; i < diags.n; i++)
@@ -67,7 +95,7 @@ static size_t replay_dir(const char *dir)
 static void test_seeds(void **state)
 {
 	(void)state;
-	assert_true(replay_dir("tests/fuzz/seeds") >= 3);
+	assert_true(replay_dir("tests/fuzz/seeds") >= 9);
 }
 
 static void test_regressions(void **state)
@@ -95,12 +123,39 @@ static void test_bad_seed_reports_every_problem(void **state)
 	topo_diags_free(&d);
 }
 
+/* the well-formed seeds stay valid, so the fuzzer starts from inputs that reach every stage */
+static void test_valid_seeds_validate(void **state)
+{
+	static const char *const valid[] = {"compact.json", "pools-ipv6-static.json",
+					    "routing-none-explicit.json"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		_cleanup_free_ char *path = xasprintf("tests/fuzz/seeds/%s", valid[i]), *text = NULL;
+		struct topo_diags d = {0};
+		struct topo *t;
+		size_t len;
+
+		assert_int_equal(read_file(path, 1 << 20, &text, &len), 0);
+		t = topo_parse_string(text, len, path, &d);
+		assert_non_null(t);
+		assert_int_equal(d.n_errors, 0);
+		pool_assign(t, &d);
+		autoroute_compute(t);
+		assert_int_equal(topo_validate(t, &d), 0);
+		assert_int_equal(d.n_errors, 0);
+		topo_free(t);
+		topo_diags_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seeds),
 		cmocka_unit_test(test_regressions),
 		cmocka_unit_test(test_bad_seed_reports_every_problem),
+		cmocka_unit_test(test_valid_seeds_validate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
