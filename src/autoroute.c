@@ -105,9 +105,11 @@ static void graph_free(const struct topo *t, struct graph *g)
 	free(g->cap_node_subnets);
 }
 
-static bool routes_to(const struct topo_node *n, const struct prefix *to, bool is_default)
+/* Whether the node's own routes (the first n_own) already go to `to`. */
+static bool routes_to(const struct topo_node *n, size_t n_own, const struct prefix *to,
+		      bool is_default)
 {
-	for (size_t i = 0; i < n->n_routes; i++) {
+	for (size_t i = 0; i < n_own && i < n->n_routes; i++) {
 		const struct topo_route *r = &n->routes[i];
 
 		if (r->to.addr.family != to->addr.family)
@@ -184,7 +186,7 @@ static size_t route_family(struct topo *t, int family)
 			/* default route via the first router on the host's first routed subnet */
 			struct prefix any = {.addr = {.family = family}, .len = 0};
 
-			if (routes_to(n, &any, true))
+			if (routes_to(n, n->n_routes, &any, true))
 				continue;
 			for (size_t k = 0; k < g.n_node_subnets[r]; k++) {
 				const struct subnet *s = &g.subnets[g.node_subnets[r][k]];
@@ -203,13 +205,16 @@ static size_t route_family(struct topo *t, int family)
 		}
 		if (n->kind != TOPO_ROUTER)
 			continue;
+		/* subnets are unique: only the routes written in the file can already cover one */
+		size_t n_own = n->n_routes;
+
 		bfs(t, &g, r, dist, first, queue);
 		for (size_t s = 0; s < g.n_subnets; s++) {
 			const struct subnet *sub = &g.subnets[s];
 			int best = -1;
 			size_t via = 0;
 
-			if (on_subnet(&g, r, s) || routes_to(n, &sub->net, false))
+			if (on_subnet(&g, r, s) || routes_to(n, n_own, &sub->net, false))
 				continue;
 			for (size_t m = 0; m < sub->n; m++) {
 				size_t y = sub->a[m].node;

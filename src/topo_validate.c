@@ -149,7 +149,8 @@ static void check_routes(const struct topo *t, const struct topo_node *nd, struc
 			topo_diag_add(d, TOPO_WARNING,
 				      "%s: %s.via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
 				      t->file, path, addr_format(&r->via, buf), nd->name);
-		for (size_t j = 0; j < i; j++) {
+		/* routing: static never adds a route to a destination already routed */
+		for (size_t j = 0; j < i && !r->automatic; j++) {
 			const struct topo_route *o = &nd->routes[j];
 
 			if (o->to.addr.family == r->to.addr.family && o->to.len == r->to.len &&
