@@ -22,7 +22,7 @@ assert_clean() {
 	# no process is left in any namespace the lab had (inodes recorded while it was up); a
 	# freed namespace's inode number may already belong to another lab's new namespace
 	local live
-	live=$(for f in /run/netns/*; do stat -L -c %i "$f" 2>/dev/null; done)
+	live=$(for f in /run/netns/*; do stat -L -c %i "$f" 2>/dev/null || true; done)
 	for ino in ${inodes[$lab]:-}; do
 		echo "$live" | grep -x "$ino" >/dev/null && continue
 		for p in /proc/[0-9]*; do
