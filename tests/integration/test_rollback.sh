@@ -1,0 +1,71 @@
+#!/bin/bash
+# An up that fails half-way is rolled back: nothing is left. (1) The topology validates (the
+# validator only warns that a gateway is not on any of the node's subnets) but the kernel
+# refuses the route: exit 1, stderr names the route and "Network is unreachable". (2) A startup
+# command fails after another one started a daemon: exit 1, the daemon is ended too.
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# (1) a route whose gateway no interface of the node reaches, on the last of several nodes
+new_lab LAB r
+cat > "$TMP/route.json" <<JSON
+{ "name": "$LAB",
+  "nodes": {
+    "h1": { "interfaces": { "eth0": { "addresses": ["10.5.0.10/24", "2001:db8:5::10/64"] } } },
+    "h2": { "isolation": { "pid": true },
+            "interfaces": { "eth0": { "addresses": ["10.5.0.11/24", "2001:db8:5::11/64"] } } },
+    "sw": { "kind": "switch" },
+    "r1": { "kind": "router",
+            "interfaces": { "eth0": { "addresses": ["10.5.0.1/24", "2001:db8:5::1/64"] } },
+            "routes": [ { "to": "10.8.0.0/24", "via": "10.5.0.10" },
+                        { "to": "10.9.0.0/24", "via": "10.99.0.1" } ] }
+  },
+  "links": [ { "endpoints": ["h1:eth0", "sw"] }, { "endpoints": ["h2:eth0", "sw"] },
+             { "endpoints": ["r1:eth0", "sw"] } ] }
+JSON
+expect_exit 0 "$NETLAB" validate "$TMP/route.json"
+assert_contains "$ERR" "warning" "validate of an unreachable gateway"
+assert_contains "$ERR" "10.99.0.1" "validate's warning"
+watch_lab_start "$LAB"
+expect_exit 1 "$NETLAB" up "$TMP/route.json"
+watch_lab_stop "$LAB"
+assert_contains "$ERR" "10.9.0.0/24" "the failed up's message"
+assert_contains "$ERR" "10.99.0.1" "the failed up's message"
+assert_contains "$ERR" "Network is unreachable" "the failed up's message"
+assert_contains "$ERR" "r1" "the failed up's message"
+assert_not_contains "$OUT" "is up" "the failed up's stdout"
+[ "$(grep -c 'Network is unreachable' <<< "$ERR")" -eq 1 ] || fail "the error is printed once: $ERR"
+expect_exit 0 "$NETLAB" status
+assert_not_contains "$OUT" "$LAB" "status after the failed up"
+assert_clean "$LAB"
+# the failure is not sticky: fixed, the same lab comes up
+sed 's/10\.99\.0\.1/10.5.0.11/' "$TMP/route.json" > "$TMP/fixed.json"
+lab_up "$LAB" "$TMP/fixed.json"
+expect_exit 0 "$NETLAB" exec -l "$LAB" r1 ip route show 10.9.0.0/24
+assert_contains "$OUT" "via 10.5.0.11" "the route once fixed"
+lab_ping "$LAB" h1 10.5.0.11
+expect_exit 0 "$NETLAB" down "$LAB"
+assert_clean "$LAB"
+
+# (2) a failing startup command after a daemon was started in the same node
+new_lab LAB2 s
+cat > "$TMP/startup.json" <<JSON
+{ "name": "$LAB2",
+  "nodes": {
+    "a": { "interfaces": { "eth0": { "addresses": ["10.6.0.1/24"] } },
+           "startup": [ "sleep 1000 > /dev/null 2>&1 & echo \$! > $TMP/daemon.pid",
+                        "echo last-words; exit 3" ] },
+    "b": { "interfaces": { "eth0": { "addresses": ["10.6.0.2/24"] } } }
+  },
+  "links": [ "a:eth0 -- b:eth0" ] }
+JSON
+expect_exit 0 "$NETLAB" validate "$TMP/startup.json"
+watch_lab_start "$LAB2"
+expect_exit 1 "$NETLAB" up "$TMP/startup.json"
+watch_lab_stop "$LAB2"
+assert_contains "$ERR" "exit code 3" "the failed startup's message"
+assert_contains "$ERR" "last-words" "the failed startup's message (its last lines)"
+[ -s "$TMP/daemon.pid" ] || fail "the first startup command did not run"
+daemon=$(cat "$TMP/daemon.pid")
+proc_ended "$daemon" || fail "the daemon started by startup (pid $daemon) survived the rollback"
+assert_clean "$LAB2"
