@@ -1,154 +1,163 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The kernel's own pace for a lab: only the work, no parsing worth the name,
- * no state, no checks. Namespaces pinned by bind mounts, veth pairs created in
- * place, bridges and ports, addresses, links up, with batched netlink.
+ * bench/baseline.c: the kernel work of a netlab lab and nothing else, as fast
+ * as this program can ask for it. It is the limit `make bench` measures netlab
+ * against: no validation, no state, no checks, no rollback, no logging.
  *
- *   baseline up PREFIX < description      baseline down PREFIX < description
+ *   baseline [-d DIR] [-u UTSDIR] [-s] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
  *
- * The description, one item a line:
- *   node NAME SWITCH(0|1)
- *   link A IFA B IFB            (node indexes; the switch end first)
- *   addr NODE IFNAME CIDR       (IPv4)
+ * EXPLAIN.json is the output of `netlab validate --explain FILE` (every node,
+ * interface and address spelled out). Reading it is not timed: the program
+ * prints on stdout the seconds its kernel work took (clock_gettime around it),
+ * and on stderr the time of each phase.
+ *
+ * up, in three phases:
+ *  1. namespaces: for each node, unshare(CLONE_NEWNET) in the main thread,
+ *     bind-mount /proc/thread-self/ns/net on /run/netns/PREFIXNODE (an empty
+ *     file made first), keep an fd of it, open the node's netlink socket while
+ *     inside (so no later setns is needed), setns back.
+ *  2. links, from one socket in our namespace, batched (many requests per
+ *     sendmsg, each with NLM_F_ACK, acks read after each batch): a bridge br0
+ *     in each switch node; one RTM_NEWLINK per veth pair, created in place with
+ *     IFLA_NET_NS_FD on the request and inside VETH_INFO_PEER; a switch end is
+ *     the request's own device and carries IFLA_MASTER (the kernel enslaves
+ *     only that one).
+ *  3. nodes, one batch per node on its own socket: lo up, every interface up
+ *     (routers: IPv4 forwarding on it; all: the kernel's IPv6 link-local
+ *     generation off), a switch's far ends of switch-to-switch links
+ *     enslaved, the addresses, and like netlab an IPv6 link-local address
+ *     (no DAD) on every linked interface of a host or router that has none:
+ *     both programs build the same lab.
+ *
+ * down: umount2(MNT_DETACH) and unlink every pin. The kernel frees the
+ * namespaces afterwards, asynchronously.
+ *
+ *   baseline settle [TIMEOUT_S]
+ *
+ * waits until the kernel has finished freeing every namespace dropped so far,
+ * and prints the seconds it waited. The kernel frees namespaces in batches,
+ * one at a time, in the order they were dropped (net/core/net_namespace.c:
+ * cleanup_net() takes the whole list, on an ordered work queue). A sentinel
+ * namespace is made, given an id in ours (RTM_NEWNSID) and dropped; its
+ * RTM_DELNSID comes when its batch starts, behind everything dropped before
+ * it. A second sentinel, dropped then, is in the next batch: its RTM_DELNSID
+ * means the batch with ours has finished. Unlike counting namespaces, this is
+ * not fooled by other work on the machine making and dropping its own.
+ *
+ * Options that add netlab's extra work, to price it (bench/run.sh "anatomy"):
+ *   -d DIR  pin the network namespaces in DIR instead of /run/netns (to price
+ *           the file system the pins are made on)
+ *   -u DIR  a UTS namespace per node too, its host name set, pinned at
+ *           DIR/NODE.uts (a second bind mount per node, as netlab does)
+ *   -s      write net.ipv6.conf.all.forwarding=1 in each router (a /proc/sys
+ *           write per router, as netlab does)
+ *   -j      open each node's socket in phase 3 with a setns pair (as netlab
+ *           does) instead of while creating the namespace
+ *   -4      no link-local addresses of our own: IPv4 addresses only
+ *   -L      the literal recipe: veth main ends and bridges created up
+ *           (IFF_UP on the request), peers brought up from inside, IPv6
+ *           link-local generation left on (a different lab from netlab's)
+ *
+ * Build: gcc -O2 -o baseline baseline.c $(pkg-config --cflags --libs libmnl jansson)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-struct node { char name[64]; int sw; int fd; int next_index; };
-struct link { int a, b; char ia[16], ib[16]; int xa, xb; };
-struct addr { int node; char ifname[16]; char cidr[64]; };
+#define IFINDEX_LO 1
+#define IFINDEX_BR 2
+#define IFINDEX_FIRST 3
+#define BATCH_BYTES (64 * 1024) /* flushed beyond this; well under the send buffer */
 
-static struct node *nodes; static int n_nodes;
-static struct link *links; static int n_links;
-static struct addr *addrs; static int n_addrs;
+enum kind { HOST, ROUTER, SWITCH };
 
-static void die(const char *what) { perror(what); exit(1); }
+struct iface {
+	char name[IFNAMSIZ];
+	int ifindex;
+	int master; /* 0, or the bridge to join from inside (far end of a switch-switch link) */
+	bool main_end; /* the device of its veth request (not the peer) */
+};
 
-static char buf[1 << 20];
-static size_t len;
-static unsigned seq, pending;
+struct node {
+	const char *name;
+	enum kind kind;
+	struct iface *ifs;
+	int n_ifs;
+	int next_ifindex;
+	int netns_fd;
+	struct mnl_socket *nl;
+};
 
-static void flush(struct mnl_socket *nl)
+struct end {
+	int node, iface;
+};
+
+struct link {
+	struct end e[2]; /* e[0]: the request's own device */
+};
+
+struct addr {
+	int node, ifindex, family, plen;
+	unsigned char a[16];
+};
+
+static struct node *nodes;
+static int n_nodes;
+static struct link *links;
+static int n_links;
+static struct addr *addrs;
+static int n_addrs;
+
+static bool opt_uts, opt_sysctl, opt_join_late, opt_literal, opt_v4only;
+static const char *uts_dir;
+static const char *netns_dir = "/run/netns";
+
+static _Noreturn void die(const char *fmt, ...)
 {
-	char rbuf[1 << 16];
+	va_list ap;
+	int e = errno;
 
-	if (!len)
-		return;
-	if (mnl_socket_sendto(nl, buf, len) < 0)
-		die("sendto");
-	while (pending) {
-		int n = (int)mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
-		struct nlmsghdr *h = (struct nlmsghdr *)rbuf;
-
-		if (n < 0)
-			die("recvfrom");
-		for (; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = mnl_nlmsg_get_payload(h);
-
-				if (e->error) {
-					errno = -e->error;
-					die("netlink");
-				}
-				pending--;
-			}
-		}
-	}
-	len = 0;
+	fputs("baseline: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(e));
+	exit(1);
 }
 
-static struct nlmsghdr *start(struct mnl_socket *nl, int type, int flags)
+static _Noreturn void fail(const char *fmt, ...)
 {
-	struct nlmsghdr *h;
+	va_list ap;
 
-	if (len > 60 * 1024) /* one send must fit the socket buffer */
-		flush(nl);
-	h = mnl_nlmsg_put_header(buf + len);
-	h->nlmsg_type = type;
-	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	h->nlmsg_seq = ++seq;
-	pending++;
-	return h;
-}
-
-static void end(struct nlmsghdr *h) { len += NLMSG_ALIGN(h->nlmsg_len); }
-
-static struct mnl_socket *open_nl(void)
-{
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	int one = 1, big = 8 << 20;
-
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		die("netlink socket");
-	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
-	return nl;
-}
-
-static int ifindex_of(int node, const char *ifname)
-{
-	if (!strcmp(ifname, "lo"))
-		return 1;
-	for (int i = 0; i < n_links; i++) {
-		if (links[i].a == node && !strcmp(links[i].ia, ifname))
-			return links[i].xa;
-		if (links[i].b == node && !strcmp(links[i].ib, ifname))
-			return links[i].xb;
-	}
-	return 0;
-}
-
-static void read_description(void)
-{
-	char line[512], a[64], b[16], c[64], d[16];
-	int na = 0, la = 0, aa = 0;
-
-	while (fgets(line, sizeof(line), stdin)) {
-		if (sscanf(line, "node %63s %d", a, &na) == 2) {
-			nodes = realloc(nodes, sizeof(*nodes) * (n_nodes + 1));
-			memset(&nodes[n_nodes], 0, sizeof(*nodes));
-			snprintf(nodes[n_nodes].name, sizeof(nodes[0].name), "%s", a);
-			nodes[n_nodes].sw = na;
-			nodes[n_nodes].next_index = 101;
-			n_nodes++;
-		} else if (sscanf(line, "link %63s %15s %63s %15s", a, b, c, d) == 4) {
-			struct link *l;
-
-			links = realloc(links, sizeof(*links) * (n_links + 1));
-			l = &links[n_links++];
-			l->a = atoi(a);
-			l->b = atoi(c);
-			snprintf(l->ia, sizeof(l->ia), "%s", b);
-			snprintf(l->ib, sizeof(l->ib), "%s", d);
-			l->xa = nodes[l->a].next_index++;
-			l->xb = nodes[l->b].next_index++;
-			la++;
-		} else if (sscanf(line, "addr %63s %15s %63s", a, b, c) == 3) {
-			addrs = realloc(addrs, sizeof(*addrs) * (n_addrs + 1));
-			addrs[n_addrs].node = atoi(a);
-			snprintf(addrs[n_addrs].ifname, sizeof(addrs[0].ifname), "%s", b);
-			snprintf(addrs[n_addrs].cidr, sizeof(addrs[0].cidr), "%s", c);
-			n_addrs++;
-			aa++;
-		}
-	}
-	(void)la;
-	(void)aa;
+	fputs("baseline: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
 }
 
 static double now(void)
@@ -156,153 +165,663 @@ static double now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void up(const char *prefix)
+/* --- reading the description (not timed) --- */
+
+static json_t *node_index; /* name -> index */
+
+static int iface_find(struct node *n, const char *ifname)
 {
-	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	for (int i = 0; i < n->n_ifs; i++)
+		if (!strcmp(n->ifs[i].name, ifname))
+			return i;
+	return -1;
+}
+
+static int iface_add(struct node *n, const char *ifname)
+{
+	struct iface *f;
+
+	if (strlen(ifname) >= IFNAMSIZ)
+		fail("interface name '%s' too long", ifname);
+	n->ifs = realloc(n->ifs, sizeof(*n->ifs) * (n->n_ifs + 1));
+	if (!n->ifs)
+		fail("out of memory");
+	f = &n->ifs[n->n_ifs];
+	memset(f, 0, sizeof(*f));
+	strcpy(f->name, ifname);
+	f->ifindex = n->next_ifindex++;
+	return n->n_ifs++;
+}
+
+static struct end parse_end(const char *s)
+{
+	char name[256];
+	const char *colon = strrchr(s, ':');
+	json_t *ix;
+	struct end e;
+
+	if (!colon || (size_t)(colon - s) >= sizeof(name))
+		fail("endpoint '%s' is not NODE:IF", s);
+	memcpy(name, s, colon - s);
+	name[colon - s] = '\0';
+	ix = json_object_get(node_index, name);
+	if (!ix)
+		fail("endpoint '%s': no node '%s'", s, name);
+	e.node = (int)json_integer_value(ix);
+	e.iface = iface_find(&nodes[e.node], colon + 1);
+	if (e.iface < 0)
+		e.iface = iface_add(&nodes[e.node], colon + 1);
+	return e;
+}
+
+static void read_description(const char *file)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(file, 0, &jerr), *jnodes, *jlinks, *v;
+	const char *name;
+	size_t i;
+
+	if (!root)
+		fail("%s:%d: %s", file, jerr.line, jerr.text);
+	jnodes = json_object_get(root, "nodes");
+	jlinks = json_object_get(root, "links");
+	if (!json_is_object(jnodes))
+		fail("%s: no \"nodes\" object (give the output of netlab validate --explain)", file);
+	node_index = json_object();
+	nodes = calloc(json_object_size(jnodes) + 1, sizeof(*nodes));
+	json_object_foreach(jnodes, name, v) {
+		const char *kind = json_string_value(json_object_get(v, "kind"));
+		struct node *n = &nodes[n_nodes];
+
+		n->name = strdup(name);
+		n->kind = !kind || !strcmp(kind, "host") ? HOST : !strcmp(kind, "router") ? ROUTER : SWITCH;
+		n->next_ifindex = IFINDEX_FIRST;
+		n->netns_fd = -1;
+		json_object_set_new(node_index, name, json_integer(n_nodes));
+		n_nodes++;
+	}
+	links = calloc(json_array_size(jlinks) + 1, sizeof(*links));
+	json_array_foreach(jlinks, i, v) {
+		json_t *eps = json_object_get(v, "endpoints");
+		struct link *l = &links[n_links++];
+
+		if (json_array_size(eps) != 2)
+			fail("%s: links[%zu]: expected two endpoints", file, i);
+		l->e[0] = parse_end(json_string_value(json_array_get(eps, 0)));
+		l->e[1] = parse_end(json_string_value(json_array_get(eps, 1)));
+		/* the kernel enslaves only the request's own device: a switch end goes there */
+		if (nodes[l->e[1].node].kind == SWITCH && nodes[l->e[0].node].kind != SWITCH) {
+			struct end t = l->e[0];
+
+			l->e[0] = l->e[1];
+			l->e[1] = t;
+		}
+		if (nodes[l->e[1].node].kind == SWITCH)
+			nodes[l->e[1].node].ifs[l->e[1].iface].master = IFINDEX_BR;
+		nodes[l->e[0].node].ifs[l->e[0].iface].main_end = true;
+	}
+	/* addresses, after the links so that every interface has its index */
+	for (int k = 0; k < n_nodes; k++) {
+		size_t first = n_addrs;
+
+		json_t *ifs = json_object_get(json_object_get(jnodes, nodes[k].name), "interfaces"), *ifc;
+		const char *ifname;
+
+		json_object_foreach(ifs, ifname, ifc) {
+			json_t *list = json_object_get(ifc, "addresses"), *a;
+			int ifindex;
+
+			if (!strcmp(ifname, "lo"))
+				ifindex = IFINDEX_LO;
+			else if (nodes[k].kind == SWITCH && !strcmp(ifname, "br0"))
+				ifindex = IFINDEX_BR;
+			else if (iface_find(&nodes[k], ifname) >= 0)
+				ifindex = nodes[k].ifs[iface_find(&nodes[k], ifname)].ifindex;
+			else
+				continue; /* not linked: netlab makes no device for it either */
+			json_array_foreach(list, i, a) {
+				char buf[64], *slash;
+				struct addr *ad;
+
+				snprintf(buf, sizeof(buf), "%s", json_string_value(a));
+				slash = strchr(buf, '/');
+				if (!slash)
+					fail("%s: address '%s' has no prefix length", file, buf);
+				*slash = '\0';
+				addrs = realloc(addrs, sizeof(*addrs) * (n_addrs + 1));
+				ad = &addrs[n_addrs++];
+				memset(ad, 0, sizeof(*ad));
+				ad->node = k;
+				ad->ifindex = ifindex;
+				ad->family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+				ad->plen = atoi(slash + 1);
+				if (inet_pton(ad->family, buf, ad->a) != 1)
+					fail("%s: bad address '%s'", file, buf);
+			}
+		}
+		if (opt_v4only || opt_literal || nodes[k].kind == SWITCH)
+			continue;
+		/* fe80::NODE+1:0:IF+1/64 where the description has no link-local address */
+		for (int f = 0; f < nodes[k].n_ifs; f++) {
+			bool has_ll = false;
+			struct addr *ad;
+
+			for (size_t j = first; j < (size_t)n_addrs; j++)
+				has_ll |= addrs[j].ifindex == nodes[k].ifs[f].ifindex &&
+					  addrs[j].family == AF_INET6 && addrs[j].a[0] == 0xfe &&
+					  (addrs[j].a[1] & 0xc0) == 0x80;
+			if (has_ll)
+				continue;
+			addrs = realloc(addrs, sizeof(*addrs) * (n_addrs + 1));
+			ad = &addrs[n_addrs++];
+			memset(ad, 0, sizeof(*ad));
+			ad->node = k;
+			ad->ifindex = nodes[k].ifs[f].ifindex;
+			ad->family = AF_INET6;
+			ad->plen = 64;
+			ad->a[0] = 0xfe;
+			ad->a[1] = 0x80;
+			ad->a[8] = (unsigned char)((k + 1) >> 24);
+			ad->a[9] = (unsigned char)((k + 1) >> 16);
+			ad->a[10] = (unsigned char)((k + 1) >> 8);
+			ad->a[11] = (unsigned char)(k + 1);
+			ad->a[14] = (unsigned char)((f + 1) >> 8);
+			ad->a[15] = (unsigned char)(f + 1);
+		}
+	}
+	json_decref(root);
+}
+
+/* --- netlink batches --- */
+
+struct batch {
 	struct mnl_socket *nl;
-	char path[256];
+	char *buf;
+	size_t len;
+	unsigned seq, pending;
+};
+
+static char batch_buf[BATCH_BYTES + 8192];
+static char recv_buf[1 << 16];
+
+static struct mnl_socket *open_socket(int rcvbuf)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	int one = 1;
+
+	if (!nl)
+		die("opening a netlink socket");
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		die("binding a netlink socket");
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* every ack is an skb of its own: room for a whole batch of them */
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	return nl;
+}
+
+static void flush(struct batch *b)
+{
+	if (!b->len)
+		return;
+	if (mnl_socket_sendto(b->nl, b->buf, b->len) < 0)
+		die("sending %u netlink requests", b->pending);
+	while (b->pending) {
+		ssize_t n = mnl_socket_recvfrom(b->nl, recv_buf, sizeof(recv_buf));
+		int left = (int)n;
+		struct nlmsghdr *h = (struct nlmsghdr *)recv_buf;
+
+		if (n < 0)
+			die("reading netlink acks");
+		for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left)) {
+			struct nlmsgerr *e;
+
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(h);
+			if (e->error) {
+				errno = -e->error;
+				die("netlink request %u (type %u)", e->msg.nlmsg_seq, e->msg.nlmsg_type);
+			}
+			b->pending--;
+		}
+	}
+	b->len = 0;
+}
+
+static struct nlmsghdr *req(struct batch *b, int type, int flags)
+{
+	struct nlmsghdr *h;
+
+	if (b->len > BATCH_BYTES)
+		flush(b);
+	h = mnl_nlmsg_put_header(b->buf + b->len);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	h->nlmsg_seq = ++b->seq;
+	b->pending++;
+	return h;
+}
+
+static void req_end(struct batch *b, struct nlmsghdr *h)
+{
+	b->len += NLMSG_ALIGN(h->nlmsg_len);
+}
+
+static struct ifinfomsg *put_ifinfo(struct nlmsghdr *h, int ifindex, bool up)
+{
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(h, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (up)
+		ifm->ifi_flags = ifm->ifi_change = IFF_UP;
+	return ifm;
+}
+
+/*
+ * lo, a bridge or a veth end, up from inside its node. The settings go first,
+ * in a request of their own: do_setlink() applies IFF_UP before IFLA_AF_SPEC,
+ * so in one request the end that comes up second (carrier on at once) gets
+ * the kernel's link-local address before the generation is turned off.
+ */
+static void set_up(struct batch *b, int ifindex, int master, bool forward, bool no_ll)
+{
+	struct nlmsghdr *h;
+
+	if (forward || no_ll) {
+		struct nlattr *spec;
+
+		h = req(b, RTM_NEWLINK, 0);
+		put_ifinfo(h, ifindex, false);
+		spec = mnl_attr_nest_start(h, IFLA_AF_SPEC);
+		if (forward) {
+			struct nlattr *inet = mnl_attr_nest_start(h, AF_INET);
+			struct nlattr *conf = mnl_attr_nest_start(h, IFLA_INET_CONF);
+
+			mnl_attr_put_u32(h, IPV4_DEVCONF_FORWARDING, 1);
+			mnl_attr_nest_end(h, conf);
+			mnl_attr_nest_end(h, inet);
+		}
+		if (no_ll) {
+			struct nlattr *inet6 = mnl_attr_nest_start(h, AF_INET6);
+
+			mnl_attr_put_u8(h, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+			mnl_attr_nest_end(h, inet6);
+		}
+		mnl_attr_nest_end(h, spec);
+		req_end(b, h);
+	}
+	h = req(b, RTM_NEWLINK, 0);
+	put_ifinfo(h, ifindex, true);
+	if (master)
+		mnl_attr_put_u32(h, IFLA_MASTER, master);
+	req_end(b, h);
+}
+
+/* --- up --- */
+
+static void pin(const char *src, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		die("creating %s", path);
+	close(fd);
+	if (mount(src, path, "none", MS_BIND, NULL) < 0)
+		die("bind-mounting %s on %s", src, path);
+}
+
+static void make_netns_dir(void)
+{
+	/* as `ip netns add` does: a shared mount, so that pins propagate and unmount everywhere */
+	mkdir(netns_dir, 0755);
+	if (mount("", netns_dir, "none", MS_SHARED | MS_REC, NULL) == 0)
+		return;
+	if (errno != EINVAL)
+		die("making %s a shared mount", netns_dir);
+	if (mount(netns_dir, netns_dir, "none", MS_BIND | MS_REC, NULL) < 0)
+		die("bind-mounting %s on itself", netns_dir);
+	if (mount("", netns_dir, "none", MS_SHARED | MS_REC, NULL) < 0)
+		die("making %s a shared mount", netns_dir);
+}
+
+static void phase_namespaces(const char *prefix, int self_net, int self_uts)
+{
+	char path[512];
+	int flags = CLONE_NEWNET | (opt_uts ? CLONE_NEWUTS : 0);
 
 	for (int i = 0; i < n_nodes; i++) {
-		int fd;
+		struct node *n = &nodes[i];
 
-		if (unshare(CLONE_NEWNET) < 0)
-			die("unshare");
-		snprintf(path, sizeof(path), "/run/netns/%s%s", prefix, nodes[i].name);
-		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-		if (fd < 0)
-			die(path);
-		close(fd);
-		if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
-			die("mount");
-		nodes[i].fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (setns(self, CLONE_NEWNET) < 0)
-			die("setns back");
+		if (unshare(flags) < 0)
+			die("unshare (node %s)", n->name);
+		if (opt_uts) {
+			if (sethostname(n->name, strlen(n->name)) < 0)
+				die("sethostname");
+			snprintf(path, sizeof(path), "%s/%s.uts", uts_dir, n->name);
+			pin("/proc/thread-self/ns/uts", path);
+		}
+		snprintf(path, sizeof(path), "%s/%s%s", netns_dir, prefix, n->name);
+		pin("/proc/thread-self/ns/net", path);
+		n->netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (n->netns_fd < 0)
+			die("opening the namespace of %s", n->name);
+		if (opt_sysctl && n->kind == ROUTER) {
+			int fd = open("/proc/sys/net/ipv6/conf/all/forwarding", O_WRONLY | O_CLOEXEC);
+
+			if (fd < 0 || write(fd, "1", 1) != 1)
+				die("writing net.ipv6.conf.all.forwarding");
+			close(fd);
+		}
+		if (!opt_join_late)
+			n->nl = open_socket(4 << 20);
+		if (setns(self_net, CLONE_NEWNET) < 0)
+			die("returning to our network namespace");
+		if (opt_uts && setns(self_uts, CLONE_NEWUTS) < 0)
+			die("returning to our UTS namespace");
 	}
-	nl = open_nl();
+}
+
+static void phase_links(void)
+{
+	struct batch b = {.nl = open_socket(16 << 20), .buf = batch_buf};
+
 	for (int i = 0; i < n_nodes; i++) {
 		struct nlmsghdr *h;
-		struct ifinfomsg *ifm;
 		struct nlattr *li;
 
-		if (!nodes[i].sw)
+		if (nodes[i].kind != SWITCH)
 			continue;
-		h = start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-		ifm = mnl_nlmsg_put_extra_header(h, sizeof(*ifm));
-		ifm->ifi_index = 100;
-		ifm->ifi_flags = ifm->ifi_change = IFF_UP;
+		h = req(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+		put_ifinfo(h, IFINDEX_BR, opt_literal);
 		mnl_attr_put_strz(h, IFLA_IFNAME, "br0");
-		mnl_attr_put_u32(h, IFLA_NET_NS_FD, nodes[i].fd);
+		mnl_attr_put_u32(h, IFLA_NET_NS_FD, nodes[i].netns_fd);
 		li = mnl_attr_nest_start(h, IFLA_LINKINFO);
 		mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
 		mnl_attr_nest_end(h, li);
-		end(h);
+		req_end(&b, h);
 	}
 	for (int i = 0; i < n_links; i++) {
-		struct link *l = &links[i];
-		struct nlmsghdr *h = start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-		struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(h, sizeof(*ifm)), *pm;
+		const struct link *l = &links[i];
+		const struct node *na = &nodes[l->e[0].node], *nb = &nodes[l->e[1].node];
+		const struct iface *fa = &na->ifs[l->e[0].iface], *fb = &nb->ifs[l->e[1].iface];
+		struct nlmsghdr *h = req(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 		struct nlattr *li, *data, *peer;
+		struct ifinfomsg *pm;
 
-		ifm->ifi_index = l->xa;
-		ifm->ifi_flags = ifm->ifi_change = IFF_UP;
-		mnl_attr_put_strz(h, IFLA_IFNAME, l->ia);
-		mnl_attr_put_u32(h, IFLA_NET_NS_FD, nodes[l->a].fd);
-		if (nodes[l->a].sw)
-			mnl_attr_put_u32(h, IFLA_MASTER, 100);
+		put_ifinfo(h, fa->ifindex, opt_literal);
+		mnl_attr_put_strz(h, IFLA_IFNAME, fa->name);
+		mnl_attr_put_u32(h, IFLA_NET_NS_FD, na->netns_fd);
+		if (na->kind == SWITCH)
+			mnl_attr_put_u32(h, IFLA_MASTER, IFINDEX_BR);
 		li = mnl_attr_nest_start(h, IFLA_LINKINFO);
 		mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
 		data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
 		peer = mnl_attr_nest_start(h, VETH_INFO_PEER);
 		pm = (struct ifinfomsg *)((char *)h + h->nlmsg_len);
 		memset(pm, 0, sizeof(*pm));
-		pm->ifi_index = l->xb;
+		pm->ifi_index = fb->ifindex; /* no IFF_UP: the kernel refuses it (ENOTCONN) */
 		h->nlmsg_len += NLMSG_ALIGN(sizeof(*pm));
-		mnl_attr_put_strz(h, IFLA_IFNAME, l->ib);
-		mnl_attr_put_u32(h, IFLA_NET_NS_FD, nodes[l->b].fd);
+		mnl_attr_put_strz(h, IFLA_IFNAME, fb->name);
+		mnl_attr_put_u32(h, IFLA_NET_NS_FD, nb->netns_fd);
 		mnl_attr_nest_end(h, peer);
 		mnl_attr_nest_end(h, data);
 		mnl_attr_nest_end(h, li);
-		end(h);
+		req_end(&b, h);
 	}
-	flush(nl);
-	mnl_socket_close(nl);
-	/* inside each node: lo and the peers up, addresses */
-	for (int i = 0; i < n_nodes; i++) {
-		if (setns(nodes[i].fd, CLONE_NEWNET) < 0)
-			die("setns");
-		nl = open_nl();
-		if (setns(self, CLONE_NEWNET) < 0)
-			die("setns back");
-		for (int k = 0; k <= n_links; k++) {
-			int idx = k == n_links ? 1 : links[k].b == i ? links[k].xb : 0;
-			struct nlmsghdr *h;
-			struct ifinfomsg *ifm;
-
-			if (!idx)
-				continue;
-			h = start(nl, RTM_NEWLINK, 0);
-			ifm = mnl_nlmsg_put_extra_header(h, sizeof(*ifm));
-			ifm->ifi_index = idx;
-			ifm->ifi_flags = ifm->ifi_change = IFF_UP;
-			end(h);
-		}
-		for (int k = 0; k < n_addrs; k++) {
-			struct nlmsghdr *h;
-			struct ifaddrmsg *ifa;
-			char a[64], *slash;
-			struct in_addr in;
-
-			if (addrs[k].node != i)
-				continue;
-			snprintf(a, sizeof(a), "%s", addrs[k].cidr);
-			slash = strchr(a, '/');
-			*slash = '\0';
-			inet_pton(AF_INET, a, &in);
-			h = start(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-			ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
-			ifa->ifa_family = AF_INET;
-			ifa->ifa_prefixlen = atoi(slash + 1);
-			ifa->ifa_index = ifindex_of(i, addrs[k].ifname);
-			mnl_attr_put(h, IFA_LOCAL, 4, &in);
-			mnl_attr_put(h, IFA_ADDRESS, 4, &in);
-			end(h);
-		}
-		flush(nl);
-		mnl_socket_close(nl);
-		close(nodes[i].fd);
-	}
-	close(self);
+	flush(&b);
+	mnl_socket_close(b.nl);
 }
 
-static void down(const char *prefix)
+static void phase_nodes(int self_net)
 {
-	char path[256];
+	int ai = 0;
 
 	for (int i = 0; i < n_nodes; i++) {
-		snprintf(path, sizeof(path), "/run/netns/%s%s", prefix, nodes[i].name);
-		umount2(path, MNT_DETACH);
-		unlink(path);
+		struct node *n = &nodes[i];
+		struct batch b = {.buf = batch_buf};
+		bool router = n->kind == ROUTER;
+
+		if (opt_join_late) {
+			if (setns(n->netns_fd, CLONE_NEWNET) < 0)
+				die("entering the namespace of %s", n->name);
+			n->nl = open_socket(4 << 20);
+			if (setns(self_net, CLONE_NEWNET) < 0)
+				die("returning to our network namespace");
+		}
+		b.nl = n->nl;
+		set_up(&b, IFINDEX_LO, 0, false, false);
+		if (n->kind == SWITCH && !opt_literal)
+			set_up(&b, IFINDEX_BR, 0, false, true);
+		for (int k = 0; k < n->n_ifs; k++) {
+			const struct iface *f = &n->ifs[k];
+
+			if (opt_literal) {
+				/* main ends are up already; a peer that is a switch port joins here */
+				if (!f->main_end)
+					set_up(&b, f->ifindex, f->master, false, false);
+				continue;
+			}
+			set_up(&b, f->ifindex, f->master, router, true);
+		}
+		/* addresses are grouped by node, in node order */
+		for (; ai < n_addrs && addrs[ai].node == i; ai++) {
+			const struct addr *a = &addrs[ai];
+			struct nlmsghdr *h = req(&b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+			struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+			int alen = a->family == AF_INET ? 4 : 16;
+
+			ifa->ifa_family = a->family;
+			ifa->ifa_prefixlen = a->plen;
+			ifa->ifa_index = a->ifindex;
+			if (a->family == AF_INET6)
+				ifa->ifa_flags = IFA_F_NODAD;
+			mnl_attr_put(h, IFA_LOCAL, alen, a->a);
+			if (a->family == AF_INET)
+				mnl_attr_put(h, IFA_ADDRESS, alen, a->a);
+			req_end(&b, h);
+		}
+		flush(&b);
+		mnl_socket_close(n->nl);
+		n->nl = NULL;
+		close(n->netns_fd);
+		n->netns_fd = -1;
 	}
+}
+
+static void do_up(const char *prefix)
+{
+	int self_net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int self_uts = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
+	double t0, t1, t2, t3;
+
+	if (self_net < 0 || self_uts < 0)
+		die("opening our namespaces");
+	t0 = now();
+	make_netns_dir();
+	phase_namespaces(prefix, self_net, self_uts);
+	t1 = now();
+	phase_links();
+	t2 = now();
+	phase_nodes(self_net);
+	t3 = now();
+	close(self_net);
+	close(self_uts);
+	fprintf(stderr,
+		"baseline up: %d nodes, %d links, %d addresses: namespaces %.3f s, links %.3f s, nodes %.3f s, total %.3f s\n",
+		n_nodes, n_links, n_addrs, t1 - t0, t2 - t1, t3 - t2, t3 - t0);
+	printf("%.4f\n", t3 - t0);
+}
+
+static void do_down(const char *prefix)
+{
+	char path[512];
+	double t0 = now();
+
+	for (int i = 0; i < n_nodes; i++) {
+		snprintf(path, sizeof(path), "%s/%s%s", netns_dir, prefix, nodes[i].name);
+		if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+			die("unmounting %s", path);
+		if (unlink(path) < 0 && errno != ENOENT)
+			die("removing %s", path);
+		if (opt_uts) {
+			snprintf(path, sizeof(path), "%s/%s.uts", uts_dir, nodes[i].name);
+			umount2(path, MNT_DETACH);
+			unlink(path);
+		}
+	}
+	fprintf(stderr, "baseline down: %d nodes: %.3f s\n", n_nodes, now() - t0);
+	printf("%.4f\n", now() - t0);
+}
+
+/* --- settle --- */
+
+static int nsid_of(struct mnl_socket *nl, int fd, unsigned seq)
+{
+	char b[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(b);
+	struct rtgenmsg *g;
+	ssize_t n;
+
+	h->nlmsg_type = RTM_GETNSID;
+	h->nlmsg_flags = NLM_F_REQUEST;
+	h->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(h, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(h, NETNSA_FD, fd);
+	if (mnl_socket_sendto(nl, h, h->nlmsg_len) < 0)
+		die("RTM_GETNSID");
+	n = mnl_socket_recvfrom(nl, b, sizeof(b));
+	if (n < 0)
+		die("RTM_GETNSID reply");
+	h = (struct nlmsghdr *)b;
+	if (h->nlmsg_type == RTM_NEWNSID) {
+		struct nlattr *a;
+
+		mnl_attr_for_each(a, h, sizeof(struct rtgenmsg))
+			if (mnl_attr_get_type(a) == NETNSA_NSID)
+				return (int)mnl_attr_get_u32(a);
+	}
+	fail("no id for the sentinel namespace");
+}
+
+/* one sentinel: made, given an id, dropped; returns once its RTM_DELNSID came */
+static void sentinel(struct mnl_socket *req_nl, struct mnl_socket *mon, double deadline)
+{
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), fd, id;
+	struct batch b = {.nl = req_nl, .buf = batch_buf};
+	struct nlmsghdr *h;
+	struct rtgenmsg *g;
+
+	if (self < 0 || unshare(CLONE_NEWNET) < 0)
+		die("making a sentinel namespace");
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(self, CLONE_NEWNET) < 0)
+		die("returning from the sentinel namespace");
+	close(self);
+	h = req(&b, RTM_NEWNSID, 0);
+	g = mnl_nlmsg_put_extra_header(h, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(h, NETNSA_FD, fd);
+	mnl_attr_put_u32(h, NETNSA_NSID, (uint32_t)NETNSA_NSID_NOT_ASSIGNED);
+	req_end(&b, h);
+	flush(&b);
+	id = nsid_of(req_nl, fd, 1000);
+	close(fd); /* the last reference: the kernel queues it for cleanup */
+	for (;;) {
+		struct pollfd p = {.fd = mnl_socket_get_fd(mon), .events = POLLIN};
+		int left = (int)((deadline - now()) * 1000), n;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			fail("the kernel has not freed the namespaces in time");
+		n = (int)mnl_socket_recvfrom(mon, recv_buf, sizeof(recv_buf));
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				continue;
+			die("reading namespace id events");
+		}
+		for (h = (struct nlmsghdr *)recv_buf; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
+			struct nlattr *a;
+
+			if (h->nlmsg_type != RTM_DELNSID)
+				continue;
+			mnl_attr_for_each(a, h, sizeof(struct rtgenmsg))
+				if (mnl_attr_get_type(a) == NETNSA_NSID && (int)mnl_attr_get_u32(a) == id)
+					return;
+		}
+	}
+}
+
+static void do_settle(double timeout)
+{
+	struct mnl_socket *req_nl = open_socket(1 << 20), *mon = open_socket(4 << 20);
+	unsigned group = RTNLGRP_NSID;
+	double t0 = now();
+
+	if (mnl_socket_setsockopt(mon, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		die("subscribing to namespace id events");
+	sentinel(req_nl, mon, t0 + timeout);
+	sentinel(req_nl, mon, t0 + timeout);
+	printf("%.4f\n", now() - t0);
+	mnl_socket_close(req_nl);
+	mnl_socket_close(mon);
 }
 
 int main(int argc, char **argv)
 {
-	struct rlimit rl = {1 << 16, 1 << 16};
-	double t0, t1;
+	struct rlimit rl;
+	int c;
 
-	if (argc != 3)
-		return fprintf(stderr, "usage: baseline up|down PREFIX < description\n"), 2;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	read_description();
-	t0 = now();
-	if (!strcmp(argv[1], "up"))
-		up(argv[2]);
+	while ((c = getopt(argc, argv, "+d:u:sjL4")) != -1) {
+		switch (c) {
+		case 'd':
+			netns_dir = optarg;
+			break;
+		case 'u':
+			opt_uts = true;
+			uts_dir = optarg;
+			break;
+		case 's':
+			opt_sysctl = true;
+			break;
+		case 'j':
+			opt_join_late = true;
+			break;
+		case 'L':
+			opt_literal = true;
+			break;
+		case '4':
+			opt_v4only = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "settle")) {
+		do_settle(optind + 1 < argc ? atof(argv[optind + 1]) : 120);
+		return 0;
+	}
+	if (argc - optind != 3 || (strcmp(argv[optind], "up") && strcmp(argv[optind], "down"))) {
+		fprintf(stderr, "usage: baseline [-d DIR] [-u UTSDIR] [-s] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
+				"       baseline settle [TIMEOUT_S]\n");
+		return 2;
+	}
+	read_description(argv[optind + 2]);
+	/* a namespace fd and a socket per node stay open during up */
+	rl.rlim_cur = rl.rlim_max = 2 * (rlim_t)n_nodes + 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2 * (rlim_t)n_nodes + 256) {
+		rl.rlim_cur = 2 * (rlim_t)n_nodes + 256;
+		if (rl.rlim_max < rl.rlim_cur)
+			rl.rlim_max = rl.rlim_cur;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			die("raising the open file limit to %llu", (unsigned long long)rl.rlim_cur);
+	}
+	if (!strcmp(argv[optind], "up"))
+		do_up(argv[optind + 1]);
 	else
-		down(argv[2]);
-	t1 = now();
-	fprintf(stderr, "baseline %s: %d nodes, %d links in %.3f s\n", argv[1], n_nodes, n_links, t1 - t0);
+		do_down(argv[optind + 1]);
 	return 0;
 }

@@ -1,134 +1,575 @@
 #!/bin/bash
-# `make bench`: netlab against the kernel's own pace (bench/baseline.c) and an ip -batch
-# script, side by side and interleaved, on line, star and grid labs of about 100, 500 and
-# 1,000 nodes. Between runs it waits until the kernel has freed the namespaces of the last
-# one: the kernel frees namespaces asynchronously, so each run starts once the net_namespace
-# count in /proc/slabinfo has stopped changing for a second (and at least a second after).
-# BENCH_RUNS (default 3) runs each; BENCH_SIZES to pick sizes ("100 500 1000").
+# `make bench`: how close netlab comes to the kernel's own pace.
+#
+# For line, star (one switch) and grid labs of about 100, 500 and 1,000 nodes it runs, side by
+# side and interleaved (the order rotates every run), at least 3 times each:
+#   netlab    `netlab -v up FILE` and `netlab down LAB`, timed from outside (process start to
+#             exit: parsing, validation, state and all), under /usr/bin/time for the peak RSS
+#   limit     build/bench/baseline (bench/baseline.c): the same lab's kernel work alone, raw
+#             batched netlink, timed inside around the kernel work (no parsing, no exec)
+#   ip        bench/ipbatch.py's iproute2 script: one `ip -batch` for namespaces and links,
+#             then one `ip -n NS -batch` per node; `ip -batch` of `netns del` to take it down
+# Between runs it waits for the kernel's asynchronous namespace cleanup: `down` only unpins,
+# the kernel frees the namespaces afterwards in a work queue (1,000 take a second or more), and
+# that work would tax the next run. The wait is `baseline settle`: the kernel frees namespaces
+# in batches, in order, one batch at a time; a sentinel namespace with an id in ours is dropped
+# behind the lab's, and a second one once the first's RTM_DELNSID has come: the second's
+# RTM_DELNSID means the batch holding the lab's namespaces is finished. (Counting namespaces in
+# /proc/slabinfo does not work on a shared machine: other work makes and drops its own.)
+# Then 0.3 s for RCU callbacks. The kernel's time is reported as "cleanup".
+# The first run of each lab is checked (ping between two nodes of the lab) for every tool.
+#
+# Then: per-node milliseconds; netlab's peak RSS; the memory per node of a running lab (the
+# RSS of the processes in its namespaces: none without PID isolation; with "isolation":
+# {"pid": true} one init per node) and the kernel memory it holds (Slab + Percpu, from
+# /proc/meminfo, noisy); `netlab exec NODE true` against `ip netns exec NS true` and
+# `nsenter --net=/run/netns/NS true`; and an anatomy of `up` at the largest line: netlab's
+# own phases (-v) next to the baseline with netlab's extra work added one piece at a time.
+#
+# Environment: BENCH_RUNS (3), BENCH_SIZES ("100 500 1000"), BENCH_EXEC (200 execs each),
+# BENCH_ANATOMY (1), BENCH_BIG=1 adds a 4,096-node line: which limits bind (open files; the
+# neighbour table, shared by all namespaces, measured by resolving every link's neighbours),
+# raised (the host's net.ipv{4,6}.neigh.default.gc_thresh{1,2,3}: only raised, restored at the
+# end), up and down timed. NETLAB=path to the binary (build/netlab).
+# Everything it creates is named bn<pid>... (netlab labs), bb<pid>... and bi<pid>... (the
+# baseline's and ip's namespaces) and is removed on exit, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NETLAB=${NETLAB:-$PWD/build/netlab}
-runs=${BENCH_RUNS:-3}
-sizes=${BENCH_SIZES:-"100 500 1000"}
-tmp=$(mktemp -d)
-mkdir -p build/bench
-gcc -O2 -Wall -Wextra -Werror -Wno-format-truncation -o build/bench/baseline bench/baseline.c \
-	$(pkg-config --cflags --libs libmnl)
+ROOT=$PWD
+# Pins on a tmpfs, as on a stock Debian where /run is one, in a mount namespace of our own so
+# that nothing else on the machine sees them (BENCH_TMPFS=0: the machine's /run as it is).
+if [ "${BENCH_TMPFS:-1}" = 1 ] && [ -z "${BENCH_IN_MOUNT_NS:-}" ] && [ "$(id -u)" = 0 ]; then
+	exec unshare --mount --propagation private env BENCH_IN_MOUNT_NS=1 bash "$ROOT/bench/run.sh" "$@"
+fi
+if [ -n "${BENCH_IN_MOUNT_NS:-}" ]; then
+	mkdir -p /run/netns /run/netlab
+	mount -t tmpfs -o mode=0755,size=64m netlab-bench /run/netns
+	mount --make-shared /run/netns
+	mount -t tmpfs -o mode=0755,size=64m netlab-bench /run/netlab
+fi
+NETLAB=${NETLAB:-$ROOT/build/netlab}
+RUNS=${BENCH_RUNS:-3}
+SIZES=${BENCH_SIZES:-"100 500 1000"}
+EXECS=${BENCH_EXEC:-200}
+ANATOMY=${BENCH_ANATOMY:-1}
+BIG=${BENCH_BIG:-0}
+BASE=$ROOT/build/bench/baseline
+PY=/usr/bin/python3  # not a pyenv shim: those cost a second a call
+[ -x "$PY" ] || PY=python3
+T=$$
+started=$EPOCHREALTIME
+
+[ "$(id -u)" = 0 ] || { echo "bench: run as root (namespaces, bind mounts)" >&2; exit 1; }
+for c in /usr/bin/time "$PY" ip nsenter gcc pkg-config; do
+	command -v "$c" >/dev/null || { echo "bench: '$c' is missing (sh scripts/deps.sh)" >&2; exit 1; }
+done
+[ -x "$NETLAB" ] || { echo "bench: no $NETLAB (make)" >&2; exit 1; }
+mkdir -p "$ROOT/build/bench"
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BASE" bench/baseline.c \
+	$(pkg-config --cflags --libs libmnl jansson)
+
+tmp=$(mktemp -d /tmp/netlab-bench.XXXXXX)
+utsdir=/run/netlab-bench-$T  # the anatomy's UTS pins: our tmpfs when there is one
+[ -n "${BENCH_IN_MOUNT_NS:-}" ] && utsdir=/run/netlab/.bench-uts-$T
+labs=()
+declare -A sysctl_old=()
+
 cleanup() {
-	for l in $(ls /run/netlab 2>/dev/null | grep '^bench' || true); do "$NETLAB" -q down "$l" || true; done
-	for n in $(ls /run/netns 2>/dev/null | grep -E '^(bb|bi)[0-9]' || true); do
-		umount -l "/run/netns/$n" 2>/dev/null || true; rm -f "/run/netns/$n"
+	local l n k
+	trap - EXIT INT TERM
+	for l in ${labs[@]+"${labs[@]}"}; do "$NETLAB" -q down "$l" >/dev/null 2>&1 || true; done
+	for n in $(ls /run/netns 2>/dev/null | grep -E "^(bb|bi)${T}_" || true); do
+		umount -l "/run/netns/$n" 2>/dev/null || true
+		rm -f "/run/netns/$n"
+	done
+	if [ -d "$utsdir" ]; then
+		for n in "$utsdir"/*; do [ -e "$n" ] && { umount -l "$n" 2>/dev/null || true; rm -f "$n"; }; done
+		rmdir "$utsdir" 2>/dev/null || true
+	fi
+	for k in "${!sysctl_old[@]}"; do
+		echo "${sysctl_old[$k]}" > "/proc/sys/${k//.//}" && echo "bench: restored $k = ${sysctl_old[$k]}" >&2
 	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-ulimit -n 65536 2>/dev/null || true
+trap 'exit 130' INT TERM
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-netns_objs() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo; }
-settle() {  # until the kernel's freeing of the last run's namespaces has stopped (at most 30 s)
-	local last now stable=0
-	sleep 1
-	last=$(netns_objs)
-	for _ in $(seq 150); do
-		sleep 0.2
-		now=$(netns_objs)
-		if [ "$now" = "$last" ]; then stable=$((stable + 1)); else stable=0; fi
-		[ $stable -ge 5 ] && return
-		last=$now
-	done
+log() { echo "bench: [$(secs $(($(usec "$EPOCHREALTIME") - $(usec "$started"))))] $*" >&2; }
+usec() { local t=${1/./}; echo $((10#$t)); }  # EPOCHREALTIME -> microseconds
+secs() { awk -v u="$1" 'BEGIN { printf "%.4f", u / 1e6 }'; }
+fail() { log "FAILED: $*"; sed 's/^/  | /' "$tmp/err" >&2 2>/dev/null || true; exit 1; }
+
+# --- waiting for the kernel ---
+
+kmem_kib() { awk '$1 == "Slab:" || $1 == "Percpu:" { s += $2 } END { print s }' /proc/meminfo; }
+# settle: until the kernel has finished freeing every namespace dropped so far (baseline.c's
+# two sentinel namespaces behind them, see "baseline settle"), then 0.3 s for the RCU callbacks;
+# prints the seconds the kernel took
+settle() {
+	local t
+	t=$("$BASE" settle 120 2>"$tmp/settle.err") || { log "$(cat "$tmp/settle.err"); going on"; t=120; }
+	sleep 0.3
+	echo "$t"
 }
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; return 1; }; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.4f", e - s }'; }
+
+# --- topologies ---
+
+declare -A nodes_of lab_of pair_of
+keys=()
+grid_of() { case $1 in 100) echo 10x10 ;; 500) echo 22x23 ;; 1000) echo 32x32 ;;
+	*) awk -v n="$1" 'BEGIN { r = int(sqrt(n)); c = int((n + r - 1) / r); printf "%dx%d", r, c }' ;; esac; }
+
+# prepare KEY SHAPE ARGS...: the topology, its expanded form, the ip scripts, a pair to ping
+prepare() {
+	local key=$1 lab
+	shift
+	lab="bn${T}_$key"
+	"$NETLAB" gen "$@" --name "$lab" -o "$tmp/$key.json"
+	"$NETLAB" validate --explain "$tmp/$key.json" >"$tmp/$key.x.json"
+	"$PY" bench/ipbatch.py "$tmp/$key.x.json" "bi${T}_$key." "$tmp/$key.ip"
+	lab_of[$key]=$lab
+	read -r nodes_of[$key] pair_of[$key] < <("$PY" - "$tmp/$key.x.json" <<'PY'
+import ipaddress, json, sys
+t = json.load(open(sys.argv[1]))
+# two nodes (not switches) with addresses in one subnet: the second's address is pinged
+seen = {}
+pair = "- -"
+for name, n in t["nodes"].items():
+    if n.get("kind") == "switch":
+        continue
+    for ifn, ifc in n.get("interfaces", {}).items():
+        for a in ifc.get("addresses", []):
+            i = ipaddress.ip_interface(a)
+            if ifn == "lo" or i.version != 4 or i.network.prefixlen == 32:
+                continue
+            if i.network in seen and seen[i.network][0] != name and pair == "- -":
+                pair = f"{seen[i.network][0]} {i.ip}"
+            seen.setdefault(i.network, (name, i.ip))
+print(len(t["nodes"]), pair.replace(" ", ":"))
+PY
+)
+	keys+=("$key")
+}
+
+# --- one run of each tool: each sets dur (seconds); netlab_up also rss_kib and phases ---
 
 declare -A res
-shapes=()
-for n in $sizes; do
-	case $n in 100) g=10x10 ;; 500) g=22x23 ;; 1000) g=32x32 ;; *) g=$(awk -v n="$n" 'BEGIN { r = int(sqrt(n)); printf "%dx%d", r, int(n / r) }') ;; esac
-	for shape in "line $n" "star $n" "grid $g"; do
-		key=$(echo "$shape" | tr ' ' '-')
-		shapes+=("$key")
-		$NETLAB gen $shape --name "bench$(echo "$key" | tr -d 'x-')" -o "$tmp/$key.json"
-		"$NETLAB" validate --explain "$tmp/$key.json" > "$tmp/$key.explain.json"
-		mkdir -p "$tmp/$key.b" "$tmp/$key.i"
-		python3 bench/convert.py "$tmp/$key.explain.json" "bb$$." "$tmp/$key.b"
-		python3 bench/convert.py "$tmp/$key.explain.json" "bi$$." "$tmp/$key.i"
-	done
-done
-
-for run in $(seq "$runs"); do
-	for key in "${shapes[@]}"; do
-		lab=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$tmp/$key.json")
-		settle; res[$key,netlab,up,$run]=$(t "$NETLAB" -q up "$tmp/$key.json")
-		res[$key,netlab,down,$run]=$(t "$NETLAB" -q down "$lab")
-		settle; res[$key,base,up,$run]=$(t build/bench/baseline up "bb$$." < "$tmp/$key.b/baseline.txt")
-		res[$key,base,down,$run]=$(t build/bench/baseline down "bb$$." < "$tmp/$key.b/baseline.txt")
-		settle; res[$key,ip,up,$run]=$(t sh -c "ip -batch $tmp/$key.i/ip-up.batch && bash $tmp/$key.i/ip-per-node.sh")
-		res[$key,ip,down,$run]=$(t ip -batch "$tmp/$key.i/ip-down.batch")
-		echo "run $run $key: netlab ${res[$key,netlab,up,$run]}/${res[$key,netlab,down,$run]} s, baseline ${res[$key,base,up,$run]}/${res[$key,base,down,$run]} s, ip -batch ${res[$key,ip,up,$run]}/${res[$key,ip,down,$run]} s (up/down)" >&2
-	done
-done
-
-median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-med() { local k=$1 tool=$2 dir=$3 vals=""; for r in $(seq "$runs"); do vals="$vals ${res[$k,$tool,$dir,$r]}"; done; echo "$vals" | median; }
-
-echo
-echo "medians of $runs interleaved runs, seconds (limit = bench/baseline.c, the kernel work alone)"
-printf "%-11s %8s %8s %8s %8s %8s %8s %9s %9s %10s\n" topology "netlab↑" "limit↑" "ip↑" "netlab↓" "limit↓" "ip↓" "nl/limit↑" "nl/limit↓" "ip/netlab↑"
-for key in "${shapes[@]}"; do
-	nu=$(med "$key" netlab up); bu=$(med "$key" base up); iu=$(med "$key" ip up)
-	nd=$(med "$key" netlab down); bd=$(med "$key" base down); id=$(med "$key" ip down)
-	awk -v k="$key" -v nu="$nu" -v bu="$bu" -v iu="$iu" -v nd="$nd" -v bd="$bd" -v id="$id" 'BEGIN {
-		printf "%-11s %8.3f %8.3f %8.3f %8.3f %8.3f %8.3f %8.2fx %8.2fx %9.1fx\n", k, nu, bu, iu, nd, bd, id, nu / bu, nd / bd, iu / nu }'
-done
-
-# per node, netlab's peak memory, and what a running lab costs
-echo
-for key in "${shapes[@]}"; do
-	case $key in line-*) ;; *) continue ;; esac
-	n=${key#line-}
-	awk -v n="$n" -v t="$(med "$key" netlab up)" 'BEGIN { printf "line %-5s up: %.3f ms per node\n", n, t * 1000 / n }'
-done
-big=$(printf '%s\n' "${shapes[@]}" | grep '^line-' | tail -1)
-lab=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$tmp/$big.json")
-settle
-/usr/bin/time -f "%M" -o "$tmp/rss" "$NETLAB" -q up "$tmp/$big.json"
-echo "netlab peak RSS during up of $big: $(cat "$tmp/rss") KiB"
-rss_per_node() {  # lab nodes -> KiB of processes per node
-	local total=0 inodes
-	inodes=$(for f in /run/netns/"$1".*; do stat -L -c %i "$f"; done | sort -u)
-	for p in /proc/[0-9]*; do
-		i=$(stat -L -c %i "$p/ns/net" 2>/dev/null) || continue
-		echo "$inodes" | grep -qx "$i" || continue
-		r=$(awk '/^VmRSS/ { print $2 }' "$p/status" 2>/dev/null || echo 0)
-		total=$((total + ${r:-0}))
-	done
-	awk -v t="$total" -v n="$2" 'BEGIN { printf "%.1f", t / n }'
+dur=0 rss_kib=0 phases=""
+elapsed() { dur=$(secs $(($(usec "$2") - $(usec "$1")))); }
+# netlab_up KEY; phases: namespaces links nodes after before (seconds, from -v)
+netlab_up() {
+	local key=$1 s e
+	s=$EPOCHREALTIME
+	/usr/bin/time -f %M -o "$tmp/rss" "$NETLAB" -v up "$tmp/$key.json" >"$tmp/out" 2>"$tmp/err" ||
+		fail "netlab up $key"
+	e=$EPOCHREALTIME
+	labs+=("${lab_of[$key]}")
+	elapsed "$s" "$e"
+	rss_kib=$(tail -1 "$tmp/rss")
+	phases=$(awk -v total="$dur" '
+		/creating [0-9]+ bridges/ { l = $(NF - 7) } /configuring [0-9]+ addresses/ { c = $(NF - 7) }
+		/isolating nodes/ { i = $(NF - 3) }
+		/ is up: / { u = $(NF - 1) }
+		END { if (l == "" || c == "" || i == "" || u == "") print "- - - - -"
+		      else printf "%.4f %.4f %.4f %.4f %.4f\n", l, c - l, i - c, u - i, total - u }' "$tmp/err" "$tmp/out")
 }
-echo "resident memory per node of the running $big lab: $(rss_per_node "$lab" "${big#line-}") KiB (no process per node)"
-"$NETLAB" -q down "$lab"
-python3 - "$tmp/line-100.json" "$tmp/pid.json" <<'PY' 2>/dev/null || "$NETLAB" gen line 100 -o "$tmp/line-100.json"
+netlab_down() {
+	local s e
+	s=$EPOCHREALTIME
+	"$NETLAB" -q down "$1" 2>"$tmp/err" || fail "netlab down $1"
+	e=$EPOCHREALTIME
+	elapsed "$s" "$e"
+}
+base_run() {  # base_run up|down KEY [OPTIONS...]: the baseline's own measure of its kernel work
+	local dir=$1 key=$2
+	shift 2
+	"$BASE" "$@" "$dir" "bb${T}_$key." "$tmp/$key.x.json" >"$tmp/out" 2>"$tmp/err" ||
+		fail "baseline $dir $key"
+	dur=$(cat "$tmp/out")
+}
+ip_up() {
+	local s e
+	s=$EPOCHREALTIME
+	sh -e "$tmp/$1.ip/up.sh" >/dev/null 2>"$tmp/err" || fail "ip -batch up $1"
+	e=$EPOCHREALTIME
+	elapsed "$s" "$e"
+}
+ip_down() {
+	local s e
+	s=$EPOCHREALTIME
+	ip -batch "$tmp/$1.ip/down.batch" 2>"$tmp/err" || fail "ip -batch down $1"
+	e=$EPOCHREALTIME
+	elapsed "$s" "$e"
+}
+# check KEY PREFIX FIRST: the lab has all its namespaces and (first run) one address answers
+check() {
+	local key=$1 pfx=$2 have src dst
+	have=$(ls /run/netns | grep -c "^${pfx//./\\.}" || true)
+	[ "$have" = "${nodes_of[$key]}" ] || { echo "only $have of ${nodes_of[$key]} namespaces" >"$tmp/err"; fail "$key: $pfx"; }
+	[ "$3" = 1 ] || return 0
+	src=${pair_of[$key]%%:*} dst=${pair_of[$key]#*:}
+	[ "$src" = - ] && return 0
+	ip netns exec "$pfx$src" ping -c 1 -W 2 "$dst" >"$tmp/err" 2>&1 || fail "$key: $pfx$src cannot ping $dst"
+}
+
+# one_tool TOOL KEY RUN: up, check, down, wait for the kernel; results in res[]
+one_tool() {
+	local tool=$1 key=$2 run=$3 k0 k1
+	k0=$(kmem_kib)
+	case $tool in
+	netlab) netlab_up "$key" ;;
+	base) base_run up "$key" ;;
+	ip) ip_up "$key" ;;
+	esac
+	res[$key,$tool,up,$run]=$dur
+	k1=$(kmem_kib)
+	res[$key,$tool,kmem,$run]=$((k1 - k0))
+	case $tool in
+	netlab)
+		res[$key,rss,$run]=$rss_kib
+		res[$key,phases,$run]=$phases
+		check "$key" "${lab_of[$key]}." "$run"
+		netlab_down "${lab_of[$key]}"
+		;;
+	base)
+		check "$key" "bb${T}_$key." "$run"
+		base_run down "$key"
+		;;
+	ip)
+		check "$key" "bi${T}_$key." "$run"
+		ip_down "$key"
+		;;
+	esac
+	res[$key,$tool,down,$run]=$dur
+	res[$key,$tool,cleanup,$run]=$(settle)
+}
+
+median() { tr ' ' '\n' | awk 'NF && $1 != "-"' | sort -g |
+	awk '{ v[NR] = $1 } END { if (!NR) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+med() {  # med KEY FIELD...: the median over the runs of res[KEY,FIELD...,run]
+	local k=$1 f=$2 vals="" r
+	shift 2
+	for r in $(seq "$RUNS"); do
+		f2="$k,$f"; for x in "$@"; do f2="$f2,$x"; done
+		vals="$vals ${res[$f2,$r]:--}"
+	done
+	echo "$vals" | median
+}
+
+# exec_bench CALLS LAB NODE [PIDLAB]: netlab exec, ip netns exec, nsenter (and netlab exec in a
+# PID-isolated lab), interleaved by tens; per call from the shell, fork and exec included
+exec_bench() {
+	local calls=$1 lab=$2 node=$3 pidlab=${4:-} tool what i s e
+	local -A ex=()
+	local execs=(netlab ipnetns nsenter) cmd
+	[ -n "$pidlab" ] && execs+=(netlabpid)
+	for i in $(seq $(((calls + 9) / 10))); do
+		for tool in "${execs[@]}"; do
+			case $tool in
+			netlab) cmd=("$NETLAB" exec -l "$lab" "$node" true) ;;
+			ipnetns) cmd=(ip netns exec "$lab.$node" true) ;;
+			nsenter) cmd=(nsenter "--net=/run/netns/$lab.$node" true) ;;
+			netlabpid) cmd=("$NETLAB" exec -l "$pidlab" "$node" true) ;;
+			esac
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				s=$EPOCHREALTIME
+				"${cmd[@]}" || fail "${cmd[*]}"
+				e=$EPOCHREALTIME
+				ex[$tool]="${ex[$tool]:-} $(($(usec "$e") - $(usec "$s")))"
+			done
+		done
+	done
+	for tool in "${execs[@]}"; do
+		case $tool in
+		netlab) what="netlab exec NODE true" ;;
+		ipnetns) what="ip netns exec NS true" ;;
+		nsenter) what="nsenter --net=/run/netns/NS true" ;;
+		netlabpid) what="netlab exec NODE true (PID-isolated node)" ;;
+		esac
+		echo "${ex[$tool]}" | tr ' ' '\n' | awk 'NF' | sort -n | awk -v w="$what" '{ v[NR] = $1; s += $1 }
+			END { printf "  %-44s median %6.2f  mean %6.2f  p90 %6.2f\n", w, v[int((NR + 1) / 2)] / 1e3, s / NR / 1e3, v[int(NR * 0.9)] / 1e3 }'
+	done
+}
+
+# ===================================================================================
+log "$(nproc) cores, kernel $(uname -r), $(ip -V | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "pins on $(stat -f -c %T /run/netns) (/run/netns), $(stat -f -c %T /run/netlab) (/run/netlab)$([ -n "${BENCH_IN_MOUNT_NS:-}" ] && echo ", in a mount namespace of the benchmark's own")"
+log "runs $RUNS, sizes $SIZES; preparing topologies"
+for n in $SIZES; do
+	prepare "line$n" line "$n"
+	prepare "star$n" star "$n"
+	prepare "grid$n" grid "$(grid_of "$n")"
+done
+settle >/dev/null
+
+tools=(netlab base ip)
+for run in $(seq "$RUNS"); do
+	for key in "${keys[@]}"; do
+		# rotate the order: netlab base ip, base ip netlab, ip netlab base, ...
+		order=()
+		for i in 0 1 2; do order+=("${tools[$(((i + run - 1) % 3))]}"); done
+		for tool in "${order[@]}"; do one_tool "$tool" "$key" "$run"; done
+		log "run $run/$RUNS ${key}: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]} ip ${res[$key,ip,up,$run]}; down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} ip ${res[$key,ip,down,$run]} s; cleanup ${res[$key,netlab,cleanup,$run]} s; load $(cut -d' ' -f1 /proc/loadavg)"
+	done
+done
+
+echo
+echo "netlab up/down against the limit (bench/baseline.c: the same lab's kernel work alone) and ip -batch;"
+echo "medians of $RUNS interleaved runs, seconds; peak RSS of netlab up; cleanup: the kernel's freeing after down"
+printf "%-10s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %7s %7s | %7s %7s\n" \
+	topology nodes "netlab" "limit" "ip" "netlab" "limit" "ip" "nl/lim" "nl/lim" "ip/nl" "ip/nl" "peakRSS" "cleanup"
+printf "%-10s %5s | %7s %7s %7s | %7s %7s %7s | %8s %8s | %7s %7s | %7s %7s\n" \
+	"" "" "up" "up" "up" "down" "down" "down" "up" "down" "up" "down" "MiB" "s"
+for key in "${keys[@]}"; do
+	awk -v k="$key" -v n="${nodes_of[$key]}" \
+		-v nu="$(med "$key" netlab up)" -v bu="$(med "$key" base up)" -v iu="$(med "$key" ip up)" \
+		-v nd="$(med "$key" netlab down)" -v bd="$(med "$key" base down)" -v id="$(med "$key" ip down)" \
+		-v rss="$(med "$key" rss)" -v cl="$(med "$key" netlab cleanup)" 'BEGIN {
+		printf "%-10s %5d | %7.3f %7.3f %7.3f | %7.3f %7.3f %7.3f | %7.2fx %7.2fx | %6.1fx %6.1fx | %7.1f %7.1f\n",
+			k, n, nu, bu, iu, nd, bd, id, nu / bu, nd / bd, iu / nu, id / nd, rss / 1024, cl }'
+done
+
+echo
+echo "per node, milliseconds (medians):"
+printf "%-10s %5s | %9s %9s %9s | %11s %10s | %12s\n" topology nodes "netlab up" "limit up" "ip up" "netlab down" "limit down" "kernel KiB"
+for key in "${keys[@]}"; do
+	awk -v k="$key" -v n="${nodes_of[$key]}" -v nu="$(med "$key" netlab up)" -v bu="$(med "$key" base up)" \
+		-v iu="$(med "$key" ip up)" -v nd="$(med "$key" netlab down)" -v bd="$(med "$key" base down)" \
+		-v km="$(med "$key" netlab kmem)" 'BEGIN {
+		printf "%-10s %5d | %9.3f %9.3f %9.3f | %11.3f %10.3f | %12.1f\n", k, n, nu * 1e3 / n, bu * 1e3 / n,
+			iu * 1e3 / n, nd * 1e3 / n, bd * 1e3 / n, km / n }'
+done
+echo "(kernel KiB: Slab + Percpu growth of /proc/meminfo across netlab up, per node; other work on the machine adds noise)"
+
+# netlab's phases (from -v): where the time goes
+echo
+echo "netlab up by phase (medians, seconds): start = exec, parse, validate, plan, state before the first namespace"
+printf "%-10s %7s %9s %7s %7s %9s %7s\n" topology start namespaces links nodes "isolate+" total
+for key in "${keys[@]}"; do
+	for i in 1 2 3 4 5; do
+		eval "p$i=\$(for r in \$(seq $RUNS); do echo \${res[$key,phases,\$r]} | cut -d' ' -f$i; done | tr '\n' ' ' | median)"
+	done
+	# shellcheck disable=SC2154
+	awk -v k="$key" -v a="$p1" -v b="$p2" -v c="$p3" -v d="$p4" -v e="$p5" -v t="$(med "$key" netlab up)" 'BEGIN {
+		printf "%-10s %7.3f %9.3f %7.3f %7.3f %9.3f %7.3f\n", k, e, a, b, c, d, t }'
+done
+echo "(isolate+: isolation, startup, state writes and exit, to 10 ms: netlab prints its total with 2 decimals)"
+
+# ===================================================================================
+# memory of a running lab, and exec
+small=line$(echo "$SIZES" | tr ' ' '\n' | sort -n | head -1)
+lab=${lab_of[$small]}
+n_small=${nodes_of[$small]}
+# rss_per_node LAB NODES: KiB of the processes whose network namespace is one of the lab's
+rss_per_node() {
+	"$PY" - "$1" "$2" <<'PY'
+import glob, os, sys
+lab, n = sys.argv[1], int(sys.argv[2])
+inodes = {os.stat(p).st_ino for p in glob.glob(f"/run/netns/{lab}.*")}
+total = count = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if os.stat(f"/proc/{pid}/ns/net").st_ino not in inodes:
+            continue
+        rss = [l for l in open(f"/proc/{pid}/status") if l.startswith("VmRSS:")]
+    except OSError:
+        continue
+    count += 1
+    total += int(rss[0].split()[1]) if rss else 0
+print(f"{total / n:.1f} KiB per node ({count} processes, {total} KiB)")
+PY
+}
+echo
+log "memory and exec"
+settle >/dev/null
+k0=$(kmem_kib)
+"$NETLAB" -q up "$tmp/$small.json"
+labs+=("$lab")
+k1=$(kmem_kib)
+echo "running $small lab (no isolation): $(rss_per_node "$lab" "$n_small"); kernel $(( (k1 - k0) / n_small )) KiB per node"
+"$PY" - "$tmp/$small.json" "$tmp/pid.json" "bn${T}_pid" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["name"] = "benchpid"
+d["name"] = sys.argv[3]
 d["defaults"] = {"isolation": {"pid": True}}
 json.dump(d, open(sys.argv[2], "w"))
 PY
-settle
-"$NETLAB" -q up "$tmp/pid.json"
-echo "resident memory per node with PID isolation (one init each): $(rss_per_node benchpid 100) KiB"
+k0=$(kmem_kib)
+s=$EPOCHREALTIME
+"$NETLAB" -q up "$tmp/pid.json" 2>"$tmp/err" || fail "netlab up (pid isolation)"
+e=$EPOCHREALTIME
+labs+=("bn${T}_pid")
+k1=$(kmem_kib)
+echo "running $small lab with \"isolation\": {\"pid\": true} (up in $(secs $(($(usec "$e") - $(usec "$s")))) s): $(rss_per_node "bn${T}_pid" "$n_small"); kernel $(( (k1 - k0) / n_small )) KiB per node"
 
-# exec against ip netns exec and nsenter (200 each, interleaved by tens)
-declare -A ex=([netlab]=0 [ipnetns]=0 [nsenter]=0)
-for i in $(seq 20); do
-	for tool in netlab ipnetns nsenter; do
-		case $tool in
-		netlab) cmd=("$NETLAB" exec -l benchpid r1 true) ;;
-		ipnetns) cmd=(ip netns exec benchpid.r1 true) ;;
-		nsenter) cmd=(nsenter --net=/run/netns/benchpid.r1 true) ;;
-		esac
-		s=$(date +%s%N); for _ in $(seq 10); do "${cmd[@]}"; done; e=$(date +%s%N)
-		ex[$tool]=$((ex[$tool] + e - s))
+# exec: interleaved blocks of 10; per call, from the shell (fork and exec included, as a user sees it)
+node=${pair_of[$small]%%:*}
+[ "$node" = - ] && node=r1
+echo
+echo "exec of 'true' in a node of the running $small lab, $EXECS calls each, interleaved (ms):"
+exec_bench "$EXECS" "$lab" "$node" "bn${T}_pid"
+"$NETLAB" -q down "bn${T}_pid"
+"$NETLAB" -q down "$lab"
+settle >/dev/null
+
+# ===================================================================================
+# anatomy: the largest line, the baseline plus netlab's extra work, one piece at a time
+if [ "$ANATOMY" = 1 ]; then
+	big=line$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
+	mkdir -p "$utsdir"
+	variants=("plain::the limit above" "no-ll:-4:without IPv6 link-local addresses (IPv4 only)"
+		"uts:-u $utsdir:+ UTS namespace, host name, second pin" "sysctl:-s:+ net.ipv6.conf.all.forwarding write per router"
+		"join:-j:+ setns pair per node to open its socket" "netlab-like:-u $utsdir -s -j:+ all three: netlab's recipe")
+	declare -A an=()
+	log "anatomy"
+	for run in $(seq "$RUNS"); do
+		for v in "${variants[@]}"; do
+			name=${v%%:*} rest=${v#*:} opts=${rest%%:*}
+			# shellcheck disable=SC2086
+			"$BASE" $opts up "bb${T}_$big." "$tmp/$big.x.json" >/dev/null 2>"$tmp/err" || fail "baseline $opts"
+			an[$name,$run]=$(sed -n 's/.*namespaces \([0-9.]*\) s, links \([0-9.]*\) s, nodes \([0-9.]*\) s, total \([0-9.]*\) s.*/\1 \2 \3 \4/p' "$tmp/err")
+			# shellcheck disable=SC2086
+			an[$name,$run]="${an[$name,$run]} $("$BASE" $opts down "bb${T}_$big." "$tmp/$big.x.json" 2>/dev/null)"
+			settle >/dev/null
+		done
 	done
-done
-"$NETLAB" -q down benchpid
-echo "exec of true, mean of 200 (PID-isolated node for netlab): netlab exec $(awk -v t="${ex[netlab]}" 'BEGIN { printf "%.2f", t / 200 / 1e6 }') ms, ip netns exec $(awk -v t="${ex[ipnetns]}" 'BEGIN { printf "%.2f", t / 200 / 1e6 }') ms, nsenter --net $(awk -v t="${ex[nsenter]}" 'BEGIN { printf "%.2f", t / 200 / 1e6 }') ms"
-if command -v mn >/dev/null; then echo "(Mininet is installed but not run by this script)"; else echo "(Mininet is not installed: not compared)"; fi
+	echo
+	echo "anatomy of up, $big (${nodes_of[$big]} nodes), medians of $RUNS, seconds:"
+	printf "  %-58s %10s %7s %7s %7s %7s\n" "" namespaces links nodes "up" "down"
+	for v in "${variants[@]}"; do
+		name=${v%%:*} rest=${v#*:} what=${rest#*:}
+		row=""
+		for i in 1 2 3 4 5; do
+			row="$row $(for r in $(seq "$RUNS"); do echo "${an[$name,$r]}" | cut -d' ' -f$i; done | tr '\n' ' ' | median)"
+		done
+		# shellcheck disable=SC2086
+		printf "  %-58s %10.3f %7.3f %7.3f %7.3f %7.3f\n" "baseline $what" $row
+	done
+	for i in 1 2 3 4 5; do
+		eval "q$i=\$(for r in \$(seq $RUNS); do echo \${res[$big,phases,\$r]} | cut -d' ' -f$i; done | tr '\n' ' ' | median)"
+	done
+	# shellcheck disable=SC2154
+	printf "  %-58s %10.3f %7.3f %7.3f %7.3f %7.3f\n" "netlab (-v phases, from the main runs)" \
+		"$q1" "$q2" "$q3" "$(awk -v a="$q1" -v b="$q2" -v c="$q3" 'BEGIN { print a + b + c }')" "$(med "$big" netlab down)"
+	echo "  (netlab's up here is its three phases; before them: $q5 s, after them: $q4 s; its down is the whole command)"
+	rmdir "$utsdir" 2>/dev/null || true
+fi
+
+# ===================================================================================
+# BENCH_BIG=1: 4,096 nodes in a line
+if [ "$BIG" = 1 ]; then
+	prepare line4096 line 4096
+	key=line4096
+	links=$((${nodes_of[$key]} - 1))
+	echo
+	echo "4,096-node line ($links links):"
+	echo "  open files: soft $(ulimit -Sn), hard $(ulimit -Hn) (netlab needs about one per node while it builds, the"
+	echo "  baseline two, and raise their own soft limit to the hard one; without CAP_SYS_RESOURCE the hard limit binds)"
+	# neighbours: every router resolves the address across each of its links (a UDP datagram
+	# sends an ARP request; the far end answers only if it could add the sender to its table)
+	resolve() {  # prints: resolved/expected neighbour entries
+		"$PY" - "$tmp/$key.x.json" "${lab_of[$key]}." <<'PY'
+import ctypes, ipaddress, json, os, socket, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+t = json.load(open(sys.argv[1])); pfx = sys.argv[2]
+peer = {}  # (node, subnet) -> address
+for name, n in t["nodes"].items():
+    for ifn, ifc in n.get("interfaces", {}).items():
+        for a in ifc.get("addresses", []):
+            i = ipaddress.ip_interface(a)
+            if ifn != "lo" and i.version == 4:
+                peer.setdefault(i.network, []).append((name, str(i.ip)))
+self_fd = os.open("/proc/self/ns/net", os.O_RDONLY)
+def enter(node):
+    fd = os.open(f"/run/netns/{pfx}{node}", os.O_RDONLY)
+    libc.setns(fd, 0); os.close(fd)
+expected = 0
+for ends in peer.values():
+    if len(ends) != 2:
+        continue
+    (a, _), (b, ip_b) = ends
+    enter(a)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.sendto(b"x", (ip_b, 9))
+    except OSError:
+        pass
+    s.close()
+    expected += 2
+libc.setns(self_fd, 0)
+time.sleep(3)
+found = 0
+for node in t["nodes"]:
+    enter(node)
+    with open("/proc/thread-self/net/arp") as f:
+        found += sum(1 for line in list(f)[1:] if line.split()[2] == "0x2")
+libc.setns(self_fd, 0)
+print(f"{found}/{expected}")
+PY
+	}
+	thresh_keys=()
+	for fam in ipv4 ipv6; do for i in 1 2 3; do thresh_keys+=("net.$fam.neigh.default.gc_thresh$i"); done; done
+	cur=""
+	for k in "${thresh_keys[@]}"; do cur="$cur ${k#net.} $(cat "/proc/sys/${k//.//}")"; done
+	echo "  neighbour table (shared by every namespace):$cur"
+	s=$EPOCHREALTIME
+	"$NETLAB" -q up "$tmp/$key.json" 2>"$tmp/err" || fail "netlab up $key (default limits)"
+	e=$EPOCHREALTIME
+	labs+=("${lab_of[$key]}")
+	echo "  with these limits: netlab up in $(secs $(($(usec "$e") - $(usec "$s")))) s; neighbours resolved across every link: $(resolve)"
+	"$NETLAB" -q down "${lab_of[$key]}"
+	settle >/dev/null
+	# raise the thresholds: entries for both ends of every link, v4 and v6, with room
+	need=$((links * 2))
+	raised=""
+	for k in "${thresh_keys[@]}"; do
+		f=/proc/sys/${k//.//} old=$(cat "$f")
+		case $k in *1) want=$need ;; *2) want=$((need * 2)) ;; *3) want=$((need * 4)) ;; esac
+		if [ "$old" -lt "$want" ]; then
+			sysctl_old[$k]=$old
+			echo "$want" >"$f"
+			raised="$raised ${k#net.} $old->$want"
+		fi
+	done
+	echo "  raised (restored at exit):${raised:- nothing}"
+	for run in $(seq "$RUNS"); do
+		for tool in netlab base; do one_tool "$tool" "$key" "$run"; done
+		log "big run $run/$RUNS: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]}; down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} s; cleanup ${res[$key,netlab,cleanup,$run]} s"
+	done
+	"$NETLAB" -q up "$tmp/$key.json" 2>"$tmp/err" || fail "netlab up $key"
+	echo "  with the thresholds raised: neighbours resolved across every link: $(resolve)"
+	echo "  exec of 'true' in node r2048 of the running 4,096-node lab, 20 calls each (ms; each exec without"
+	echo "  mount isolation copies the mount table, which holds every pin):"
+	exec_bench 20 "${lab_of[$key]}" r2048
+	"$NETLAB" -q down "${lab_of[$key]}"
+	settle >/dev/null
+	# what netlab's extra work costs at this size: the baseline with each piece (one run each)
+	mkdir -p "$utsdir"
+	for v in "-s:+ net.ipv6.conf.all.forwarding write per router" "-u $utsdir:+ UTS namespace, host name, second pin"; do
+		opts=${v%%:*}
+		# shellcheck disable=SC2086
+		"$BASE" $opts up "bb${T}_$key." "$tmp/$key.x.json" >/dev/null 2>"$tmp/err" || fail "baseline $opts"
+		# shellcheck disable=SC2086
+		d=$("$BASE" $opts down "bb${T}_$key." "$tmp/$key.x.json" 2>/dev/null)
+		echo "  baseline ${v#*:}: up $(sed -n 's/.*total \([0-9.]*\) s.*/\1/p' "$tmp/err") s ($(sed -n 's/.*\(namespaces [0-9.]* s\).*/\1/p' "$tmp/err")), down $d s"
+		settle >/dev/null
+	done
+	rmdir "$utsdir" 2>/dev/null || true
+	awk -v n="${nodes_of[$key]}" -v nu="$(med "$key" netlab up)" -v bu="$(med "$key" base up)" \
+		-v nd="$(med "$key" netlab down)" -v bd="$(med "$key" base down)" -v rss="$(med "$key" rss)" \
+		-v cl="$(med "$key" netlab cleanup)" -v km="$(med "$key" netlab kmem)" -v runs="$RUNS" 'BEGIN {
+		printf "  medians of %d: netlab up %.3f s (%.3f ms/node), limit %.3f s (%.3f ms/node), %.2fx;\n", runs, nu, nu * 1e3 / n, bu, bu * 1e3 / n, nu / bu
+		printf "  down netlab %.3f s, limit %.3f s, %.2fx; netlab peak RSS %.1f MiB; kernel %.0f KiB per node; kernel cleanup after down %.1f s\n", nd, bd, nd / bd, rss / 1024, km / n, cl }'
+	for tool in netlab base; do
+		line=""
+		for k in "${keys[@]}"; do
+			case $k in line*) line="$line, ${nodes_of[$k]} nodes $(awk -v t="$(med "$k" $tool up)" -v n="${nodes_of[$k]}" 'BEGIN { printf "%.3f", t * 1e3 / n }')" ;; esac
+		done
+		echo "  $( [ $tool = netlab ] && echo "netlab" || echo "limit ") up of a line, ms per node:${line#,}"
+	done
+fi
+
+echo
+echo "Mininet: $(command -v mn >/dev/null && echo "installed, not compared by this script" || echo "not installed, not compared")"
+log "done in $(secs $(($(usec "$EPOCHREALTIME") - $(usec "$started")))) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
