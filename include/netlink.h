@@ -19,6 +19,14 @@ struct netlink;
 
 /* Open a route netlink socket in the calling thread's network namespace. Return: 0 or -errno. */
 int netlink_open(struct netlink **ret, struct lab_err **err);
+/*
+ * A bare route netlink socket in the calling thread's network namespace, to
+ * adopt later from anywhere (a socket stays in the namespace it was made in).
+ * Return: the fd or -errno.
+ */
+int netlink_socket(struct lab_err **err);
+/* Make fd (from netlink_socket) a struct netlink; fd is taken, also on failure. */
+int netlink_adopt(int fd, struct netlink **ret, struct lab_err **err);
 /* Close; accepts NULL. Pending requests are dropped. Return: NULL. */
 struct netlink *netlink_close(struct netlink *nl);
 static inline void netlink_closep(struct netlink **nl)

@@ -29,12 +29,33 @@ int ns_restore(struct ns_saved *s, bool close_after, struct lab_err **err);
  */
 int ns_new(const char *net_path, const char *uts_path, const char *hostname,
 	   struct lab_err **err);
-/* Enter the network namespace pinned at path (thread only). Return: 0 or -errno. */
-int ns_enter_net_path(const char *path, struct lab_err **err);
+/*
+ * A socket in the network namespace netns_fd, made by a short-lived thread:
+ * the calling process never enters the namespace, so a `down` that ends the
+ * processes of a lab's namespaces never takes it for one of them.
+ * Return: the socket or -errno.
+ */
+int ns_socket_in(int netns_fd, int domain, int type, int protocol);
 /* Open a pinned namespace. Return: fd or -errno. */
 int ns_open(const char *path, struct lab_err **err);
-/* Write a sysctl (net.x.y or net/x/y) in the calling thread's network namespace. */
-int ns_write_sysctl(const char *key, const char *value, struct lab_err **err);
+/*
+ * Sysctl writes through a procfs instance of netlab's own, so that their cost
+ * does not grow with the number of namespaces on the machine (see ns.c).
+ */
+struct ns_sysctl {
+	int proc;      /* a detached procfs mount, or -EBADF */
+	unsigned uses; /* writes through it */
+	bool fallback; /* no such mount could be made: /proc */
+};
+#define NS_SYSCTL_INIT {.proc = -EBADF}
+/*
+ * Write a sysctl (net.x.y or net/x/y) in the calling thread's network
+ * namespace, through sc (NULL: /proc). Return: 0 or -errno.
+ */
+int ns_sysctl_write(struct ns_sysctl *sc, const char *key, const char *value,
+		    struct lab_err **err);
+/* Release sc's procfs instance. */
+void ns_sysctl_close(struct ns_sysctl *sc);
 /* Unpin: detach the bind mount and remove the file. A missing one is fine. Return: 0 or -errno. */
 int ns_unpin(const char *path, struct lab_err **err);
 /* Inode of a pinned namespace (0 when not pinned). */

@@ -93,6 +93,14 @@ int state_prepare_root(struct lab_err **err);
  * and create is false; or -errno.
  */
 int state_lock(const char *lab, bool create, struct lab_err **err);
+/*
+ * Mount a tmpfs of the lab's own on its ns/ directory, where its UTS (and
+ * isolation) pins go, unless it is one already: `down` then detaches all of
+ * them with one unmount instead of one per pin. Return: 0 or -errno.
+ */
+int state_mount_pins(const char *lab, struct lab_err **err);
+/* Detach and remove every pin in the lab's ns/ directory (a missing one is fine). */
+void state_unpin_all(const char *lab);
 /* Write atomically. Return: 0 or -errno. */
 int state_write(const struct state *s, struct lab_err **err);
 /* Read. Return: 0, -ENOENT (no error set) when there is none, or -errno / -EBADMSG if corrupt. */

@@ -79,6 +79,8 @@ size_t strscpy(char *dst, const char *src, size_t size);
 int read_file(const char *path, size_t max, char **ret, size_t *ret_len);
 /* Write a string to a file that exists (sysctl, cgroup knob). Return: 0 or negative errno. */
 int write_file(const char *path, const char *value);
+/* The same, path relative to the directory fd dir (or AT_FDCWD). */
+int write_file_at(int dir, const char *path, const char *value);
 /* Write data to path atomically: path.tmp, fsync, rename. Return: 0 or negative errno. */
 int write_file_atomic(const char *path, const char *data, size_t len, int mode);
 /* mkdir -p, each created directory with mode. Return: 0 or negative errno. */

@@ -2,7 +2,9 @@
 #include "check.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "lab.h"
@@ -275,8 +277,8 @@ static bool check_route(const struct topo_expect *e, const struct status_lab *l,
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	_cleanup_free_ struct netlink_route_info *routes = NULL;
 	_cleanup_close_ int fd = -EBADF;
-	struct ns_saved saved = {-EBADF, -EBADF};
 	size_t nr = 0;
+	int sock;
 	char buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
 	int r;
 
@@ -285,13 +287,11 @@ static bool check_route(const struct topo_expect *e, const struct status_lab *l,
 		return false;
 	}
 	fd = open_netns(n->netns, err);
-	if (fd < 0 || ns_save(&saved, err) < 0)
+	if (fd < 0)
 		return false;
-	r = setns(fd, CLONE_NEWNET) < 0 ? err_make(err, errno, "entering node '%s'", e->node) : 0;
-	if (r >= 0)
-		r = netlink_open(&nl, err);
-	if (ns_restore(&saved, true, err) < 0)
-		abort();
+	sock = ns_socket_in(fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	r = sock < 0 ? err_make(err, -sock, "opening a netlink socket in node '%s'", e->node)
+		     : netlink_adopt(sock, &nl, err);
 	if (r < 0 || netlink_list_routes(nl, e->route.addr.family, &routes, &nr, err) < 0)
 		return false;
 	for (size_t i = 0; i < nr; i++) {

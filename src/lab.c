@@ -2,10 +2,12 @@
 #include "lab.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <linux/if.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <poll.h>
@@ -191,14 +193,15 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 	free(inodes);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *p = netns_path(nodes[i].netns);
-		_cleanup_free_ char *u = state_uts_path(lab, nodes[i].name);
 		_cleanup_err_ struct lab_err *e = NULL;
 
-		if (ns_unpin(p, &e) < 0 || ns_unpin(u, &e) < 0)
+		if (ns_unpin(p, &e) < 0)
 			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
 		if (nodes[i].has_cgroup && cgroup_remove(lab, nodes[i].name, &e) < 0)
 			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
 	}
+	/* the UTS and isolation pins: all on the lab's own tmpfs */
+	state_unpin_all(lab);
 	cgroup_remove_lab(lab);
 }
 
@@ -214,8 +217,8 @@ static void restore_or_die(struct ns_saved *saved, bool close_after)
 }
 
 /* Phase 1: a network and UTS namespace per node, pinned, early sysctls written. */
-static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created,
-			     struct lab_err **err)
+static int create_namespaces(const struct plan *p, struct ns_sysctl *sc, int *fds, int *socks,
+			     size_t *ret_created, struct lab_err **err)
 {
 	struct ns_saved saved = {-EBADF, -EBADF};
 	int r;
@@ -233,12 +236,15 @@ static int create_namespaces(const struct plan *p, int *fds, size_t *ret_created
 			*ret_created = i + 1;
 		progress(p->topo->name, "creating namespaces", i + 1, p->n_nodes);
 		for (size_t k = 0; r >= 0 && k < pn->n_early; k++)
-			r = ns_write_sysctl(pn->early[k].key, pn->early[k].value, err);
+			r = ns_sysctl_write(sc, pn->early[k].key, pn->early[k].value, err);
 		if (r >= 0) {
 			fds[i] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 			if (fds[i] < 0)
 				r = err_make(err, errno, "opening the network namespace");
 		}
+		/* the node's netlink socket, made while inside: phase 3 needs no setns */
+		if (r >= 0)
+			r = socks[i] = netlink_socket(err);
 		restore_or_die(&saved, false);
 		if (r >= 0)
 			r = check_interrupt(err);
@@ -303,28 +309,33 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 }
 
 /* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
-static int configure_node(const struct plan *p, size_t ni, int fd, size_t *ai, size_t *ri,
-			  size_t *pi, size_t *ii, struct lab_err **err)
+static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni, int fd,
+			  int *sock, size_t *ai, size_t *ri, size_t *pi, size_t *ii,
+			  struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	const struct plan_node *pn = &p->nodes[ni];
 	const struct topo_node *n = pn->node;
-	struct ns_saved saved = {-EBADF, -EBADF};
 	char desc[112], buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
 	int r;
 
-	r = ns_save(&saved, err);
+	r = netlink_adopt(TAKE_FD(*sock), &nl, err);
 	if (r < 0)
 		return r;
-	if (setns(fd, CLONE_NEWNET) < 0)
-		r = err_make(err, errno, "entering the network namespace");
-	if (r >= 0)
-		r = netlink_open(&nl, err);
-	for (size_t k = 0; r >= 0 && k < pn->n_late; k++)
-		r = ns_write_sysctl(pn->late[k].key, pn->late[k].value, err);
-	restore_or_die(&saved, true);
-	if (r < 0)
-		return r;
+	if (pn->n_late) {
+		struct ns_saved saved = {-EBADF, -EBADF};
+
+		r = ns_save(&saved, err);
+		if (r < 0)
+			return r;
+		if (setns(fd, CLONE_NEWNET) < 0)
+			r = err_make(err, errno, "entering the network namespace");
+		for (size_t k = 0; r >= 0 && k < pn->n_late; k++)
+			r = ns_sysctl_write(sc, pn->late[k].key, pn->late[k].value, err);
+		restore_or_die(&saved, true);
+		if (r < 0)
+			return r;
+	}
 
 	snprintf(desc, sizeof(desc), "setting 'lo' up");
 	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
@@ -678,10 +689,11 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 {
 	_cleanup_(plan_freep) struct plan *p = NULL;
 	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_(ns_sysctl_close) struct ns_sysctl sysctl = NS_SYSCTL_INIT;
 	_cleanup_close_ int lock = -EBADF;
 	double start = now_sec();
 	size_t created = 0, ai = 0, ri = 0, pi = 0, ii = 0;
-	int *fds = NULL;
+	int *fds = NULL, *socks = NULL;
 	int r;
 
 	progress_on = t->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
@@ -715,9 +727,11 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	/* The state lists everything the lab may own before any of it exists. */
 	s = state_from_plan(p);
 	r = state_write(s, err);
+	if (r >= 0)
+		r = state_mount_pins(t->name, err);
 	if (r < 0)
 		goto fail;
-	raise_nofile(p->n_nodes);
+	raise_nofile(2 * p->n_nodes);
 	{
 		_cleanup_free_ char *v = NULL;
 		unsigned long thresh;
@@ -729,11 +743,12 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 				 t->name, p->n_veths, p->n_veths * 2, thresh);
 	}
 	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
+	socks = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
 	for (size_t i = 0; i < p->n_nodes; i++)
-		fds[i] = -EBADF;
+		fds[i] = socks[i] = -EBADF;
 
 	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes);
-	r = create_namespaces(p, fds, &created, err);
+	r = create_namespaces(p, &sysctl, fds, socks, &created, err);
 	if (r < 0)
 		goto fail;
 	log_info("lab '%s': %.3f s: creating %zu bridges and %zu links", t->name, now_sec() - start,
@@ -746,7 +761,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	log_info("lab '%s': %.3f s: configuring %zu addresses and %zu routes", t->name,
 		 now_sec() - start, p->n_addrs, p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		r = configure_node(p, i, fds[i], &ai, &ri, &pi, &ii, err);
+		r = configure_node(p, &sysctl, i, fds[i], &socks[i], &ai, &ri, &pi, &ii, err);
 		progress(t->name, "configuring nodes", i + 1, p->n_nodes);
 		if (r >= 0)
 			r = check_interrupt(err);
@@ -774,6 +789,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	for (size_t i = 0; i < p->n_nodes; i++)
 		close(fds[i]);
 	free(fds);
+	free(socks);
 	if (ret)
 		*ret = (struct lab_up_result){p->n_nodes, t->n_links, now_sec() - start};
 	return 0;
@@ -783,10 +799,14 @@ fail:
 		fputs("\r\033[K", stderr);
 	log_info("lab '%s': rolling back", t->name);
 	if (fds)
-		for (size_t i = 0; i < p->n_nodes; i++)
+		for (size_t i = 0; i < p->n_nodes; i++) {
 			if (fds[i] >= 0)
 				close(fds[i]);
+			if (socks[i] >= 0)
+				close(socks[i]);
+		}
 	free(fds);
+	free(socks);
 	remove_nodes(t->name, s->nodes, created);
 	{
 		_cleanup_err_ struct lab_err *e = NULL;
@@ -994,17 +1014,15 @@ int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err *
 static int node_netlink(const char *netns, struct netlink **ret, struct lab_err **err)
 {
 	_cleanup_free_ char *np = netns_path(netns);
-	struct ns_saved saved = {-EBADF, -EBADF};
-	int r;
+	_cleanup_close_ int fd = ns_open(np, err);
+	int sock;
 
-	r = ns_save(&saved, err);
-	if (r < 0)
-		return r;
-	r = ns_enter_net_path(np, err);
-	if (r >= 0)
-		r = netlink_open(ret, err);
-	restore_or_die(&saved, true);
-	return r;
+	if (fd < 0)
+		return fd;
+	sock = ns_socket_in(fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sock < 0)
+		return err_make(err, -sock, "opening a route netlink socket in '%s'", np);
+	return netlink_adopt(sock, ret, err);
 }
 
 /* The link of a lab with an end "node:ifname" (or "node" when it has one link). */

@@ -38,15 +38,34 @@ struct netlink {
 	char *rbuf;
 };
 
+int netlink_socket(struct lab_err **err)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return err_make(err, errno, "opening a route netlink socket");
+	return fd;
+}
+
 int netlink_open(struct netlink **ret, struct lab_err **err)
+{
+	int fd = netlink_socket(err);
+
+	if (fd < 0)
+		return fd;
+	return netlink_adopt(fd, ret, err);
+}
+
+int netlink_adopt(int fd, struct netlink **ret, struct lab_err **err)
 {
 	struct netlink *nl = xcalloc(1, sizeof(*nl));
 	int one = 1, rcvbuf = 4 << 20;
 
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_fdopen(fd);
 	if (!nl->sock) {
 		int r = -errno;
 
+		close(fd);
 		free(nl);
 		return err_make(err, r, "opening a route netlink socket");
 	}

@@ -4,11 +4,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -150,34 +152,110 @@ int ns_open(const char *path, struct lab_err **err)
 	return fd;
 }
 
-int ns_enter_net_path(const char *path, struct lab_err **err)
-{
-	_cleanup_close_ int fd = ns_open(path, err);
+struct socket_in {
+	int netns_fd, domain, type, protocol;
+	int fd, error;
+};
 
-	if (fd < 0)
-		return fd;
-	if (setns(fd, CLONE_NEWNET) < 0)
-		return err_make(err, errno, "entering the network namespace '%s'", path);
-	return 0;
+static void *socket_in_thread(void *data)
+{
+	struct socket_in *s = data;
+
+	/* this thread alone moves, and ends where it went */
+	if (setns(s->netns_fd, CLONE_NEWNET) < 0)
+		s->error = errno;
+	else if ((s->fd = socket(s->domain, s->type, s->protocol)) < 0)
+		s->error = errno;
+	return NULL;
 }
 
-int ns_write_sysctl(const char *key, const char *value, struct lab_err **err)
+int ns_socket_in(int netns_fd, int domain, int type, int protocol)
 {
-	_cleanup_free_ char *path = NULL;
+	struct socket_in s = {netns_fd, domain, type, protocol, -EBADF, 0};
+	pthread_t t;
 	int r;
 
-	path = xasprintf("/proc/sys/%s", key);
+	r = pthread_create(&t, NULL, socket_in_thread, &s);
+	if (r)
+		return -r;
+	pthread_join(t, NULL);
+	return s.fd >= 0 ? s.fd : -s.error;
+}
+
+/*
+ * /proc/sys lookups get slower with every network namespace on the machine:
+ * the dentries of a per-namespace sysctl directory (/proc/sys/net/ipv6, ...)
+ * of all namespaces share one hash chain under their common parent, which the
+ * lookup walks comparing each one's namespace (fs/proc/proc_sysctl.c
+ * proc_sys_compare). Writing one sysctl in each of 4,096 new namespaces walks
+ * millions. Each procfs mount has dentries of its own, so writes go through a
+ * detached procfs instance of ours, replaced every NS_SYSCTL_USES writes: the
+ * chains stay short whatever the number of namespaces.
+ */
+#define NS_SYSCTL_USES 32
+
+static int sysctl_proc_open(void)
+{
+	_cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC);
+
+	if (fs < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	return RET_NERRNO(fsmount(fs, FSMOUNT_CLOEXEC, 0));
+}
+
+int ns_sysctl_write(struct ns_sysctl *sc, const char *key, const char *value,
+		    struct lab_err **err)
+{
+	_cleanup_free_ char *rel = xasprintf("sys/%s", key);
+	int dir = AT_FDCWD, r;
+
 	if (!strchr(key, '/'))
-		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+		for (char *p = rel + strlen("sys/"); *p; p++)
 			if (*p == '.')
 				*p = '/';
-	r = write_file(path, value);
+	if (sc && !sc->fallback) {
+		if (sc->proc >= 0 && sc->uses >= NS_SYSCTL_USES) {
+			close(sc->proc);
+			sc->proc = -EBADF;
+		}
+		if (sc->proc < 0) {
+			sc->proc = sysctl_proc_open();
+			sc->uses = 0;
+			if (sc->proc < 0) {
+				/* no new mount API (before Linux 5.2), or refused: /proc then */
+				log_debug("a procfs instance for sysctls: %s; using /proc",
+					  strerror(-sc->proc));
+				sc->fallback = true;
+			}
+		}
+		if (sc->proc >= 0) {
+			dir = sc->proc;
+			sc->uses++;
+		}
+	}
+	if (dir == AT_FDCWD) {
+		char *abs = xasprintf("/proc/%s", rel);
+
+		free(rel);
+		rel = abs;
+	}
+	r = write_file_at(dir, rel, value);
 	if (r == -ENOENT)
 		return err_make_kind(err, ERR_RUNTIME, ENOENT,
 				     "sysctl '%s' does not exist in the node's network namespace", key);
 	if (r < 0)
 		return err_make(err, r, "setting sysctl '%s' to '%s'", key, value);
 	return 0;
+}
+
+void ns_sysctl_close(struct ns_sysctl *sc)
+{
+	if (sc->proc >= 0)
+		close(sc->proc);
+	sc->proc = -EBADF;
+	sc->uses = 0;
 }
 
 int ns_unpin(const char *path, struct lab_err **err)

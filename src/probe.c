@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdlib.h>
 
+#include "ns.h"
 #include "util.h"
 
 #define PROBE_MAGIC 0x6e65746cu /* "netl" */
@@ -46,24 +47,11 @@ static uint16_t checksum(const void *data, size_t len)
 
 static int open_in(int netns_fd, int family, struct lab_err **err)
 {
-	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	int fd = -1, saved_errno = 0;
+	int fd = ns_socket_in(netns_fd, family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
 
-	if (self < 0)
-		return err_make(err, errno, "opening our network namespace");
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
-		saved_errno = errno;
-	} else {
-		fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			    family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
-		if (fd < 0)
-			saved_errno = errno;
-		if (setns(self, CLONE_NEWNET) < 0)
-			abort(); /* we cannot tell where we are any more */
-	}
-	close(self);
 	if (fd < 0)
-		return err_make(err, saved_errno, "opening an ICMP socket in a node");
+		return err_make(err, -fd, "opening an ICMP socket in a node");
 	if (family == AF_INET6) {
 		struct icmp6_filter f;
 

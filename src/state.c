@@ -442,18 +442,35 @@ void state_node_clear(struct state_node *n)
 	*n = (struct state_node){0};
 }
 
-int state_remove(const char *lab, struct lab_err **err)
+int state_mount_pins(const char *lab, struct lab_err **err)
 {
 	_cleanup_free_ char *dir = state_lab_dir(lab);
 	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
-	_cleanup_free_ char *state = state_file_path(lab);
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", state);
-	_cleanup_free_ char *lock = xasprintf("%s/lock", dir);
+	struct stat a, b;
+
+	if (lstat(dir, &a) < 0 || lstat(nsdir, &b) < 0)
+		return err_make(err, errno, "checking '%s'", nsdir);
+	if (!S_ISDIR(b.st_mode))
+		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
+				     "'%s' is not a directory (a symlink?): refusing to use it", nsdir);
+	if (a.st_dev != b.st_dev)
+		return 0; /* a mount already: left by an `up` that was killed */
+	if (mount("netlab", nsdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		return err_make(err, errno, "mounting a tmpfs on '%s'", nsdir);
+	return 0;
+}
+
+void state_unpin_all(const char *lab)
+{
+	_cleanup_free_ char *dir = state_lab_dir(lab);
+	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
 	_cleanup_(closedirp_) DIR *d = NULL;
 	struct dirent *de;
 
-	unlink(state);
-	unlink(tmp);
+	/* the lab's tmpfs with every pin on it, in one go */
+	while (umount2(nsdir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		;
+	/* pins on the directory itself (a lab made by netlab 0.x, or no tmpfs) */
 	d = opendir(nsdir);
 	while (d && (de = readdir(d))) {
 		_cleanup_free_ char *p = NULL;
@@ -462,9 +479,22 @@ int state_remove(const char *lab, struct lab_err **err)
 			continue;
 		p = xasprintf("%s/%s", nsdir, de->d_name);
 		umount2(p, MNT_DETACH | UMOUNT_NOFOLLOW);
-		if (unlink(p) < 0 && errno != ENOENT)
-			return err_make(err, errno, "removing '%s'", p);
+		unlink(p);
 	}
+}
+
+int state_remove(const char *lab, struct lab_err **err)
+{
+	_cleanup_free_ char *dir = state_lab_dir(lab);
+	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
+	_cleanup_free_ char *state = state_file_path(lab);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", state);
+	_cleanup_free_ char *lock = xasprintf("%s/lock", dir);
+	struct dirent *de;
+
+	unlink(state);
+	unlink(tmp);
+	state_unpin_all(lab);
 	if (rmdir(nsdir) < 0 && errno != ENOENT)
 		return err_make(err, errno, "removing '%s'", nsdir);
 	{

@@ -142,11 +142,16 @@ int read_file(const char *path, size_t max, char **ret, size_t *ret_len)
 
 int write_file(const char *path, const char *value)
 {
+	return write_file_at(AT_FDCWD, path, value);
+}
+
+int write_file_at(int dir, const char *path, const char *value)
+{
 	_cleanup_close_ int fd = -EBADF;
 	size_t len = strlen(value);
 	ssize_t n;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dir, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, value, len);

@@ -56,7 +56,9 @@ echo "ok: 20 kills during up/down, nothing left"
 # --- SIGINT and SIGTERM during up roll back and exit 1
 for sig in INT TERM; do
 	"$NETLAB" up "$tmp/a.json" > "$tmp/out" 2>&1 & pid=$!
-	sleep 0.05
+	# once its state exists, up is at work with its handlers in place (a signal before that,
+	# while a sanitizer build is still starting, ends it with nothing made)
+	for i in $(seq 400); do [ -e "/run/netlab/${P}a/state.json" ] && break; sleep 0.005; done
 	kill -$sig $pid
 	rc=0; wait $pid || rc=$?
 	if [ $rc -eq 0 ]; then "$NETLAB" -q down "${P}a"; continue; fi  # too fast to interrupt
