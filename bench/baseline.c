@@ -4,7 +4,7 @@
  * as this program can ask for it. It is the limit `make bench` measures netlab
  * against: no validation, no state, no checks, no rollback, no logging.
  *
- *   baseline [-d DIR] [-u UTSDIR] [-s] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
+ *   baseline [-d DIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
  *
  * EXPLAIN.json is the output of `netlab validate --explain FILE` (every node,
  * interface and address spelled out). Reading it is not timed: the program
@@ -48,9 +48,14 @@
  *   -d DIR  pin the network namespaces in DIR instead of /run/netns (to price
  *           the file system the pins are made on)
  *   -u DIR  a UTS namespace per node too, its host name set, pinned at
- *           DIR/NODE.uts (a second bind mount per node, as netlab does)
+ *           DIR/NODE.uts on a tmpfs mounted on DIR at up and detached at
+ *           down in one unmount (as netlab does)
  *   -s      write net.ipv6.conf.all.forwarding=1 in each router (a /proc/sys
- *           write per router, as netlab does)
+ *           write per router)
+ *   -p      with -s: write it as netlab does, through a detached procfs
+ *           instance of our own, replaced every 32 writes (the dentries of
+ *           /proc/sys/net/ipv6 of all namespaces share one hash chain per
+ *           procfs instance: through /proc each lookup walks all of them)
  *   -j      open each node's socket in phase 3 with a setns pair (as netlab
  *           does) instead of while creating the namespace
  *   -4      no link-local addresses of our own: IPv4 addresses only
@@ -131,7 +136,24 @@ static int n_links;
 static struct addr *addrs;
 static int n_addrs;
 
-static bool opt_uts, opt_sysctl, opt_join_late, opt_literal, opt_v4only;
+static bool opt_uts, opt_sysctl, opt_private_proc, opt_join_late, opt_literal, opt_v4only;
+static int proc_fd = -1;
+static unsigned proc_uses;
+static _Noreturn void die(const char *fmt, ...);
+
+/* a procfs instance of our own, not attached anywhere (fsopen/fsmount, Linux 5.2) */
+static int private_proc(void)
+{
+	int fs = fsopen("proc", FSOPEN_CLOEXEC), m;
+
+	if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		die("making a procfs instance");
+	m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	if (m < 0)
+		die("mounting a procfs instance");
+	close(fs);
+	return m;
+}
 static const char *uts_dir;
 static const char *netns_dir = "/run/netns";
 
@@ -510,8 +532,19 @@ static void phase_namespaces(const char *prefix, int self_net, int self_uts)
 		if (n->netns_fd < 0)
 			die("opening the namespace of %s", n->name);
 		if (opt_sysctl && n->kind == ROUTER) {
-			int fd = open("/proc/sys/net/ipv6/conf/all/forwarding", O_WRONLY | O_CLOEXEC);
+			int fd;
 
+			if (opt_private_proc) {
+				/* netlab's way: a detached procfs of our own, new every 32 writes */
+				if (proc_uses++ % 32 == 0) {
+					if (proc_fd >= 0)
+						close(proc_fd);
+					proc_fd = private_proc();
+				}
+				fd = openat(proc_fd, "sys/net/ipv6/conf/all/forwarding", O_WRONLY | O_CLOEXEC);
+			} else {
+				fd = open("/proc/sys/net/ipv6/conf/all/forwarding", O_WRONLY | O_CLOEXEC);
+			}
 			if (fd < 0 || write(fd, "1", 1) != 1)
 				die("writing net.ipv6.conf.all.forwarding");
 			close(fd);
@@ -642,6 +675,8 @@ static void do_up(const char *prefix)
 		die("opening our namespaces");
 	t0 = now();
 	make_netns_dir();
+	if (opt_uts && mount("tmpfs", uts_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		die("mounting a tmpfs on %s", uts_dir);
 	phase_namespaces(prefix, self_net, self_uts);
 	t1 = now();
 	phase_links();
@@ -667,12 +702,10 @@ static void do_down(const char *prefix)
 			die("unmounting %s", path);
 		if (unlink(path) < 0 && errno != ENOENT)
 			die("removing %s", path);
-		if (opt_uts) {
-			snprintf(path, sizeof(path), "%s/%s.uts", uts_dir, nodes[i].name);
-			umount2(path, MNT_DETACH);
-			unlink(path);
-		}
 	}
+	/* the UTS pins: all on the tmpfs on uts_dir, detached at once (as netlab does) */
+	if (opt_uts && umount2(uts_dir, MNT_DETACH) < 0)
+		die("unmounting %s", uts_dir);
 	fprintf(stderr, "baseline down: %d nodes: %.3f s\n", n_nodes, now() - t0);
 	printf("%.4f\n", now() - t0);
 }
@@ -775,7 +808,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int c;
 
-	while ((c = getopt(argc, argv, "+d:u:sjL4")) != -1) {
+	while ((c = getopt(argc, argv, "+d:u:spjL4")) != -1) {
 		switch (c) {
 		case 'd':
 			netns_dir = optarg;
@@ -783,6 +816,9 @@ int main(int argc, char **argv)
 		case 'u':
 			opt_uts = true;
 			uts_dir = optarg;
+			break;
+		case 'p':
+			opt_private_proc = true;
 			break;
 		case 's':
 			opt_sysctl = true;
@@ -805,7 +841,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc - optind != 3 || (strcmp(argv[optind], "up") && strcmp(argv[optind], "down"))) {
-		fprintf(stderr, "usage: baseline [-d DIR] [-u UTSDIR] [-s] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
+		fprintf(stderr, "usage: baseline [-d DIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
 				"       baseline settle [TIMEOUT_S]\n");
 		return 2;
 	}

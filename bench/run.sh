@@ -83,6 +83,7 @@ cleanup() {
 		rm -f "/run/netns/$n"
 	done
 	if [ -d "$utsdir" ]; then
+		while umount -l "$utsdir" 2>/dev/null; do :; done  # the anatomy's tmpfs with its pins
 		for n in "$utsdir"/*; do [ -e "$n" ] && { umount -l "$n" 2>/dev/null || true; rm -f "$n"; }; done
 		rmdir "$utsdir" 2>/dev/null || true
 	fi
@@ -419,8 +420,8 @@ if [ "$ANATOMY" = 1 ]; then
 	big=line$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
 	mkdir -p "$utsdir"
 	variants=("plain::the limit above" "no-ll:-4:without IPv6 link-local addresses (IPv4 only)"
-		"uts:-u $utsdir:+ UTS namespace, host name, second pin" "sysctl:-s:+ net.ipv6.conf.all.forwarding write per router"
-		"join:-j:+ setns pair per node to open its socket" "netlab-like:-u $utsdir -s -j:+ all three: netlab's recipe")
+		"uts:-u $utsdir:+ UTS namespace, host name, pin on a tmpfs" "sysctl:-s:+ IPv6 forwarding written per router via /proc"
+		"psysctl:-s -p:+ the same written via a private procfs (netlab)" "netlab-like:-u $utsdir -s -p:+ UTS and private-procfs write: netlab's recipe")
 	declare -A an=()
 	log "anatomy"
 	for run in $(seq "$RUNS"); do
@@ -546,7 +547,8 @@ PY
 	settle >/dev/null
 	# what netlab's extra work costs at this size: the baseline with each piece (one run each)
 	mkdir -p "$utsdir"
-	for v in "-s:+ net.ipv6.conf.all.forwarding write per router" "-u $utsdir:+ UTS namespace, host name, second pin"; do
+	for v in "-s:+ IPv6 forwarding written per router via /proc" "-s -p:+ the same via a private procfs (netlab)" \
+		"-u $utsdir:+ UTS namespace, host name, pin on a tmpfs"; do
 		opts=${v%%:*}
 		# shellcheck disable=SC2086
 		"$BASE" $opts up "bb${T}_$key." "$tmp/$key.x.json" >/dev/null 2>"$tmp/err" || fail "baseline $opts"

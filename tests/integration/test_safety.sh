@@ -25,8 +25,8 @@ assert_clean() {
 	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] || fail "root-namespace links changed"
 }
 
-# --- kill -9 at 20 points during a 50-node up (with pid isolation on some nodes), and during down
-"$NETLAB" gen line 50 --name "${P}a" -o "$tmp/a.json"
+# --- kill -9 at 20 points during a 100-node up (namespaces made by parallel threads; pid isolation on some nodes), and during down
+"$NETLAB" gen line 100 --name "${P}a" -o "$tmp/a.json"
 python3 - "$tmp/a.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
