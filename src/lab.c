@@ -719,7 +719,7 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_err_ struct lab_err *e = NULL;
-	int r = state_read(p->topo->name, &s, &e);
+	int r = state_read(p->topo->name, STATE_NODES, &s, &e);
 
 	if (r == 0 || r == -EBADMSG)
 		return err_make_kind(err, ERR_RUNTIME, EEXIST,
@@ -789,13 +789,13 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		while (d && (de = readdir(d)))
 			if (de->d_name[0] != '.')
 				empty = false;
-		if (empty && state_read(t->name, &other, NULL) == -ENOENT)
+		if (empty && state_read(t->name, STATE_NODES, &other, NULL) == -ENOENT)
 			state_remove(t->name, NULL);
 		return r;
 	}
 	/* The state lists everything the lab may own before any of it exists. */
 	s = state_from_plan(p);
-	r = state_write(s, err);
+	r = state_write(s, STATE_ALL, err);
 	if (r >= 0)
 		r = state_mount_pins(t->name, err);
 	if (r < 0)
@@ -845,7 +845,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	if (r < 0)
 		goto fail;
 	/* the state knows the inits before any command runs */
-	r = state_write(s, err);
+	r = state_write(s, STATE_NODES, err);
 	if (r < 0)
 		goto fail;
 	r = run_startups(p, s, err);
@@ -853,7 +853,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		goto fail;
 	free(s->status);
 	s->status = xstrdup("up");
-	r = state_write(s, err);
+	r = state_write(s, STATE_NODES, err);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_nodes; i++)
@@ -924,7 +924,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		return 0;
 	if (lock < 0)
 		return lock;
-	r = state_read(lab, &s, err);
+	r = state_read(lab, STATE_NODES, &s, err);
 	if (r == -EBADMSG && !force)
 		return r;
 	if (r < 0 && r != -ENOENT && r != -EBADMSG)
@@ -1149,7 +1149,7 @@ static int open_lab(const char *lab, const char *end, char **ret_lab, int *ret_l
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found);
 	if (lock < 0)
 		return lock;
-	r = state_read(found, ret_state, err);
+	r = state_read(found, STATE_ALL, ret_state, err);
 	if (r == -ENOENT)
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", found);
 	if (r < 0)
@@ -1238,7 +1238,7 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 		}
 	}
 	s->links[li].up = up;
-	return state_write(s, err);
+	return state_write(s, STATE_WIRING, err);
 }
 
 int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
@@ -1320,7 +1320,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 	}
 	if (r < 0)
 		return r;
-	return state_write(s, err);
+	return state_write(s, STATE_WIRING, err);
 }
 
 static const char *oper_name(const struct netlink_link_info *l)
@@ -1427,7 +1427,7 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 		struct state *s = NULL;
 		struct status_lab *sl;
 
-		r = state_read(labs[i], &s, err);
+		r = state_read(labs[i], STATE_ALL, &s, err);
 		if (r == -ENOENT && !lab) {
 			/* being created or removed right now: not a lab to show (nor an error) */
 			r = 0;

@@ -128,6 +128,226 @@ static void test_state_node_clear(void **state)
 	assert_false(n.pid);
 }
 
+/* --- the state files: encoded, decoded, split in two --- */
+
+/* A lab of two nodes: r1 isolated with limits, env, a route and two addresses; h1 plain. */
+static struct state *sample_state(void)
+{
+	struct state *s = state_new("lab");
+	struct state_node *r1, *h1;
+
+	s->status = xstrdup("up");
+	s->topology = xstrdup("/tmp/lab.json");
+	s->created = 1796000000;
+	s->creator_pid = 4242;
+	s->creator_start = 123456789012ULL;
+	s->nodes = xcalloc(2, sizeof(*s->nodes));
+	s->n_nodes = 2;
+	r1 = &s->nodes[0];
+	h1 = &s->nodes[1];
+	r1->name = xstrdup("r1");
+	r1->kind = xstrdup("router");
+	r1->hostname = xstrdup("core-1");
+	r1->netns = xstrdup("lab.r1");
+	r1->pid = r1->mount = r1->cgroup = true;
+	r1->has_cgroup = true;
+	r1->memory = 256u << 20;
+	r1->cpu = 0.5;
+	r1->pids = 64;
+	r1->init_pid = 77;
+	r1->init_start = 999;
+	r1->env = xcalloc(2, sizeof(char *));
+	r1->env[0] = xstrdup("A=b c");
+	r1->n_env = 1;
+	r1->routes = xcalloc(1, sizeof(*r1->routes));
+	r1->n_routes = 1;
+	assert_int_equal(prefix_parse("10.9.0.0/16", &r1->routes[0].to), 0);
+	assert_int_equal(addr_parse("10.0.0.2", &r1->routes[0].via), 0);
+	r1->routes[0].has_via = true;
+	strscpy(r1->routes[0].dev, "eth0", sizeof(r1->routes[0].dev));
+	r1->routes[0].metric = 20;
+	r1->addrs = xcalloc(2, sizeof(*r1->addrs));
+	r1->n_addrs = 2;
+	strscpy(r1->addrs[0].dev, "eth0", sizeof(r1->addrs[0].dev));
+	assert_int_equal(prefix_parse("10.0.0.1/30", &r1->addrs[0].prefix), 0);
+	strscpy(r1->addrs[1].dev, "lo", sizeof(r1->addrs[1].dev));
+	assert_int_equal(prefix_parse("2001:db8::1/128", &r1->addrs[1].prefix), 0);
+	h1->name = xstrdup("h1");
+	h1->kind = xstrdup("host");
+	h1->hostname = xstrdup("h1");
+	h1->netns = xstrdup("lab.h1");
+	s->links = xcalloc(1, sizeof(*s->links));
+	s->n_links = 1;
+	s->links[0].ends[0] = xstrdup("r1:eth0");
+	s->links[0].ends[1] = xstrdup("h1:eth0");
+	s->links[0].up = true;
+	s->links[0].impair[1] = (struct topo_impair){.set = true, .delay_ns = 20000000, .loss = 1.5,
+						    .rate_bps = 10000000};
+	return s;
+}
+
+static struct state *decode_parts(const char *nodes, const char *wiring)
+{
+	struct state *s = state_new("lab");
+	_cleanup_err_ struct lab_err *e = NULL;
+
+	assert_int_equal(state_decode(s, STATE_NODES, nodes, strlen(nodes), "state.json", &e), 0);
+	if (wiring)
+		assert_int_equal(state_decode(s, STATE_WIRING, wiring, strlen(wiring), "wiring.json", &e), 0);
+	assert_null(e);
+	return s;
+}
+
+static void test_state_round_trip(void **state)
+{
+	_cleanup_(state_freep) struct state *s = sample_state();
+	_cleanup_(state_freep) struct state *t = NULL;
+	_cleanup_free_ char *nodes = state_encode(s, STATE_NODES);
+	_cleanup_free_ char *wiring = state_encode(s, STATE_WIRING);
+	char buf[PREFIX_STRLEN];
+	const struct state_node *r1;
+
+	(void)state;
+	t = decode_parts(nodes, wiring);
+	assert_string_equal(t->status, "up");
+	assert_string_equal(t->topology, "/tmp/lab.json");
+	assert_int_equal(t->created, 1796000000);
+	assert_int_equal(t->creator_pid, 4242);
+	assert_true(t->creator_start == 123456789012ULL);
+	assert_int_equal(t->n_nodes, 2);
+	r1 = &t->nodes[0];
+	assert_string_equal(r1->name, "r1");
+	assert_string_equal(r1->kind, "router");
+	assert_string_equal(r1->hostname, "core-1");
+	assert_string_equal(r1->netns, "lab.r1");
+	assert_true(r1->pid && r1->mount && r1->cgroup && !r1->ipc && r1->has_cgroup);
+	assert_true(r1->memory == 256u << 20);
+	assert_true(r1->cpu == 0.5);
+	assert_int_equal(r1->pids, 64);
+	assert_int_equal(r1->init_pid, 77);
+	assert_int_equal(r1->n_env, 1);
+	assert_string_equal(r1->env[0], "A=b c");
+	assert_int_equal(r1->n_routes, 1);
+	assert_string_equal(prefix_format(&r1->routes[0].to, buf), "10.9.0.0/16");
+	assert_true(r1->routes[0].has_via);
+	assert_string_equal(addr_format(&r1->routes[0].via, buf), "10.0.0.2");
+	assert_string_equal(r1->routes[0].dev, "eth0");
+	assert_int_equal(r1->routes[0].metric, 20);
+	assert_int_equal(r1->n_addrs, 2);
+	assert_string_equal(r1->addrs[1].dev, "lo");
+	assert_string_equal(prefix_format(&r1->addrs[1].prefix, buf), "2001:db8::1/128");
+	assert_int_equal(t->nodes[1].n_routes + t->nodes[1].n_addrs + t->nodes[1].n_env, 0);
+	assert_false(t->nodes[1].has_cgroup || t->nodes[1].pid);
+	assert_int_equal(t->n_links, 1);
+	assert_string_equal(t->links[0].ends[0], "r1:eth0");
+	assert_string_equal(t->links[0].ends[1], "h1:eth0");
+	assert_true(t->links[0].up);
+	assert_false(t->links[0].impair[0].set);
+	assert_true(t->links[0].impair[1].set);
+	assert_true(t->links[0].impair[1].delay_ns == 20000000);
+	assert_true(t->links[0].impair[1].loss == 1.5);
+	assert_true(t->links[0].impair[1].rate_bps == 10000000);
+}
+
+static void test_state_parts_are_apart(void **state)
+{
+	_cleanup_(state_freep) struct state *s = sample_state();
+	_cleanup_(state_freep) struct state *t = NULL;
+	_cleanup_free_ char *nodes = state_encode(s, STATE_NODES);
+	_cleanup_free_ char *wiring = state_encode(s, STATE_WIRING);
+
+	(void)state;
+	/* what down reads holds no wiring, and the wiring nothing of the nodes' identity */
+	assert_null(strstr(nodes, "10.0.0.1/30"));
+	assert_null(strstr(nodes, "endpoints"));
+	assert_null(strstr(wiring, "core-1"));
+	assert_null(strstr(wiring, "\"status\""));
+	assert_non_null(strstr(nodes, "\"version\":2"));
+	/* state.json alone: nodes whole, no wiring */
+	t = decode_parts(nodes, NULL);
+	assert_int_equal(t->n_nodes, 2);
+	assert_int_equal(t->nodes[0].init_pid, 77);
+	assert_int_equal(t->nodes[0].n_addrs + t->nodes[0].n_routes, 0);
+	assert_int_equal(t->n_links, 0);
+}
+
+static void test_state_version1(void **state)
+{
+	/* a lab brought up by netlab 0.x: one state.json with the wiring inside */
+	static const char v1[] =
+		"{\"version\":1,\"lab\":\"lab\",\"status\":\"up\",\"topology\":\"/t.json\",\"created\":5,"
+		"\"nodes\":[{\"name\":\"r1\",\"kind\":\"router\",\"hostname\":\"r1\",\"netns\":\"lab.r1\","
+		"\"routes\":[{\"to\":\"0.0.0.0/0\",\"via\":\"10.0.0.2\"}],"
+		"\"addresses\":[[\"eth0\",\"10.0.0.1/30\"]]}],"
+		"\"links\":[{\"endpoints\":[\"r1:eth0\",\"h1:eth0\"],\"up\":false}]}";
+	_cleanup_(state_freep) struct state *t = decode_parts(v1, NULL);
+
+	(void)state;
+	assert_int_equal(t->n_nodes, 1);
+	assert_int_equal(t->nodes[0].n_routes, 1);
+	assert_int_equal(t->nodes[0].n_addrs, 1);
+	assert_int_equal(t->n_links, 1);
+	assert_false(t->links[0].up);
+}
+
+static void test_state_corrupt(void **state)
+{
+	static const char *bad_nodes[] = {
+		"{\"lab\": \"trunc",                          /* cut short */
+		"[1, 2]",                                      /* not an object */
+		"{\"status\": \"up\"}",                        /* no nodes */
+		"{\"nodes\": []}",                             /* no status */
+		"{\"status\": \"up\", \"nodes\": [{\"name\": \"r1\"}]}", /* a node without kind, netns */
+		"{\"status\": \"up\", \"status\": \"up\", \"nodes\": []}", /* a duplicate key */
+	};
+	static const char *bad_wiring[] = {"{\"nodes\": {}}", "{\"links\": []}", "{"};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_nodes); i++) {
+		_cleanup_(state_freep) struct state *s = state_new("lab");
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		assert_int_equal(state_decode(s, STATE_NODES, bad_nodes[i], strlen(bad_nodes[i]),
+					      "/run/netlab/lab/state.json", &e), -EBADMSG);
+		assert_non_null(e);
+		assert_non_null(strstr(e->msg, "the state of lab 'lab' (/run/netlab/lab/state.json) is corrupt"));
+		assert_non_null(strstr(e->msg, "netlab down --force lab"));
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad_wiring); i++) {
+		_cleanup_(state_freep) struct state *s = state_new("lab");
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		assert_int_equal(state_decode(s, STATE_WIRING, bad_wiring[i], strlen(bad_wiring[i]),
+					      "wiring.json", &e), -EBADMSG);
+		assert_non_null(strstr(e->msg, "(wiring.json) is corrupt"));
+	}
+}
+
+static void test_state_wiring_of_unknown_node(void **state)
+{
+	/* wiring of a node state.json does not have is ignored; a node without any has none */
+	static const char nodes[] = "{\"status\":\"up\",\"nodes\":[{\"name\":\"a\",\"kind\":\"host\","
+				    "\"hostname\":\"a\",\"netns\":\"l.a\"}]}";
+	static const char wiring[] = "{\"nodes\":{\"zz\":{\"addresses\":[[\"eth0\",\"10.0.0.1/24\"]]}},"
+				     "\"links\":[]}";
+	_cleanup_(state_freep) struct state *t = decode_parts(nodes, wiring);
+
+	(void)state;
+	assert_int_equal(t->n_nodes, 1);
+	assert_int_equal(t->nodes[0].n_addrs, 0);
+	assert_int_equal(t->n_links, 0);
+}
+
+static void test_state_part_paths(void **state)
+{
+	_cleanup_free_ char *a = state_part_path("demo", STATE_NODES);
+	_cleanup_free_ char *b = state_part_path("demo", STATE_WIRING);
+
+	(void)state;
+	assert_string_equal(a, "/run/netlab/demo/state.json");
+	assert_string_equal(b, "/run/netlab/demo/wiring.json");
+}
+
 /* --- status --json --- */
 
 /* What a status test owns, freed by teardown even when an assertion fails. */
@@ -517,6 +737,12 @@ int main(void)
 		cmocka_unit_test(test_state_new_free),
 		cmocka_unit_test(test_state_free_half_filled),
 		cmocka_unit_test(test_state_node_clear),
+		cmocka_unit_test(test_state_round_trip),
+		cmocka_unit_test(test_state_parts_are_apart),
+		cmocka_unit_test(test_state_version1),
+		cmocka_unit_test(test_state_corrupt),
+		cmocka_unit_test(test_state_wiring_of_unknown_node),
+		cmocka_unit_test(test_state_part_paths),
 		cmocka_unit_test_setup_teardown(test_status_json_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_labs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_node, setup, teardown),
