@@ -26,7 +26,7 @@
 # `nsenter --net=/run/netns/NS true`; and an anatomy of `up` at the largest line: netlab's
 # own phases (-v) next to the baseline with netlab's extra work added one piece at a time.
 #
-# Environment: BENCH_RUNS (3), BENCH_SIZES ("100 500 1000"), BENCH_EXEC (200 execs each),
+# Environment: BENCH_RUNS (5: a 2-core machine is noisy; at least 3), BENCH_SIZES ("100 500 1000"), BENCH_EXEC (200 execs each),
 # BENCH_ANATOMY (1), BENCH_BIG=1 adds a 4,096-node line: which limits bind (open files; the
 # neighbour table, shared by all namespaces, measured by resolving every link's neighbours),
 # raised (the host's net.ipv{4,6}.neigh.default.gc_thresh{1,2,3}: only raised, restored at the
@@ -48,7 +48,7 @@ if [ -n "${BENCH_IN_MOUNT_NS:-}" ]; then
 	mount -t tmpfs -o mode=0755,size=64m netlab-bench /run/netlab
 fi
 NETLAB=${NETLAB:-$ROOT/build/netlab}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-5}
 SIZES=${BENCH_SIZES:-"100 500 1000"}
 EXECS=${BENCH_EXEC:-200}
 ANATOMY=${BENCH_ANATOMY:-1}
