@@ -75,6 +75,18 @@ int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_imp
 		       const char *desc, struct lab_err **err);
 /* Queue the removal of a device's root qdisc (back to the default). */
 int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
+/*
+ * Have the kernel act now on a device's pending carrier change. Its link
+ * watch (net/core/link_watch.c) runs a change it does not deem urgent at
+ * most once a second: a veth end whose peer has the same ifindex, as netlab's
+ * ends often have, can stay "down" for up to a second after both ends are up,
+ * and a bridge keeps such a port disabled, dropping what arrives on it, until
+ * then. ETHTOOL_GLINK makes the kernel process the device's pending change
+ * first (linkwatch_sync_dev). fd: any socket in the device's network namespace.
+ * Return: 1 carrier, 0 none, or -errno.
+ */
+int netlink_sync_link_fd(int fd, const char *ifname);
+int netlink_sync_link(struct netlink *nl, const char *ifname);
 /* The index of a device by name. Return: ifindex or -errno (ENODEV). */
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err);
 

@@ -387,7 +387,8 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 	char desc[112], buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
 	int r;
 
-	r = netlink_adopt(TAKE_FD(*sock), &nl, err);
+	/* the node's socket stays for sync_links(); the batch goes through a copy */
+	r = netlink_adopt(fcntl(*sock, F_DUPFD_CLOEXEC, 3), &nl, err);
 	if (r < 0)
 		return r;
 	if (pn->n_late) {
@@ -451,6 +452,28 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 	if (r >= 0)
 		r = netlink_flush(nl, err);
 	return r;
+}
+
+/*
+ * Phase 3b, once every end is up: each device's carrier change is acted on
+ * now, not within the second the kernel may wait (see netlink_sync_link), so
+ * that bridge ports forward and every interface is "up" when `up` returns.
+ */
+static int sync_links(const struct plan *p, const int *socks, struct lab_err **err)
+{
+	for (size_t i = 0; i < p->n_sets; i++) {
+		const struct plan_set *ps = &p->sets[i];
+		const struct topo_node *n = p->nodes[ps->node].node;
+		int r;
+
+		if (ps->up <= 0)
+			continue;
+		r = netlink_sync_link_fd(socks[ps->node], ifname_of(n, ps->ifindex));
+		if (r < 0)
+			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
+					ifname_of(n, ps->ifindex));
+	}
+	return 0;
 }
 
 struct cgroup_ctx {
@@ -840,6 +863,13 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 			goto fail;
 		}
 	}
+	r = sync_links(p, socks, err);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		close(socks[i]);
+		socks[i] = -EBADF;
+	}
 	log_info("lab '%s': %.3f s: isolating nodes", t->name, now_sec() - start);
 	r = isolate_nodes(p, fds, s, err);
 	if (r < 0)
@@ -1202,6 +1232,9 @@ static void restore_routes(struct netlink *nl, const struct state_node *n)
 
 int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
 {
+	_cleanup_(netlink_closep) struct netlink *nl0 = NULL;
+	_cleanup_(netlink_closep) struct netlink *nl1 = NULL;
+	struct netlink **nl[2] = {&nl0, &nl1};
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
@@ -1216,27 +1249,29 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 		return r;
 	/* both ends, as when a cable is pulled: each side sees its carrier go */
 	for (int k = 0; k < 2; k++) {
-		_cleanup_(netlink_closep) struct netlink *nl = NULL;
 		const char *e = s->links[li].ends[k];
 		const struct state_node *n = state_node_of(s, e);
 		char desc[112];
 
 		if (!n)
 			return err_make(err, ENOENT, "link end '%s'", e);
-		r = node_netlink(n->netns, &nl, err);
+		r = node_netlink(n->netns, nl[k], err);
 		if (r < 0)
 			return err_wrap(err, "node '%s'", n->name);
 		snprintf(desc, sizeof(desc), "setting '%s' %s", e, up ? "up" : "down");
-		r = netlink_set_link_name(nl, strchr(e, ':') + 1, up, desc, err);
+		r = netlink_set_link_name(*nl[k], strchr(e, ':') + 1, up, desc, err);
 		if (r >= 0)
-			r = netlink_flush(nl, err);
+			r = netlink_flush(*nl[k], err);
 		if (r < 0)
 			return r;
 		if (up) {
-			restore_addrs(nl, n, strchr(e, ':') + 1);
-			restore_routes(nl, n);
+			restore_addrs(*nl[k], n, strchr(e, ':') + 1);
+			restore_routes(*nl[k], n);
 		}
 	}
+	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
+	for (int k = 0; k < 2; k++)
+		netlink_sync_link(*nl[k], strchr(s->links[li].ends[k], ':') + 1);
 	s->links[li].up = up;
 	return state_write(s, STATE_WIRING, err);
 }

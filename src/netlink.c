@@ -5,12 +5,15 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ethtool.h>
 #include <linux/ip.h>
+#include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/pkt_sched.h>
 #include <linux/veth.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -364,6 +367,23 @@ int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, stru
 		return -(*err)->code;
 	req_end(nl, nlh);
 	return 0;
+}
+
+int netlink_sync_link_fd(int fd, const char *ifname)
+{
+	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
+	struct ifreq ifr = {.ifr_data = (void *)&ev};
+
+	strscpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	/* a netlink socket has no ioctls of its own: the kernel hands this one to the device */
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		return -errno;
+	return ev.data ? 1 : 0;
+}
+
+int netlink_sync_link(struct netlink *nl, const char *ifname)
+{
+	return netlink_sync_link_fd(mnl_socket_get_fd(nl->sock), ifname);
 }
 
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err)
