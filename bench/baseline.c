@@ -27,7 +27,9 @@
  *     generation off), a switch's far ends of switch-to-switch links
  *     enslaved, the addresses, and like netlab an IPv6 link-local address
  *     (no DAD) on every linked interface of a host or router that has none:
- *     both programs build the same lab.
+ *     both programs build the same lab. Then, as netlab does, every end's
+ *     link state is read once (ETHTOOL_GLINK), so that the kernel has acted
+ *     on every carrier change when the program ends.
  *
  * down: umount2(MNT_DETACH) and unlink every pin. The kernel frees the
  * namespaces afterwards, asynchronously.
@@ -73,10 +75,12 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
+#include <linux/sockios.h>
 #include <linux/veth.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -85,6 +89,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -658,10 +663,28 @@ static void phase_nodes(int self_net)
 			req_end(&b, h);
 		}
 		flush(&b);
-		mnl_socket_close(n->nl);
-		n->nl = NULL;
 		close(n->netns_fd);
 		n->netns_fd = -1;
+	}
+	/*
+	 * Like netlab: once every end is up, each one's link state is read
+	 * (ETHTOOL_GLINK), which makes the kernel act on a carrier change its link
+	 * watch would defer by up to a second; until then a bridge drops what
+	 * arrives on such a port. A lab is ready when this returns.
+	 */
+	for (int i = 0; i < n_nodes; i++) {
+		struct node *n = &nodes[i];
+
+		for (int k = 0; k < n->n_ifs && !opt_literal; k++) {
+			struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
+			struct ifreq ifr = {.ifr_data = (void *)&ev};
+
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->ifs[k].name);
+			if (ioctl(mnl_socket_get_fd(n->nl), SIOCETHTOOL, &ifr) < 0)
+				die("reading the link state of %s:%s", n->name, n->ifs[k].name);
+		}
+		mnl_socket_close(n->nl);
+		n->nl = NULL;
 	}
 }
 
