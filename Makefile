@@ -85,7 +85,9 @@ check: deps
 stress: all
 	@bash tests/stress.sh
 
-bench: all
+bench:
+	@sh scripts/deps.sh --bench
+	@$(MAKE) --no-print-directory all
 	@bash bench/run.sh
 
 # FUZZ_SECONDS=600 make fuzz for the long run

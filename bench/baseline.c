@@ -4,7 +4,7 @@
  * as this program can ask for it. It is the limit `make bench` measures netlab
  * against: no validation, no state, no checks, no rollback, no logging.
  *
- *   baseline [-d DIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
+ *   baseline [-d DIR] [-l PINDIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
  *
  * EXPLAIN.json is the output of `netlab validate --explain FILE` (every node,
  * interface and address spelled out). Reading it is not timed: the program
@@ -31,8 +31,9 @@
  *     link state is read once (ETHTOOL_GLINK), so that the kernel has acted
  *     on every carrier change when the program ends.
  *
- * down: umount2(MNT_DETACH) and unlink every pin. The kernel frees the
- * namespaces afterwards, asynchronously.
+ * down: umount2(MNT_DETACH) and unlink every pin (with -l: unlink every
+ * symlink, then one umount2 of the tmpfs with all the pins). The kernel frees
+ * the namespaces afterwards, asynchronously.
  *
  *   baseline settle [TIMEOUT_S]
  *
@@ -49,6 +50,11 @@
  * Options that add netlab's extra work, to price it (bench/run.sh "anatomy"):
  *   -d DIR  pin the network namespaces in DIR instead of /run/netns (to price
  *           the file system the pins are made on)
+ *   -l DIR  netlab's layout: the network namespace pins on a tmpfs mounted
+ *           on DIR (made if missing), each named by a symlink in /run/netns;
+ *           down unlinks the symlinks and detaches all pins in one unmount.
+ *           Without it, the pins are bind mounts in /run/netns itself, one
+ *           unmount each, as `ip netns` makes them
  *   -u DIR  a UTS namespace per node too, its host name set, pinned at
  *           DIR/NODE.uts on a tmpfs mounted on DIR at up and detached at
  *           down in one unmount (as netlab does)
@@ -160,6 +166,7 @@ static int private_proc(void)
 	return m;
 }
 static const char *uts_dir;
+static const char *pin_dir; /* -l: the pins on a tmpfs here, symlinks in netns_dir */
 static const char *netns_dir = "/run/netns";
 
 static _Noreturn void die(const char *fmt, ...)
@@ -532,7 +539,17 @@ static void phase_namespaces(const char *prefix, int self_net, int self_uts)
 			pin("/proc/thread-self/ns/uts", path);
 		}
 		snprintf(path, sizeof(path), "%s/%s%s", netns_dir, prefix, n->name);
-		pin("/proc/thread-self/ns/net", path);
+		if (pin_dir) {
+			char pinned[512];
+
+			/* netlab's layout: the pin on the tmpfs, a symlink to it names it */
+			snprintf(pinned, sizeof(pinned), "%s/%s", pin_dir, n->name);
+			pin("/proc/thread-self/ns/net", pinned);
+			if (symlink(pinned, path) < 0)
+				die("symlink %s", path);
+		} else {
+			pin("/proc/thread-self/ns/net", path);
+		}
 		n->netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (n->netns_fd < 0)
 			die("opening the namespace of %s", n->name);
@@ -698,6 +715,10 @@ static void do_up(const char *prefix)
 		die("opening our namespaces");
 	t0 = now();
 	make_netns_dir();
+	if (pin_dir && (mkdir(pin_dir, 0700) < 0 && errno != EEXIST))
+		die("creating %s", pin_dir);
+	if (pin_dir && mount("tmpfs", pin_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		die("mounting a tmpfs on %s", pin_dir);
 	if (opt_uts && mount("tmpfs", uts_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
 		die("mounting a tmpfs on %s", uts_dir);
 	phase_namespaces(prefix, self_net, self_uts);
@@ -721,11 +742,14 @@ static void do_down(const char *prefix)
 
 	for (int i = 0; i < n_nodes; i++) {
 		snprintf(path, sizeof(path), "%s/%s%s", netns_dir, prefix, nodes[i].name);
-		if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		if (!pin_dir && umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 			die("unmounting %s", path);
 		if (unlink(path) < 0 && errno != ENOENT)
 			die("removing %s", path);
 	}
+	/* -l: every pin at once, with their tmpfs */
+	if (pin_dir && (umount2(pin_dir, MNT_DETACH) < 0 || rmdir(pin_dir) < 0))
+		die("unmounting %s", pin_dir);
 	/* the UTS pins: all on the tmpfs on uts_dir, detached at once (as netlab does) */
 	if (opt_uts && umount2(uts_dir, MNT_DETACH) < 0)
 		die("unmounting %s", uts_dir);
@@ -831,10 +855,13 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int c;
 
-	while ((c = getopt(argc, argv, "+d:u:spjL4")) != -1) {
+	while ((c = getopt(argc, argv, "+d:l:u:spjL4")) != -1) {
 		switch (c) {
 		case 'd':
 			netns_dir = optarg;
+			break;
+		case 'l':
+			pin_dir = optarg;
 			break;
 		case 'u':
 			opt_uts = true;
@@ -864,7 +891,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc - optind != 3 || (strcmp(argv[optind], "up") && strcmp(argv[optind], "down"))) {
-		fprintf(stderr, "usage: baseline [-d DIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
+		fprintf(stderr, "usage: baseline [-d DIR] [-l PINDIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
 				"       baseline settle [TIMEOUT_S]\n");
 		return 2;
 	}

@@ -6,7 +6,9 @@
 #   netlab    `netlab -v up FILE` and `netlab down LAB`, timed from outside (process start to
 #             exit: parsing, validation, state and all), under /usr/bin/time for the peak RSS
 #   limit     build/bench/baseline (bench/baseline.c): the same lab's kernel work alone, raw
-#             batched netlink, timed inside around the kernel work (no parsing, no exec)
+#             batched netlink, timed inside around the kernel work (no parsing, no exec),
+#             its pins laid out as netlab's (-l: a tmpfs, named by symlinks in /run/netns;
+#             the anatomy prices the classic layout too)
 #   ip        bench/ipbatch.py's iproute2 script: one `ip -batch` for namespaces and links,
 #             then one `ip -n NS -batch` per node; `ip -batch` of `netns del` to take it down
 # Between runs it waits for the kernel's asynchronous namespace cleanup: `down` only unpins,
@@ -19,6 +21,11 @@
 # Then 0.3 s for RCU callbacks. The kernel's time is reported as "cleanup".
 # The first run of each lab is checked (ping between two nodes of the lab) for every tool.
 #
+# If Mininet is installed (Debian's mininet; `scripts/deps.sh --bench` installs it), the line
+# labs (BENCH_MININET="line grid" for grids too) are also built by bench/mnlab.py with Mininet's
+# Python API: hosts and links only, no switch, no controller, in a network namespace of the
+# benchmark's own (anything a cut-short run leaves goes with it); its host shells are ended by
+# pid. Mininet's times are taken inside its script (no interpreter start), netlab's from outside.
 # Then: per-node milliseconds; netlab's peak RSS; the memory per node of a running lab (the
 # RSS of the processes in its namespaces: none without PID isolation; with "isolation":
 # {"pid": true} one init per node) and the kernel memory it holds (Slab + Percpu, from
@@ -53,6 +60,7 @@ SIZES=${BENCH_SIZES:-"100 500 1000"}
 EXECS=${BENCH_EXEC:-200}
 ANATOMY=${BENCH_ANATOMY:-1}
 BIG=${BENCH_BIG:-0}
+MN_SHAPES=${BENCH_MININET:-line}
 BASE=$ROOT/build/bench/baseline
 PY=/usr/bin/python3  # not a pyenv shim: those cost a second a call
 [ -x "$PY" ] || PY=python3
@@ -69,15 +77,26 @@ gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BASE" bench/baseline.c \
 	$(pkg-config --cflags --libs libmnl jansson)
 
 tmp=$(mktemp -d /tmp/netlab-bench.XXXXXX)
+pindir=$tmp/pins  # the baseline's network namespace pins (-l: netlab's layout), on a tmpfs
 utsdir=/run/netlab-bench-$T  # the anatomy's UTS pins: our tmpfs when there is one
 [ -n "${BENCH_IN_MOUNT_NS:-}" ] && utsdir=/run/netlab/.bench-uts-$T
 labs=()
 declare -A sysctl_old=()
+mn_pids=$tmp/mininet.pids  # every Mininet host shell, as bench/mnlab.py starts it
+mn_py=""                   # the running bench/mnlab.py
+mn_up=0 mn_down=0
 
 cleanup() {
 	local l n k
 	trap - EXIT INT TERM
 	for l in ${labs[@]+"${labs[@]}"}; do "$NETLAB" -q down "$l" >/dev/null 2>&1 || true; done
+	# Mininet's host shells (only ours: by pid, and still a Mininet shell), then its script
+	[ -n "$mn_py" ] && kill "$mn_py" 2>/dev/null
+	if [ -s "$mn_pids" ]; then
+		while read -r p; do
+			grep -qa "mininet:" "/proc/$p/cmdline" 2>/dev/null && kill -9 "$p" 2>/dev/null
+		done < "$mn_pids"
+	fi
 	for n in $(ls /run/netns 2>/dev/null | grep -E "^(bb|bi)${T}_" || true); do
 		umount -l "/run/netns/$n" 2>/dev/null || true
 		rm -f "/run/netns/$n"
@@ -87,6 +106,7 @@ cleanup() {
 		for n in "$utsdir"/*; do [ -e "$n" ] && { umount -l "$n" 2>/dev/null || true; rm -f "$n"; }; done
 		rmdir "$utsdir" 2>/dev/null || true
 	fi
+	while umount -l "$pindir" 2>/dev/null; do :; done
 	for k in "${!sysctl_old[@]}"; do
 		echo "${sysctl_old[$k]}" > "/proc/sys/${k//.//}" && echo "bench: restored $k = ${sysctl_old[$k]}" >&2
 	done
@@ -185,7 +205,7 @@ netlab_down() {
 base_run() {  # base_run up|down KEY [OPTIONS...]: the baseline's own measure of its kernel work
 	local dir=$1 key=$2
 	shift 2
-	"$BASE" "$@" "$dir" "bb${T}_$key." "$tmp/$key.x.json" >"$tmp/out" 2>"$tmp/err" ||
+	"$BASE" -l "$pindir" "$@" "$dir" "bb${T}_$key." "$tmp/$key.x.json" >"$tmp/out" 2>"$tmp/err" ||
 		fail "baseline $dir $key"
 	dur=$(cat "$tmp/out")
 }
@@ -202,6 +222,18 @@ ip_down() {
 	ip -batch "$tmp/$1.ip/down.batch" 2>"$tmp/err" || fail "ip -batch down $1"
 	e=$EPOCHREALTIME
 	elapsed "$s" "$e"
+}
+# mininet_run KEY: up, check and down with Mininet; sets mn_up and mn_down
+mininet_run() {
+	local out
+	: > "$mn_pids"
+	unshare --net "$PY" bench/mnlab.py "$tmp/$1.x.json" "$mn_pids" >"$tmp/out" 2>"$tmp/err" &
+	mn_py=$!
+	wait "$mn_py" || { mn_py=""; fail "mininet $1"; }
+	mn_py=""
+	out=$(tail -1 "$tmp/out")
+	read -r _ mn_up _ mn_down <<<"$out"
+	[ -n "$mn_down" ] || fail "mininet $1: no times in '$out'"
 }
 # check KEY PREFIX FIRST: the lab has all its namespaces and (first run) one address answers
 check() {
@@ -222,6 +254,7 @@ one_tool() {
 	netlab) netlab_up "$key" ;;
 	base) base_run up "$key" ;;
 	ip) ip_up "$key" ;;
+	mininet) mininet_run "$key"; dur=$mn_up ;;
 	esac
 	res[$key,$tool,up,$run]=$dur
 	k1=$(kmem_kib)
@@ -241,6 +274,7 @@ one_tool() {
 		check "$key" "bi${T}_$key." "$run"
 		ip_down "$key"
 		;;
+	mininet) dur=$mn_down ;;
 	esac
 	res[$key,$tool,down,$run]=$dur
 	res[$key,$tool,cleanup,$run]=$(settle)
@@ -304,14 +338,25 @@ for n in $SIZES; do
 done
 settle >/dev/null
 
-tools=(netlab base ip)
+have_mininet=0
+"$PY" -c 'import mininet.net' 2>/dev/null && command -v mnexec >/dev/null && have_mininet=1
+mn_keys=()
+with_mininet() {  # KEY: is Mininet run on this lab?
+	local shape=${1%%[0-9]*}
+	[ "$have_mininet" = 1 ] && [[ " $MN_SHAPES " == *" $shape "* ]]
+}
+for key in "${keys[@]}"; do with_mininet "$key" && mn_keys+=("$key"); done
+log "Mininet: $([ "$have_mininet" = 1 ] && echo "on ${mn_keys[*]:-no lab} (BENCH_MININET=\"$MN_SHAPES\")" || echo "not installed (sh scripts/deps.sh --bench installs it)")"
+
 for run in $(seq "$RUNS"); do
 	for key in "${keys[@]}"; do
+		tools=(netlab base ip)
+		with_mininet "$key" && tools+=(mininet)
 		# rotate the order: netlab base ip, base ip netlab, ip netlab base, ...
 		order=()
-		for i in 0 1 2; do order+=("${tools[$(((i + run - 1) % 3))]}"); done
+		for i in "${!tools[@]}"; do order+=("${tools[$(((i + run - 1) % ${#tools[@]}))]}"); done
 		for tool in "${order[@]}"; do one_tool "$tool" "$key" "$run"; done
-		log "run $run/$RUNS ${key}: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]} ip ${res[$key,ip,up,$run]}; down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} ip ${res[$key,ip,down,$run]} s; cleanup ${res[$key,netlab,cleanup,$run]} s; load $(cut -d' ' -f1 /proc/loadavg)"
+		log "run $run/$RUNS ${key}: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]} ip ${res[$key,ip,up,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,up,$run]}"); down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} ip ${res[$key,ip,down,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,down,$run]}") s; cleanup ${res[$key,netlab,cleanup,$run]} s; load $(cut -d' ' -f1 /proc/loadavg)"
 	done
 done
 
@@ -342,6 +387,20 @@ for key in "${keys[@]}"; do
 			iu * 1e3 / n, nd * 1e3 / n, bd * 1e3 / n, km / n }'
 done
 echo "(kernel KiB: Slab + Percpu growth of /proc/meminfo across netlab up, per node; other work on the machine adds noise)"
+
+if [ ${#mn_keys[@]} -gt 0 ]; then
+	echo
+	echo "Mininet $("$PY" -c 'import mininet.net; print(mininet.net.VERSION)') (bench/mnlab.py: hosts and links with their IPv4 addresses only, no switch,"
+	echo "no controller; timed inside its script) against netlab, medians of $RUNS, seconds:"
+	printf "%-10s %5s | %8s %8s %8s | %8s %8s %8s | %10s\n" topology nodes "mininet" "netlab" "mn/nl" "mininet" "netlab" "mn/nl" "mn/limit"
+	printf "%-10s %5s | %8s %8s %8s | %8s %8s %8s | %10s\n" "" "" up up up down down down up
+	for key in "${mn_keys[@]}"; do
+		awk -v k="$key" -v n="${nodes_of[$key]}" -v mu="$(med "$key" mininet up)" -v nu="$(med "$key" netlab up)" \
+			-v md="$(med "$key" mininet down)" -v nd="$(med "$key" netlab down)" -v bu="$(med "$key" base up)" 'BEGIN {
+			printf "%-10s %5d | %8.3f %8.3f %7.1fx | %8.3f %8.3f %7.1fx | %9.1fx\n", k, n, mu, nu, mu / nu, md, nd, md / nd, mu / bu }'
+	done
+	echo "(mn/limit: how much faster than Mininet the kernel's own work is: no tool can beat Mininet by more)"
+fi
 
 # netlab's phases (from -v): where the time goes
 echo
@@ -419,9 +478,11 @@ settle >/dev/null
 if [ "$ANATOMY" = 1 ]; then
 	big=line$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
 	mkdir -p "$utsdir"
-	variants=("plain::the limit above" "no-ll:-4:without IPv6 link-local addresses (IPv4 only)"
-		"uts:-u $utsdir:+ UTS namespace, host name, pin on a tmpfs" "sysctl:-s:+ IPv6 forwarding written per router via /proc"
-		"psysctl:-s -p:+ the same written via a private procfs (netlab)" "netlab-like:-u $utsdir -s -p:+ UTS and private-procfs write: netlab's recipe")
+	# every variant but "classic" pins as netlab does (-l: a tmpfs, symlinks in /run/netns)
+	variants=("plain:-l $pindir:the limit above" "classic::pins in /run/netns, one unmount each (ip netns)"
+		"no-ll:-l $pindir -4:without IPv6 link-local addresses (IPv4 only)"
+		"uts:-l $pindir -u $utsdir:+ UTS namespace, host name, pin on a tmpfs" "sysctl:-l $pindir -s:+ IPv6 forwarding written per router via /proc"
+		"psysctl:-l $pindir -s -p:+ the same written via a private procfs (netlab)" "netlab-like:-l $pindir -u $utsdir -s -p:+ UTS and private-procfs write: netlab's recipe")
 	declare -A an=()
 	log "anatomy"
 	for run in $(seq "$RUNS"); do
@@ -547,8 +608,8 @@ PY
 	settle >/dev/null
 	# what netlab's extra work costs at this size: the baseline with each piece (one run each)
 	mkdir -p "$utsdir"
-	for v in "-s:+ IPv6 forwarding written per router via /proc" "-s -p:+ the same via a private procfs (netlab)" \
-		"-u $utsdir:+ UTS namespace, host name, pin on a tmpfs"; do
+	for v in "-l $pindir -s:+ IPv6 forwarding written per router via /proc" "-l $pindir -s -p:+ the same via a private procfs (netlab)" \
+		"-l $pindir -u $utsdir:+ UTS namespace, host name, pin on a tmpfs" ":with the pins in /run/netns, one unmount each (ip netns)"; do
 		opts=${v%%:*}
 		# shellcheck disable=SC2086
 		"$BASE" $opts up "bb${T}_$key." "$tmp/$key.x.json" >/dev/null 2>"$tmp/err" || fail "baseline $opts"
@@ -572,6 +633,5 @@ PY
 	done
 fi
 
-echo
-echo "Mininet: $(command -v mn >/dev/null && echo "installed, not compared by this script" || echo "not installed, not compared")"
+[ "$have_mininet" = 1 ] || { echo; echo "Mininet: not installed, not compared (sh scripts/deps.sh --bench installs it)"; }
 log "done in $(secs $(($(usec "$EPOCHREALTIME") - $(usec "$started")))) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"

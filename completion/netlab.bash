@@ -43,14 +43,15 @@ _netlab_labs()
     _netlab_add "${labs[@]}"
 }
 
-# _netlab_grep LAB REGEX: the matches of REGEX in the state of LAB (every lab when
-# LAB is empty), one per line, from one grep: state files are a single line of JSON.
+# _netlab_grep LAB REGEX [FILE]: the matches of REGEX in the state of LAB (every lab
+# when LAB is empty), one per line, from one grep: state files are a single line of
+# JSON. FILE: state.json (the nodes, the default) or wiring.json (the links).
 _netlab_grep()
 {
     local f files=()
     [[ -r $_netlab_state_dir && -x $_netlab_state_dir ]] || return 0
     [[ -z $1 || $1 =~ ^[A-Za-z0-9_-]+$ ]] || return 0
-    for f in "$_netlab_state_dir"/${1:-*}/state.json; do
+    for f in "$_netlab_state_dir"/${1:-*}/${3:-state.json}; do
         [[ -r $f ]] && files+=("$f")
     done
     ((${#files[@]})) && grep -ho -- "$2" "${files[@]}" 2>/dev/null
@@ -78,7 +79,7 @@ _netlab_ends()
         a=${m#*\"} a=${a%%\"*}
         b=${m%\"*} b=${b##*\"}
         ends+=("$a" "$b")
-    done < <(_netlab_grep "$1" '"endpoints" *: *\[[^]]*\]')
+    done < <(_netlab_grep "$1" '"endpoints" *: *\[[^]]*\]' wiring.json)
     _netlab_add "${ends[@]}"
 }
 

@@ -7,6 +7,8 @@
 #include "err.h"
 
 #define NS_NETNS_DIR "/run/netns"
+/* Where network namespaces are pinned: a tmpfs per lab, NS_PIN_ROOT/LAB/NODE (a lab name has no '.') */
+#define NS_PIN_ROOT "/run/netlab/.netns"
 
 /* The calling thread's namespaces, to come back to. */
 struct ns_saved {
@@ -14,7 +16,10 @@ struct ns_saved {
 	int uts;
 };
 
-/* Make /run/netns a shared mount as iproute2 does, so that `ip netns` sees the nodes. */
+/*
+ * Make /run/netns a shared mount as iproute2 does, so that `ip netns` sees the
+ * nodes, and NS_PIN_ROOT one too. Return: 0 or -errno.
+ */
 int ns_prepare_netns_dir(struct lab_err **err);
 
 /* Remember the calling thread's network and UTS namespaces. Return: 0 or -errno. */
@@ -24,11 +29,31 @@ int ns_restore(struct ns_saved *s, bool close_after, struct lab_err **err);
 
 /*
  * Move the calling thread into new network and UTS namespaces, set the host
- * name, and pin both by bind mounts at net_path and uts_path. The thread stays
- * inside them; the caller restores. Return: 0 or -errno.
+ * name, pin both by bind mounts at net_path and uts_path, and name the network
+ * namespace by a symlink link_path (/run/netns/LAB.NODE) to its pin. The
+ * thread stays inside them; the caller restores. Return: 0 or -errno.
  */
-int ns_new(const char *net_path, const char *uts_path, const char *hostname,
-	   struct lab_err **err);
+int ns_new(const char *link_path, const char *net_path, const char *uts_path,
+	   const char *hostname, struct lab_err **err);
+
+/* NS_PIN_ROOT/LAB and NS_PIN_ROOT/LAB/NODE; the caller frees them. */
+char *ns_pin_dir(const char *lab);
+char *ns_pin_path(const char *lab, const char *node);
+/* Mount the lab's pin tmpfs, unless it is one already. Return: 0 or -errno. */
+int ns_pins_mount(const char *lab, struct lab_err **err);
+/* Whether the lab pins its network namespaces under NS_PIN_ROOT (netlab 0.x pinned them in /run/netns). */
+bool ns_pins_mounted(const char *lab);
+/* Detach every pin of the lab's at once, and remove its directory. */
+void ns_pins_unmount(const char *lab);
+
+/* What /run/netns/LAB.NODE is. */
+enum ns_entry {
+	NS_ENTRY_NONE,    /* nothing */
+	NS_ENTRY_LINK,    /* netlab's symlink to the node's pin */
+	NS_ENTRY_FOREIGN, /* a symlink elsewhere: not netlab's */
+	NS_ENTRY_PIN,     /* a file: a pin made in /run/netns (ip netns add, or netlab 0.x) */
+};
+enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path);
 /*
  * A socket in the network namespace netns_fd, made by a short-lived thread:
  * the calling process never enters the namespace, so a `down` that ends the
@@ -66,6 +91,15 @@ ino_t ns_pinned_inode(const char *path);
  * so a reused pid is never signalled. Return: number of processes ended.
  */
 int ns_kill_processes(const ino_t *inodes, size_t n);
+/*
+ * The network namespaces processes are in, but netlab's own: their inodes,
+ * sorted and distinct, in *ret (to free). Return: how many.
+ */
+size_t ns_process_netns(ino_t **ret);
+/* Sort inodes and drop repeats. Return: how many are left. */
+size_t ns_sort_inodes(ino_t *inodes, size_t n);
+/* Whether ino is one of sorted (as ns_sort_inodes leaves them). */
+bool ns_inode_in(ino_t ino, const ino_t *sorted, size_t n);
 /* Count the processes in each network namespace of inodes into counts[]. */
 void ns_count_processes(const ino_t *inodes, size_t n, size_t *counts);
 /* A node's extra isolation, as ns_isolate() builds it. */

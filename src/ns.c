@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -18,6 +19,18 @@
 
 #include "log.h"
 #include "util.h"
+
+/* Make dir a shared mount (binding it on itself first if it is not a mount). */
+static int make_shared(const char *dir, struct lab_err **err)
+{
+	while (mount("", dir, "none", MS_SHARED, NULL) < 0) {
+		if (errno != EINVAL)
+			return err_make(err, errno, "making %s a shared mount", dir);
+		if (mount(dir, dir, "none", MS_BIND, NULL) < 0)
+			return err_make(err, errno, "bind-mounting %s on itself", dir);
+	}
+	return 0;
+}
 
 int ns_prepare_netns_dir(struct lab_err **err)
 {
@@ -57,7 +70,14 @@ int ns_prepare_netns_dir(struct lab_err **err)
 		if (mount(NS_NETNS_DIR, NS_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 			return err_make(err, errno, "bind-mounting %s on itself", NS_NETNS_DIR);
 	}
-	return 0;
+	/*
+	 * The pins themselves: one tmpfs per lab under a shared mount of their own
+	 * (so that `down` detaches all of a lab's at once, also from mount
+	 * namespaces made since), named by symlinks in /run/netns.
+	 */
+	if (mkdir(NS_PIN_ROOT, 0700) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating %s", NS_PIN_ROOT);
+	return make_shared(NS_PIN_ROOT, err);
 }
 
 int ns_save(struct ns_saved *s, struct lab_err **err)
@@ -110,8 +130,8 @@ static int pin(const char *src, const char *path, struct lab_err **err)
 	return 0;
 }
 
-int ns_new(const char *net_path, const char *uts_path, const char *hostname,
-	   struct lab_err **err)
+int ns_new(const char *link_path, const char *net_path, const char *uts_path,
+	   const char *hostname, struct lab_err **err)
 {
 	int r;
 
@@ -135,6 +155,11 @@ int ns_new(const char *net_path, const char *uts_path, const char *hostname,
 	if (r < 0)
 		return r;
 	r = pin("/proc/thread-self/ns/net", net_path, err);
+	if (r >= 0 && symlink(net_path, link_path) < 0) {
+		r = err_make(err, errno, "naming the network namespace '%s'", link_path);
+		umount2(net_path, MNT_DETACH);
+		unlink(net_path);
+	}
 	if (r < 0) {
 		umount2(uts_path, MNT_DETACH);
 		unlink(uts_path);
@@ -143,9 +168,67 @@ int ns_new(const char *net_path, const char *uts_path, const char *hostname,
 	return 0;
 }
 
+char *ns_pin_dir(const char *lab)
+{
+	return xasprintf(NS_PIN_ROOT "/%s", lab);
+}
+
+char *ns_pin_path(const char *lab, const char *node)
+{
+	return xasprintf(NS_PIN_ROOT "/%s/%s", lab, node);
+}
+
+int ns_pins_mount(const char *lab, struct lab_err **err)
+{
+	_cleanup_free_ char *dir = ns_pin_dir(lab);
+	struct stat a, b;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating '%s'", dir);
+	if (lstat(NS_PIN_ROOT, &a) < 0 || lstat(dir, &b) < 0)
+		return err_make(err, errno, "checking '%s'", dir);
+	if (!S_ISDIR(b.st_mode))
+		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
+				     "'%s' is not a directory (a symlink?): refusing to use it", dir);
+	if (a.st_dev != b.st_dev)
+		return 0; /* a mount already: left by an `up` that was killed */
+	if (mount("netlab", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		return err_make(err, errno, "mounting a tmpfs on '%s'", dir);
+	return 0;
+}
+
+bool ns_pins_mounted(const char *lab)
+{
+	_cleanup_free_ char *dir = ns_pin_dir(lab);
+
+	return access(dir, F_OK) == 0;
+}
+
+void ns_pins_unmount(const char *lab)
+{
+	_cleanup_free_ char *dir = ns_pin_dir(lab);
+
+	/* every network namespace pin of the lab in one go (and in every mount namespace) */
+	while (umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		;
+	rmdir(dir);
+}
+
+enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(link_path, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return errno == EINVAL ? NS_ENTRY_PIN : NS_ENTRY_NONE; /* EINVAL: not a symlink */
+	target[n] = '\0';
+	return strcmp(target, pin_path) ? NS_ENTRY_FOREIGN : NS_ENTRY_LINK;
+}
+
 int ns_open(const char *path, struct lab_err **err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* /run/netns/LAB.NODE is a symlink to the pin: followed (only root writes either place) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return err_make(err, errno, "opening the namespace '%s'", path);
@@ -276,12 +359,54 @@ ino_t ns_pinned_inode(const char *path)
 	return st.st_ino;
 }
 
-static bool in_set(ino_t ino, const ino_t *inodes, size_t n)
+static int cmp_ino(const void *a, const void *b)
 {
+	ino_t x = *(const ino_t *)a, y = *(const ino_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+bool ns_inode_in(ino_t ino, const ino_t *sorted, size_t n)
+{
+	return n && bsearch(&ino, sorted, n, sizeof(*sorted), cmp_ino);
+}
+
+size_t ns_sort_inodes(ino_t *inodes, size_t n)
+{
+	size_t k = 0;
+
+	if (n)
+		qsort(inodes, n, sizeof(*inodes), cmp_ino);
 	for (size_t i = 0; i < n; i++)
-		if (inodes[i] == ino)
-			return true;
-	return false;
+		if (k == 0 || inodes[k - 1] != inodes[i])
+			inodes[k++] = inodes[i];
+	return k;
+}
+
+size_t ns_process_netns(ino_t **ret)
+{
+	_cleanup_(closedirp_) DIR *d = opendir("/proc");
+	struct stat self;
+	struct dirent *de;
+	ino_t *v = NULL;
+	size_t n = 0, cap = 0;
+
+	if (stat("/proc/self/ns/net", &self) < 0)
+		self.st_ino = 0;
+	while (d && (de = readdir(d))) {
+		char path[64];
+		struct stat st;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", atoi(de->d_name));
+		if (stat(path, &st) < 0 || st.st_ino == self.st_ino)
+			continue;
+		GROW(v, cap, n + 1);
+		v[n++] = st.st_ino;
+	}
+	*ret = v;
+	return ns_sort_inodes(v, n);
 }
 
 /* Open pidfds of the processes in the namespaces. */
@@ -310,13 +435,13 @@ static size_t find_processes(const ino_t *inodes, size_t n, int **ret)
 		if (pid == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-		if (stat(path, &st) < 0 || !in_set(st.st_ino, inodes, n))
+		if (stat(path, &st) < 0 || !ns_inode_in(st.st_ino, inodes, n))
 			continue;
 		fd = syscall(SYS_pidfd_open, pid, 0);
 		if (fd < 0)
 			continue;
 		/* the pid may have been reused between stat and pidfd_open: look again */
-		if (stat(path, &st) < 0 || !in_set(st.st_ino, inodes, n)) {
+		if (stat(path, &st) < 0 || !ns_inode_in(st.st_ino, inodes, n)) {
 			close(fd);
 			continue;
 		}
@@ -370,7 +495,10 @@ int ns_kill_processes(const ino_t *inodes, size_t n)
 
 	if (n == 0)
 		return 0;
-	nfds = find_processes(inodes, n, &fds);
+	_cleanup_free_ ino_t *sorted = xmalloc(n * sizeof(*sorted));
+	memcpy(sorted, inodes, n * sizeof(*sorted));
+	n = ns_sort_inodes(sorted, n);
+	nfds = find_processes(sorted, n, &fds);
 	for (size_t i = 0; i < nfds; i++)
 		syscall(SYS_pidfd_send_signal, fds[i], SIGTERM, NULL, 0);
 	if (nfds && !all_exited(fds, nfds, 1000))

@@ -212,6 +212,12 @@ static json_t *links_json(const struct state *s)
 	return links;
 }
 
+/* A node's network namespace unless the state says otherwise: LAB.NODE (plan_netns_name). */
+static char *default_netns(const char *lab, const char *node)
+{
+	return xasprintf("%s.%s", lab, node);
+}
+
 /* state.json: the lab and what each node is */
 static json_t *nodes_doc(const struct state *s)
 {
@@ -227,8 +233,14 @@ static json_t *nodes_doc(const struct state *s)
 								(json_int_t)s->creator_start));
 	for (size_t i = 0; i < s->n_nodes; i++) {
 		const struct state_node *n = &s->nodes[i];
-		json_t *jn = json_pack("{s:s, s:s, s:s, s:s}", "name", n->name, "kind", n->kind,
-				       "hostname", n->hostname, "netns", n->netns);
+		_cleanup_free_ char *netns = default_netns(s->lab, n->name);
+		json_t *jn = json_pack("{s:s, s:s}", "name", n->name, "kind", n->kind);
+
+		/* what most nodes have goes unsaid: down parses less */
+		if (strcmp(n->hostname, n->name))
+			json_object_set_new(jn, "hostname", json_string(n->hostname));
+		if (strcmp(n->netns, netns))
+			json_object_set_new(jn, "netns", json_string(n->netns));
 
 		if (n->pid || n->mount || n->ipc || n->cgroup)
 			json_object_set_new(jn, "isolation",
@@ -427,6 +439,10 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 		n->kind = dup_str(v, "kind");
 		n->hostname = dup_str(v, "hostname");
 		n->netns = dup_str(v, "netns");
+		if (n->name && !n->hostname)
+			n->hostname = xstrdup(n->name);
+		if (n->name && !n->netns)
+			n->netns = default_netns(s->lab, n->name);
 		n->pid = json_is_true(json_object_get(iso, "pid"));
 		n->mount = json_is_true(json_object_get(iso, "mount"));
 		n->ipc = json_is_true(json_object_get(iso, "ipc"));

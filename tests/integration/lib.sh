@@ -61,7 +61,8 @@ PY=/usr/bin/python3
 lab_pins() { # LAB
 	local f
 	for f in /run/netns/"$1".*; do
-		[ -e "$f" ] && echo "${f##*/}"
+		# -L too: a symlink whose pin is gone is left over as well
+		[ -e "$f" ] || [ -L "$f" ] && echo "${f##*/}"
 	done
 	return 0
 }
@@ -272,6 +273,7 @@ assert_clean() {
 	left=$(lab_pins "$lab")
 	[ -z "$left" ] || fail "namespaces of $lab are left: $left"
 	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left: $(ls -R "/run/netlab/$lab")"
+	[ ! -e "/run/netlab/.netns/$lab" ] || fail "/run/netlab/.netns/$lab is left: $(ls "/run/netlab/.netns/$lab")"
 	left=$(ls -d /sys/fs/cgroup/netlab/"$lab" /sys/fs/cgroup/*/netlab/"$lab" 2>/dev/null || true)
 	[ -z "$left" ] || fail "cgroups of $lab are left: $left"
 	left=$(persisting lab_leftovers "$lab")

@@ -263,9 +263,15 @@ static void test_state_parts_are_apart(void **state)
 	assert_null(strstr(wiring, "core-1"));
 	assert_null(strstr(wiring, "\"status\""));
 	assert_non_null(strstr(nodes, "\"version\":2"));
+	/* defaults go unsaid: h1's host name is its name, and both netns are LAB.NODE */
+	assert_non_null(strstr(nodes, "\"hostname\":\"core-1\""));
+	assert_null(strstr(nodes, "\"hostname\":\"h1\""));
+	assert_null(strstr(nodes, "\"netns\""));
 	/* state.json alone: nodes whole, no wiring */
 	t = decode_parts(nodes, NULL);
 	assert_int_equal(t->n_nodes, 2);
+	assert_string_equal(t->nodes[1].hostname, "h1");
+	assert_string_equal(t->nodes[1].netns, "lab.h1");
 	assert_int_equal(t->nodes[0].init_pid, 77);
 	assert_int_equal(t->nodes[0].n_addrs + t->nodes[0].n_routes, 0);
 	assert_int_equal(t->n_links, 0);
