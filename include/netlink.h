@@ -76,6 +76,14 @@ int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_imp
 /* Queue the removal of a device's root qdisc (back to the default). */
 int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
 /*
+ * Queue a request for a device's attributes, reply ignored: the kernel acts on
+ * the device's pending carrier change first (rtnl_getlink: linkwatch_sync_dev),
+ * also for a device that is down, which ETHTOOL_GLINK skips.
+ */
+int netlink_get_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
+/* Free the buffers of an idle socket (they are made again when needed). */
+void netlink_trim(struct netlink *nl);
+/*
  * Have the kernel act now on a device's pending carrier change. Its link
  * watch (net/core/link_watch.c) runs a change it does not deem urgent at
  * most once a second: a veth end whose peer has the same ifindex, as netlab's

@@ -179,8 +179,8 @@ static struct state *state_from_plan(const struct plan *p)
  * Remove what a lab's nodes own (only those with only[i] set, when only is
  * given): processes, then pins. Errors are warnings: go on.
  *
- * A lab's network namespace pins all sit on one tmpfs, detached at once: one
- * unmount, one RCU grace period, instead of one per node. Each unmount waits
+ * A lab's network namespace pins all sit on one tmpfs, detached at once and
+ * last: one unmount, one RCU grace period, instead of one per node. Each unmount waits
  * for a grace period, which the kernel's freeing of the namespaces let go so
  * far holds up (net/core/net_namespace.c cleanup_net walks every namespace on
  * the machine for each one it frees without yielding, and a big bridged LAN's
@@ -236,10 +236,15 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 			log_warn("node '%s': %s, ignoring", nodes[i].name, e->msg);
 	}
 	free(entry);
-	ns_pins_unmount(lab);
 	/* the UTS and isolation pins: all on the lab's own tmpfs */
 	state_unpin_all(lab);
 	cgroup_remove_lab(lab);
+	/*
+	 * The network namespaces last: once they go, the kernel's freeing of them
+	 * holds up RCU grace periods, which any later unmount would wait for
+	 * (4,096 nodes: 0.1 s).
+	 */
+	ns_pins_unmount(lab);
 }
 
 /* Back to netlab's own namespaces; a thread that cannot tell where it is must stop. */
@@ -256,7 +261,8 @@ static void restore_or_die(struct ns_saved *saved, bool close_after)
 /* Phase 1: a network and UTS namespace per node, pinned, early sysctls written. */
 struct ns_worker {
 	const struct plan *p;
-	int *fds, *socks;
+	int *fds;
+	struct netlink **nls;
 	bool *made;            /* made[i]: node i's pins exist (rollback removes only those) */
 	size_t first, step;    /* this worker's nodes: first, first + step, ... */
 	atomic_size_t *done;
@@ -293,9 +299,9 @@ static void *create_namespaces_worker(void *data)
 			if (w->fds[i] < 0)
 				r = err_make(&w->err, errno, "opening the network namespace");
 		}
-		/* the node's netlink socket, made while inside: phase 3 needs no setns */
+		/* the node's netlink socket, made while inside: phases 2 and 3 need no setns */
 		if (r >= 0)
-			r = w->socks[i] = netlink_socket(&w->err);
+			r = netlink_open(&w->nls[i], &w->err);
 		restore_or_die(&saved, false);
 		done = atomic_fetch_add(w->done, 1) + 1;
 		if (w->first == 0)
@@ -318,7 +324,7 @@ static void *create_namespaces_worker(void *data)
  * a new network namespace up mostly outside the RTNL lock, so they overlap
  * (1,000 nodes: 0.22 s alone, 0.14 s with two threads on two CPUs).
  */
-static int create_namespaces(const struct plan *p, int *fds, int *socks, bool *made,
+static int create_namespaces(const struct plan *p, int *fds, struct netlink **nls, bool *made,
 			     struct lab_err **err)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -331,7 +337,7 @@ static int create_namespaces(const struct plan *p, int *fds, int *socks, bool *m
 	int r = 0;
 
 	for (size_t k = 0; k < n; k++)
-		w[k] = (struct ns_worker){p, fds, socks, made, k, n, &done, &stop, NULL, 0};
+		w[k] = (struct ns_worker){p, fds, nls, made, k, n, &done, &stop, NULL, 0};
 	for (size_t k = 1; k < n; k++)
 		started[k] = pthread_create(&threads[k], NULL, create_namespaces_worker, &w[k]) == 0;
 	for (size_t k = 1; k < n; k++)
@@ -403,19 +409,14 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 
 /* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
 static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni, int fd,
-			  int *sock, size_t *ai, size_t *ri, size_t *pi, size_t *ii,
+			  struct netlink *nl, size_t *ai, size_t *ri, size_t *pi, size_t *ii,
 			  struct lab_err **err)
 {
-	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	const struct plan_node *pn = &p->nodes[ni];
 	const struct topo_node *n = pn->node;
 	char desc[112], buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
 	int r;
 
-	/* the node's socket stays for sync_links(); the batch goes through a copy */
-	r = netlink_adopt(fcntl(*sock, F_DUPFD_CLOEXEC, 3), &nl, err);
-	if (r < 0)
-		return r;
 	if (pn->n_late) {
 		struct ns_saved saved = {-EBADF, -EBADF};
 
@@ -476,15 +477,45 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 	}
 	if (r >= 0)
 		r = netlink_flush(nl, err);
+	netlink_trim(nl);
 	return r;
 }
 
 /*
- * Phase 3b, once every end is up: each device's carrier change is acted on
- * now, not within the second the kernel may wait (see netlink_sync_link), so
- * that bridge ports forward and every interface is "up" when `up` returns.
+ * Have the kernel act on the carrier changes of the veth ends now, not when
+ * its link watch (net/core/link_watch.c) gets to them: it handles at most 100
+ * changes it deems not urgent a second, and every urgent run walks all those
+ * pending. Each new veth leaves two, so up to phase 3 a lab of N links keeps
+ * 2N pending and every end brought up walks them all: a 4,096-node line spent
+ * 2.5 s of its configuration in those walks, holding the RTNL lock.
+ *  - drain_links, after phase 2: a request for each end's attributes makes the
+ *    kernel act on its pending change (ends are down: ETHTOOL_GLINK would skip them);
+ *  - sync_links, once every end is up: ETHTOOL_GLINK on each, so that bridge
+ *    ports forward and every interface is "up" when `up` returns (see
+ *    netlink_sync_link).
  */
-static int sync_links(const struct plan *p, const int *socks, struct lab_err **err)
+static int drain_links(const struct plan *p, struct netlink **nls, struct lab_err **err)
+{
+	char desc[112];
+	int r = 0;
+
+	for (size_t i = 0; r >= 0 && i < p->n_sets; i++) {
+		const struct plan_set *ps = &p->sets[i];
+
+		snprintf(desc, sizeof(desc), "reading '%s'", ifname_of(p->nodes[ps->node].node, ps->ifindex));
+		r = netlink_get_link(nls[ps->node], ps->ifindex, desc, err);
+		/* the sets are by node: a node's requests go at once */
+		if (r >= 0 && (i + 1 == p->n_sets || p->sets[i + 1].node != ps->node)) {
+			r = netlink_flush(nls[ps->node], err);
+			netlink_trim(nls[ps->node]);
+		}
+		if (r < 0)
+			err_wrap(err, "node '%s'", p->nodes[ps->node].node->name);
+	}
+	return r;
+}
+
+static int sync_links(const struct plan *p, struct netlink **nls, struct lab_err **err)
 {
 	for (size_t i = 0; i < p->n_sets; i++) {
 		const struct plan_set *ps = &p->sets[i];
@@ -493,7 +524,7 @@ static int sync_links(const struct plan *p, const int *socks, struct lab_err **e
 
 		if (ps->up <= 0)
 			continue;
-		r = netlink_sync_link_fd(socks[ps->node], ifname_of(n, ps->ifindex));
+		r = netlink_sync_link(nls[ps->node], ifname_of(n, ps->ifindex));
 		if (r < 0)
 			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
 					ifname_of(n, ps->ifindex));
@@ -810,7 +841,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	double start = now_sec();
 	size_t ai = 0, ri = 0, pi = 0, ii = 0;
 	_cleanup_free_ bool *made = NULL;
-	int *fds = NULL, *socks = NULL;
+	int *fds = NULL;
+	struct netlink **nls = NULL;
 	int r;
 
 	progress_on = t->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
@@ -863,17 +895,19 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	}
 	made = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(bool));
 	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
-	socks = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
+	nls = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*nls));
 	for (size_t i = 0; i < p->n_nodes; i++)
-		fds[i] = socks[i] = -EBADF;
+		fds[i] = -EBADF;
 
 	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes);
-	r = create_namespaces(p, fds, socks, made, err);
+	r = create_namespaces(p, fds, nls, made, err);
 	if (r < 0)
 		goto fail;
 	log_info("lab '%s': %.3f s: creating %zu bridges and %zu links", t->name, now_sec() - start,
 		 p->n_bridges, p->n_veths);
 	r = create_links(p, fds, err);
+	if (r >= 0)
+		r = drain_links(p, nls, err);
 	if (r >= 0)
 		r = check_interrupt(err);
 	if (r < 0)
@@ -881,7 +915,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	log_info("lab '%s': %.3f s: configuring %zu addresses and %zu routes", t->name,
 		 now_sec() - start, p->n_addrs, p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		r = configure_node(p, &sysctl, i, fds[i], &socks[i], &ai, &ri, &pi, &ii, err);
+		r = configure_node(p, &sysctl, i, fds[i], nls[i], &ai, &ri, &pi, &ii, err);
 		progress(t->name, "configuring nodes", i + 1, p->n_nodes);
 		if (r >= 0)
 			r = check_interrupt(err);
@@ -890,13 +924,11 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 			goto fail;
 		}
 	}
-	r = sync_links(p, socks, err);
+	r = sync_links(p, nls, err);
 	if (r < 0)
 		goto fail;
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		close(socks[i]);
-		socks[i] = -EBADF;
-	}
+	for (size_t i = 0; i < p->n_nodes; i++)
+		nls[i] = netlink_close(nls[i]);
 	log_info("lab '%s': %.3f s: isolating nodes", t->name, now_sec() - start);
 	r = isolate_nodes(p, fds, s, err);
 	if (r < 0)
@@ -916,7 +948,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	for (size_t i = 0; i < p->n_nodes; i++)
 		close(fds[i]);
 	free(fds);
-	free(socks);
+	free(nls);
 	if (ret)
 		*ret = (struct lab_up_result){p->n_nodes, t->n_links, now_sec() - start};
 	return 0;
@@ -929,11 +961,10 @@ fail:
 		for (size_t i = 0; i < p->n_nodes; i++) {
 			if (fds[i] >= 0)
 				close(fds[i]);
-			if (socks[i] >= 0)
-				close(socks[i]);
+			netlink_close(nls[i]);
 		}
 	free(fds);
-	free(socks);
+	free(nls);
 	remove_nodes(t->name, s->nodes, made ? p->n_nodes : 0, made);
 	{
 		_cleanup_err_ struct lab_err *e = NULL;

@@ -39,7 +39,23 @@ struct netlink {
 	struct pending *pending;
 	size_t n_pending, cap_pending;
 	char *rbuf;
+	size_t n_gets; /* queued requests with a reply of their own (RTM_GETLINK) */
 };
+
+/* The batch and receive buffers, made when first needed and dropped by netlink_trim(). */
+static char *batch_buf(struct netlink *nl)
+{
+	if (!nl->buf)
+		nl->buf = xmalloc(BATCH_SIZE + MNL_SOCKET_BUFFER_SIZE);
+	return nl->buf;
+}
+
+static char *recv_buf(struct netlink *nl)
+{
+	if (!nl->rbuf)
+		nl->rbuf = xmalloc(RECV_SIZE);
+	return nl->rbuf;
+}
 
 int netlink_socket(struct lab_err **err)
 {
@@ -87,8 +103,6 @@ int netlink_adopt(int fd, struct netlink **ret, struct lab_err **err)
 	}
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = 0; /* the first request gets 1 */
-	nl->buf = xmalloc(BATCH_SIZE + MNL_SOCKET_BUFFER_SIZE);
-	nl->rbuf = xmalloc(RECV_SIZE);
 	*ret = nl;
 	return 0;
 }
@@ -117,7 +131,7 @@ static struct nlmsghdr *req_start(struct netlink *nl, uint16_t type, uint16_t fl
 		if (r < 0)
 			return NULL;
 	}
-	nlh = mnl_nlmsg_put_header(nl->buf + nl->len);
+	nlh = mnl_nlmsg_put_header(batch_buf(nl) + nl->len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++nl->seq;
@@ -369,6 +383,30 @@ int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, stru
 	return 0;
 }
 
+int netlink_get_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+
+	/* each reply is a couple of KiB: a batch's replies stay well inside the receive buffer */
+	if (nl->n_gets >= 256) {
+		int r = netlink_flush(nl, err);
+
+		if (r < 0)
+			return r;
+	}
+	nlh = req_start(nl, RTM_GETLINK, 0, desc, err);
+	if (!nlh)
+		return -(*err)->code;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	req_end(nl, nlh);
+	nl->n_gets++;
+	return 0;
+}
+
 int netlink_sync_link_fd(int fd, const char *ifname)
 {
 	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
@@ -536,7 +574,7 @@ static const char *advice(int code)
 const void *netlink_queued(const struct netlink *nl, size_t *ret_len)
 {
 	*ret_len = nl->len;
-	return nl->buf;
+	return nl->buf ? nl->buf : ""; /* nothing queued yet: no buffer either */
 }
 
 int netlink_flush(struct netlink *nl, struct lab_err **err)
@@ -554,7 +592,7 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 		goto out;
 	}
 	while (st.acked < nl->n_pending) {
-		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+		n = mnl_socket_recvfrom(nl->sock, recv_buf(nl), RECV_SIZE);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -593,7 +631,20 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 out:
 	nl->len = 0;
 	nl->n_pending = 0;
+	nl->n_gets = 0;
 	return r;
+}
+
+void netlink_trim(struct netlink *nl)
+{
+	if (!nl || nl->n_pending)
+		return;
+	free(nl->buf);
+	free(nl->rbuf);
+	free(nl->pending);
+	nl->buf = nl->rbuf = NULL;
+	nl->pending = NULL;
+	nl->cap_pending = 0;
 }
 
 /* --- dumps --- */
@@ -618,7 +669,7 @@ static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, du
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return err_make(err, errno, "asking the kernel for %s", what);
 	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+		n = mnl_socket_recvfrom(nl->sock, recv_buf(nl), RECV_SIZE);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -634,7 +685,7 @@ static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, du
 				for (; mnl_nlmsg_ok(h, left); h = mnl_nlmsg_next(h, &left))
 					if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
 						return -EAGAIN;
-				n = mnl_socket_recvfrom(nl->sock, nl->rbuf, RECV_SIZE);
+				n = mnl_socket_recvfrom(nl->sock, recv_buf(nl), RECV_SIZE);
 				if (n < 0 && errno != EINTR)
 					return err_make(err, errno, "reading %s", what);
 				if (n < 0)

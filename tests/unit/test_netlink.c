@@ -373,6 +373,53 @@ static void test_set_link(void **state)
 	assert_u32_attr(t.tb[IFLA_MASTER], 0);
 }
 
+static void test_get_link(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	const struct ifinfomsg *ifm;
+	struct attrs t;
+
+	assert_int_equal(netlink_get_link(c->nl, 101, "reading 'eth0'", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 1);
+	/* a plain request for one device (not a dump), acknowledged, without statistics */
+	assert_header(c->msg[0], RTM_GETLINK, 0, 1);
+	ifm = mnl_nlmsg_get_payload(c->msg[0]);
+	assert_int_equal(ifm->ifi_family, AF_UNSPEC);
+	assert_int_equal(ifm->ifi_index, 101);
+	assert_int_equal(ifm->ifi_change, 0);
+	parse_msg(c->msg[0], sizeof(*ifm), &t);
+	assert_u32_attr(t.tb[IFLA_EXT_MASK], RTEXT_FILTER_SKIP_STATS);
+	assert_int_equal(t.n, 1);
+}
+
+static void test_trim(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	struct netlink *nl2 = NULL;
+	const struct nlmsghdr *nlh;
+	size_t len = 99;
+
+	/* a batch not sent yet is kept */
+	assert_int_equal(netlink_set_link(c->nl, 101, 1, -1, "up", &err), 0);
+	netlink_trim(c->nl);
+	assert_int_equal(walk(c), 1);
+	/* an idle socket has no buffers to drop; they are made when a request comes */
+	assert_int_equal(netlink_open(&nl2, &err), 0);
+	netlink_trim(nl2);
+	assert_non_null(netlink_queued(nl2, &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(netlink_set_link(nl2, 102, 1, -1, "up", &err), 0);
+	nlh = netlink_queued(nl2, &len);
+	assert_int_equal(len, NLMSG_ALIGN(nlh->nlmsg_len));
+	assert_int_equal(((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_index, 102);
+	assert_null(err);
+	netlink_close(nl2);
+	netlink_trim(NULL);
+}
+
 static void test_set_link_forwarding(void **state)
 {
 	struct ctx *c = *state;
@@ -828,6 +875,8 @@ int main(void)
 		T(test_veth_longest_names),
 		T(test_bridge),
 		T(test_set_link),
+		T(test_get_link),
+		T(test_trim),
 		T(test_set_link_forwarding),
 		T(test_set_link_no_link_local),
 		T(test_set_link_name),
