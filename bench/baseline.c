@@ -4,7 +4,7 @@
  * as this program can ask for it. It is the limit `make bench` measures netlab
  * against: no validation, no state, no checks, no rollback, no logging.
  *
- *   baseline [-d DIR] [-l PINDIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
+ *   baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
  *
  * EXPLAIN.json is the output of `netlab validate --explain FILE` (every node,
  * interface and address spelled out). Reading it is not timed: the program
@@ -12,7 +12,8 @@
  * and on stderr the time of each phase.
  *
  * up, in three phases:
- *  1. namespaces: for each node, unshare(CLONE_NEWNET) in the main thread,
+ *  1. namespaces: for each node, unshare(CLONE_NEWNET) in a thread of ours
+ *     (as netlab, one per CPU up to 4 from 64 nodes on; -t N sets how many),
  *     bind-mount /proc/thread-self/ns/net on /run/netns/PREFIXNODE (an empty
  *     file made first), keep an fd of it, open the node's netlink socket while
  *     inside (so no later setns is needed), setns back.
@@ -97,6 +98,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -150,8 +152,9 @@ static struct addr *addrs;
 static int n_addrs;
 
 static bool opt_uts, opt_sysctl, opt_private_proc, opt_join_late, opt_literal, opt_v4only;
-static int proc_fd = -1;
-static unsigned proc_uses;
+static int opt_threads = -1; /* -t N; -1: as netlab, one per CPU up to 4 from 64 nodes */
+static __thread int proc_fd = -1;
+static __thread unsigned proc_uses;
 static _Noreturn void die(const char *fmt, ...);
 
 /* a procfs instance of our own, not attached anywhere (fsopen/fsmount, Linux 5.2) */
@@ -524,12 +527,24 @@ static void make_netns_dir(void)
 		die("making %s a shared mount", netns_dir);
 }
 
-static void phase_namespaces(const char *prefix, int self_net, int self_uts)
+struct ns_job {
+	const char *prefix;
+	int first, step;
+};
+
+/* One thread's share of the namespaces: nodes first, first + step, ... */
+static void *make_namespaces(void *arg)
 {
+	const struct ns_job *job = arg;
+	const char *prefix = job->prefix;
+	int self_net = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int self_uts = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC);
 	char path[512];
 	int flags = CLONE_NEWNET | (opt_uts ? CLONE_NEWUTS : 0);
 
-	for (int i = 0; i < n_nodes; i++) {
+	if (self_net < 0 || self_uts < 0)
+		die("opening our namespaces");
+	for (int i = job->first; i < n_nodes; i += job->step) {
 		struct node *n = &nodes[i];
 
 		if (unshare(flags) < 0)
@@ -580,6 +595,34 @@ static void phase_namespaces(const char *prefix, int self_net, int self_uts)
 		if (opt_uts && setns(self_uts, CLONE_NEWUTS) < 0)
 			die("returning to our UTS namespace");
 	}
+	if (proc_fd >= 0)
+		close(proc_fd);
+	close(self_net);
+	close(self_uts);
+	return NULL;
+}
+
+/*
+ * As netlab does: the namespaces made by up to 4 threads (one per CPU) from 64
+ * nodes on, since the kernel sets a namespace up mostly outside its RTNL lock.
+ */
+static void phase_namespaces(const char *prefix)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int t = opt_threads > 0 ? opt_threads : n_nodes >= 64 && cpus > 1 ? (cpus < 4 ? (int)cpus : 4) : 1;
+	pthread_t threads[16];
+	struct ns_job jobs[16];
+
+	if (t > 16)
+		t = 16;
+	for (int k = 0; k < t; k++)
+		jobs[k] = (struct ns_job){prefix, k, t};
+	for (int k = 1; k < t; k++)
+		if (pthread_create(&threads[k], NULL, make_namespaces, &jobs[k]) != 0)
+			die("starting a thread");
+	make_namespaces(&jobs[0]);
+	for (int k = 1; k < t; k++)
+		pthread_join(threads[k], NULL);
 }
 
 static void phase_links(void)
@@ -749,7 +792,7 @@ static void do_up(const char *prefix)
 		die("mounting a tmpfs on %s", pin_dir);
 	if (opt_uts && mount("tmpfs", uts_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
 		die("mounting a tmpfs on %s", uts_dir);
-	phase_namespaces(prefix, self_net, self_uts);
+	phase_namespaces(prefix);
 	t1 = now();
 	phase_links();
 	drain_links();
@@ -884,8 +927,11 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int c;
 
-	while ((c = getopt(argc, argv, "+d:l:u:spjL4")) != -1) {
+	while ((c = getopt(argc, argv, "+d:l:t:u:spjL4")) != -1) {
 		switch (c) {
+		case 't':
+			opt_threads = atoi(optarg);
+			break;
 		case 'd':
 			netns_dir = optarg;
 			break;
@@ -920,7 +966,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc - optind != 3 || (strcmp(argv[optind], "up") && strcmp(argv[optind], "down"))) {
-		fprintf(stderr, "usage: baseline [-d DIR] [-l PINDIR] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
+		fprintf(stderr, "usage: baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
 				"       baseline settle [TIMEOUT_S]\n");
 		return 2;
 	}

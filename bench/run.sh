@@ -74,7 +74,7 @@ done
 [ -x "$NETLAB" ] || { echo "bench: no $NETLAB (make)" >&2; exit 1; }
 mkdir -p "$ROOT/build/bench"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BASE" bench/baseline.c \
-	$(pkg-config --cflags --libs libmnl jansson)
+	$(pkg-config --cflags --libs libmnl jansson) -lpthread
 
 tmp=$(mktemp -d /tmp/netlab-bench.XXXXXX)
 pindir=$tmp/pins  # the baseline's network namespace pins (-l: netlab's layout), on a tmpfs
@@ -202,10 +202,13 @@ netlab_down() {
 	e=$EPOCHREALTIME
 	elapsed "$s" "$e"
 }
-base_run() {  # base_run up|down KEY [OPTIONS...]: the baseline's own measure of its kernel work
-	local dir=$1 key=$2
+# base_run up|down KEY [OPTIONS...]: the baseline's own measure of its kernel work, its pins
+# laid out as netlab's (-l), or as `ip netns` makes them with the option -c
+base_run() {
+	local dir=$1 key=$2 layout=(-l "$pindir")
 	shift 2
-	"$BASE" -l "$pindir" "$@" "$dir" "bb${T}_$key." "$tmp/$key.x.json" >"$tmp/out" 2>"$tmp/err" ||
+	[ "${1:-}" = -c ] && { layout=(); shift; }
+	"$BASE" "${layout[@]}" "$@" "$dir" "bb${T}_$key." "$tmp/$key.x.json" >"$tmp/out" 2>"$tmp/err" ||
 		fail "baseline $dir $key"
 	dur=$(cat "$tmp/out")
 }
@@ -253,6 +256,7 @@ one_tool() {
 	case $tool in
 	netlab) netlab_up "$key" ;;
 	base) base_run up "$key" ;;
+	classic) base_run up "$key" -c ;;
 	ip) ip_up "$key" ;;
 	mininet) mininet_run "$key"; dur=$mn_up ;;
 	esac
@@ -269,6 +273,10 @@ one_tool() {
 	base)
 		check "$key" "bb${T}_$key." "$run"
 		base_run down "$key"
+		;;
+	classic)
+		check "$key" "bb${T}_$key." "$run"
+		base_run down "$key" -c
 		;;
 	ip)
 		check "$key" "bi${T}_$key." "$run"
@@ -350,13 +358,13 @@ log "Mininet: $([ "$have_mininet" = 1 ] && echo "on ${mn_keys[*]:-no lab} (BENCH
 
 for run in $(seq "$RUNS"); do
 	for key in "${keys[@]}"; do
-		tools=(netlab base ip)
+		tools=(netlab base classic ip)
 		with_mininet "$key" && tools+=(mininet)
 		# rotate the order: netlab base ip, base ip netlab, ip netlab base, ...
 		order=()
 		for i in "${!tools[@]}"; do order+=("${tools[$(((i + run - 1) % ${#tools[@]}))]}"); done
 		for tool in "${order[@]}"; do one_tool "$tool" "$key" "$run"; done
-		log "run $run/$RUNS ${key}: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]} ip ${res[$key,ip,up,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,up,$run]}"); down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} ip ${res[$key,ip,down,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,down,$run]}") s; cleanup ${res[$key,netlab,cleanup,$run]} s; load $(cut -d' ' -f1 /proc/loadavg)"
+		log "run $run/$RUNS ${key}: up netlab ${res[$key,netlab,up,$run]} limit ${res[$key,base,up,$run]} ip ${res[$key,ip,up,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,up,$run]}"); down netlab ${res[$key,netlab,down,$run]} limit ${res[$key,base,down,$run]} ip-netns-pins ${res[$key,classic,down,$run]} ip ${res[$key,ip,down,$run]}$(with_mininet "$key" && echo " mininet ${res[$key,mininet,down,$run]}") s; cleanup ${res[$key,netlab,cleanup,$run]} s; load $(cut -d' ' -f1 /proc/loadavg)"
 	done
 done
 
@@ -387,6 +395,16 @@ for key in "${keys[@]}"; do
 			iu * 1e3 / n, nd * 1e3 / n, bd * 1e3 / n, km / n }'
 done
 echo "(kernel KiB: Slab + Percpu growth of /proc/meminfo across netlab up, per node; other work on the machine adds noise)"
+
+echo
+echo "down, medians of $RUNS, seconds: the limit with netlab's pin layout (a tmpfs per lab, one unmount) and"
+echo "with the pins in /run/netns as ip netns makes them (one unmount each: the layout netlab had before)"
+printf "%-10s %5s | %8s %8s %8s %8s | %8s %8s\n" topology nodes netlab limit "ip-netns" ip "nl/lim" "nl/ipns"
+for key in "${keys[@]}"; do
+	awk -v k="$key" -v n="${nodes_of[$key]}" -v nd="$(med "$key" netlab down)" -v bd="$(med "$key" base down)" \
+		-v cd="$(med "$key" classic down)" -v id="$(med "$key" ip down)" 'BEGIN {
+		printf "%-10s %5d | %8.4f %8.4f %8.4f %8.4f | %7.2fx %7.2fx\n", k, n, nd, bd, cd, id, nd / bd, nd / cd }'
+done
 
 if [ ${#mn_keys[@]} -gt 0 ]; then
 	echo
@@ -480,6 +498,7 @@ if [ "$ANATOMY" = 1 ]; then
 	mkdir -p "$utsdir"
 	# every variant but "classic" pins as netlab does (-l: a tmpfs, symlinks in /run/netns)
 	variants=("plain:-l $pindir:the limit above" "classic::pins in /run/netns, one unmount each (ip netns)"
+		"1thread:-l $pindir -t 1:namespaces made by one thread (not one per CPU)"
 		"no-ll:-l $pindir -4:without IPv6 link-local addresses (IPv4 only)"
 		"uts:-l $pindir -u $utsdir:+ UTS namespace, host name, pin on a tmpfs" "sysctl:-l $pindir -s:+ IPv6 forwarding written per router via /proc"
 		"psysctl:-l $pindir -s -p:+ the same written via a private procfs (netlab)" "netlab-like:-l $pindir -u $utsdir -s -p:+ UTS and private-procfs write: netlab's recipe")

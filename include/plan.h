@@ -104,7 +104,7 @@ struct plan {
 	size_t n_bridges, cap_bridges;
 	struct plan_veth *veths;
 	size_t n_veths;
-	/* sorted by node */
+	/* sets, addrs, routes and impairs are grouped by node, in node order */
 	struct plan_set *sets;
 	size_t n_sets, cap_sets;
 	struct plan_addr *addrs;

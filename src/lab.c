@@ -109,7 +109,8 @@ static struct state *state_from_plan(const struct plan *p)
 	s->creator_pid = getpid();
 	s->creator_start = ns_start_time(getpid());
 	s->nodes = xcalloc(p->n_nodes, sizeof(*s->nodes));
-	for (size_t i = 0; i < p->n_nodes; i++) {
+	/* p->addrs are grouped by node, in node order (plan.h): one pass over them */
+	for (size_t i = 0, ai = 0; i < p->n_nodes; i++) {
 		const struct topo_node *n = p->nodes[i].node;
 
 		s->nodes[i] = (struct state_node){
@@ -143,16 +144,14 @@ static struct state *state_from_plan(const struct plan *p)
 		}
 		s->nodes[i].n_routes = n->n_routes;
 		/* the planned addresses, netlab's link-local ones included, to restore after link down */
-		for (size_t k = 0; k < p->n_addrs; k++)
-			s->nodes[i].n_addrs += p->addrs[k].node == i;
-		s->nodes[i].addrs = xcalloc(s->nodes[i].n_addrs + 1, sizeof(struct state_addr));
-		s->nodes[i].n_addrs = 0;
-		for (size_t k = 0; k < p->n_addrs; k++) {
-			struct state_addr *sa;
+		size_t first = ai;
 
-			if (p->addrs[k].node != i)
-				continue;
-			sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
+		while (ai < p->n_addrs && p->addrs[ai].node == i)
+			ai++;
+		s->nodes[i].addrs = xcalloc(ai - first + 1, sizeof(struct state_addr));
+		for (size_t k = first; k < ai; k++) {
+			struct state_addr *sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
+
 			strscpy(sa->dev, ifname_of(n, p->addrs[k].ifindex), sizeof(sa->dev));
 			sa->prefix = p->addrs[k].prefix;
 		}
