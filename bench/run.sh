@@ -549,44 +549,62 @@ if [ "$BIG" = 1 ]; then
 	echo "  baseline two, and raise their own soft limit to the hard one; without CAP_SYS_RESOURCE the hard limit binds)"
 	# neighbours: every router resolves the address across each of its links (a UDP datagram
 	# sends an ARP request; the far end answers only if it could add the sender to its table)
-	resolve() {  # prints: resolved/expected neighbour entries
-		"$PY" - "$tmp/$key.x.json" "${lab_of[$key]}." <<'PY'
-import ctypes, ipaddress, json, os, socket, sys, time
+	resolve() {  # prints: IPv4 resolved/expected, IPv6 resolved/expected neighbour entries
+		"$PY" - "/run/netlab/${lab_of[$key]}/wiring.json" "${lab_of[$key]}." <<'PY'
+import ctypes, ipaddress, json, os, socket, struct, sys, time
 libc = ctypes.CDLL(None, use_errno=True)
-t = json.load(open(sys.argv[1])); pfx = sys.argv[2]
-peer = {}  # (node, subnet) -> address
-for name, n in t["nodes"].items():
-    for ifn, ifc in n.get("interfaces", {}).items():
-        for a in ifc.get("addresses", []):
-            i = ipaddress.ip_interface(a)
-            if ifn != "lo" and i.version == 4:
-                peer.setdefault(i.network, []).append((name, str(i.ip)))
+# the lab's links and every planned address (netlab's IPv6 link-local ones included)
+w = json.load(open(sys.argv[1])); pfx = sys.argv[2]
+addrs = {}  # (node, ifname, family) -> address
+for name, n in w["nodes"].items():
+    for ifn, a in n.get("addresses", []):
+        i = ipaddress.ip_interface(a)
+        if ifn != "lo":
+            addrs.setdefault((name, ifn, i.version), str(i.ip))
 self_fd = os.open("/proc/self/ns/net", os.O_RDONLY)
 def enter(node):
     fd = os.open(f"/run/netns/{pfx}{node}", os.O_RDONLY)
     libc.setns(fd, 0); os.close(fd)
-expected = 0
-for ends in peer.values():
-    if len(ends) != 2:
-        continue
-    (a, _), (b, ip_b) = ends
-    enter(a)
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        s.sendto(b"x", (ip_b, 9))
-    except OSError:
-        pass
-    s.close()
-    expected += 2
+# a datagram across every link each way: the kernel resolves the far end (ARP, or ND for
+# the peer's link-local address), and the far end adds the sender to its own table
+expected = {4: 0, 6: 0}
+for link in w["links"]:
+    (na, ia), (nb, ib) = (e.rsplit(":", 1) for e in link["endpoints"])
+    for fam in (4, 6):
+        dst = addrs.get((nb, ib, fam))
+        if not dst:
+            continue
+        enter(na)
+        s = socket.socket(socket.AF_INET if fam == 4 else socket.AF_INET6, socket.SOCK_DGRAM)
+        try:
+            s.sendto(b"x", (dst, 9) if fam == 4 else (dst, 9, 0, socket.if_nametoindex(ia)))
+        except OSError:
+            pass
+        s.close()
+        expected[fam] += 2
 libc.setns(self_fd, 0)
 time.sleep(3)
-found = 0
-for node in t["nodes"]:
+def neighbours(family):  # resolved entries in this namespace (RTM_GETNEIGH dump)
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    s.sendto(struct.pack("=IHHII", 28, 30, 0x301, 1, 0) + struct.pack("=BxxxiHBB", family, 0, 0, 0, 0), (0, 0))
+    n = 0
+    while True:
+        data, off = s.recv(1 << 16), 0
+        while off < len(data):
+            ln, typ = struct.unpack_from("=IH", data, off)
+            if typ == 3 or typ == 2:  # NLMSG_DONE, NLMSG_ERROR
+                s.close()
+                return n
+            state = struct.unpack_from("=H", data, off + 16 + 8)[0]
+            n += bool(state & 0x1e)  # NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE: resolved
+            off += (ln + 3) & ~3
+found = {4: 0, 6: 0}
+for node in w["nodes"]:
     enter(node)
-    with open("/proc/thread-self/net/arp") as f:
-        found += sum(1 for line in list(f)[1:] if line.split()[2] == "0x2")
+    found[4] += neighbours(socket.AF_INET)
+    found[6] += neighbours(socket.AF_INET6)
 libc.setns(self_fd, 0)
-print(f"{found}/{expected}")
+print(f"IPv4 {found[4]}/{expected[4]}, IPv6 {found[6]}/{expected[6]}")
 PY
 	}
 	thresh_keys=()

@@ -128,6 +128,16 @@ static inline void plan_freep(struct plan **p)
 struct prefix plan_link_local(const char *node, const char *ifname);
 /* The /etc/hosts of a lab: localhost, then every address of every node with its name. */
 char *plan_hosts_file(const struct topo *t);
+/*
+ * The kernel's neighbour tables are one per family for all namespaces, each
+ * capped by the host's gc_thresh3 (netlab leaves it alone). Each end of a link
+ * resolves the other: a lab of N links needs 2N entries, IPv6 ones too (every
+ * interface has a link-local address); Debian's default of 1024 binds from 512
+ * links on, and traffic then fails with "neighbour table overflow".
+ * family: "ipv4" or "ipv6". Return: advice to print (to free) when the lab
+ * outgrows gc_thresh3, or NULL.
+ */
+char *plan_neighbour_advice(const struct plan *p, const char *family, unsigned long gc_thresh3);
 /* The network namespace name of a node: "<lab>.<node>" into buf of PLAN_NETNS_MAX. */
 void plan_netns_name(const char *lab, const char *node, char *buf);
 /* The interface index of a node's interface (by name): lo, br0, or its own. Return: index or -ENOENT. */

@@ -816,6 +816,23 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 
 static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err);
 
+/* The neighbour tables' limits are the host's: warn when the lab outgrows them (see plan.h). */
+static void check_neighbour_limits(const struct plan *p)
+{
+	static const char *const fams[] = {"ipv4", "ipv6"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fams); i++) {
+		_cleanup_free_ char *path = xasprintf("/proc/sys/net/%s/neigh/default/gc_thresh3", fams[i]);
+		_cleanup_free_ char *v = NULL, *advice = NULL;
+
+		if (read_file(path, 64, &v, NULL) < 0)
+			continue;
+		advice = plan_neighbour_advice(p, fams[i], strtoul(v, NULL, 10));
+		if (advice)
+			log_warn("%s", advice);
+	}
+}
+
 int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
 {
 	struct sigaction sa = {.sa_handler = on_interrupt}, old[3];
@@ -882,16 +899,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	if (r < 0)
 		goto fail;
 	raise_nofile(2 * p->n_nodes);
-	{
-		_cleanup_free_ char *v = NULL;
-		unsigned long thresh;
-
-		/* the neighbour table is shared by all namespaces: big labs can overflow it */
-		if (read_file("/proc/sys/net/ipv4/neigh/default/gc_thresh3", 64, &v, NULL) == 0 &&
-		    (thresh = strtoul(v, NULL, 10)) && p->n_veths * 2 > thresh)
-			log_info("lab '%s' has %zu links: up to %zu neighbour entries, more than net.ipv4.neigh.default.gc_thresh3 (%lu); raise it (and gc_thresh1/2, and the net.ipv6 ones) if pings fail with 'neighbour table overflow'",
-				 t->name, p->n_veths, p->n_veths * 2, thresh);
-	}
+	check_neighbour_limits(p);
 	made = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(bool));
 	fds = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(int));
 	nls = xcalloc(p->n_nodes ? p->n_nodes : 1, sizeof(*nls));

@@ -276,3 +276,14 @@ char *plan_hosts_file(const struct topo *t)
 	}
 	return s;
 }
+
+char *plan_neighbour_advice(const struct plan *p, const char *family, unsigned long gc_thresh3)
+{
+	size_t need = p->n_veths * 2;
+
+	if (!gc_thresh3 || need <= gc_thresh3)
+		return NULL;
+	return xasprintf("lab '%s' has %zu links: up to %zu %s neighbour entries, more than net.%s.neigh.default.gc_thresh3 (%lu) allows on this machine; to raise the limit: sysctl -w net.%s.neigh.default.gc_thresh1=%zu net.%s.neigh.default.gc_thresh2=%zu net.%s.neigh.default.gc_thresh3=%zu",
+			 p->topo->name, p->n_veths, need, strcmp(family, "ipv6") ? "IPv4" : "IPv6", family,
+			 gc_thresh3, family, need, family, need * 2, family, need * 4);
+}

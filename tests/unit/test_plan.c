@@ -274,6 +274,29 @@ static void test_veth_switch_to_switch(void **state)
 	assert_int_equal(s->master, -1);
 }
 
+static void test_neighbour_advice(void **state)
+{
+	/* 3 links: 6 neighbour entries */
+	struct ctx *c = build(state, "{'name': 'big', 'nodes': {'a': {}, 'b': {}, 'c': {}, 'd': {}}, "
+				     "'links': ['a -- b', 'b -- c', 'c -- d']}");
+	_cleanup_free_ char *v6 = plan_neighbour_advice(c->p, "ipv6", 5);
+	_cleanup_free_ char *v4 = plan_neighbour_advice(c->p, "ipv4", 4);
+
+	/* within the limit, or no limit known: nothing to say */
+	assert_null(plan_neighbour_advice(c->p, "ipv6", 6));
+	assert_null(plan_neighbour_advice(c->p, "ipv4", 1024));
+	assert_null(plan_neighbour_advice(c->p, "ipv4", 0));
+	/* beyond it: what binds, and the command that lifts it */
+	assert_non_null(v6);
+	assert_string_equal(v6, "lab 'big' has 3 links: up to 6 IPv6 neighbour entries, more than "
+				"net.ipv6.neigh.default.gc_thresh3 (5) allows on this machine; to raise the "
+				"limit: sysctl -w net.ipv6.neigh.default.gc_thresh1=6 "
+				"net.ipv6.neigh.default.gc_thresh2=12 net.ipv6.neigh.default.gc_thresh3=24");
+	assert_non_null(v4);
+	assert_non_null(strstr(v4, "up to 6 IPv4 neighbour entries"));
+	assert_non_null(strstr(v4, "net.ipv4.neigh.default.gc_thresh3 (4)"));
+}
+
 static void test_link_down(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'a': {}, 'b': {}, 'sw': 'switch', "
@@ -668,6 +691,7 @@ int main(void)
 		T(test_veth_switch_end_first),
 		T(test_veth_switch_to_switch),
 		T(test_link_down),
+		T(test_neighbour_advice),
 		T(test_sets_sorted_by_node),
 		T(test_mtu_and_mac),
 		T(test_router_sysctls),
