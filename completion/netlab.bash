@@ -79,7 +79,8 @@ _netlab_ends()
         a=${m#*\"} a=${a%%\"*}
         b=${m%\"*} b=${b##*\"}
         ends+=("$a" "$b")
-    done < <(_netlab_grep "$1" '"endpoints" *: *\[[^]]*\]' wiring.json)
+    done < <(_netlab_grep "$1" '"endpoints" *: *\[[^]]*\]' wiring.json
+             _netlab_grep "$1" '"endpoints" *: *\[[^]]*\]')  # netlab 0.x: in state.json
     _netlab_add "${ends[@]}"
 }
 

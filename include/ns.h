@@ -45,6 +45,20 @@ int ns_pins_mount(const char *lab, struct lab_err **err);
 bool ns_pins_mounted(const char *lab);
 /* Detach every pin of the lab's at once, and remove its directory. */
 void ns_pins_unmount(const char *lab);
+/* The path to open a node's network namespace by: its pin, or /run/netns/NETNS for netlab 0.x's labs. */
+char *ns_node_netns(const char *lab, const char *node, const char *netns);
+/* The inode of the namespace pinned at pin, or 0 when nothing is mounted there. */
+ino_t ns_pin_inode(const char *pin);
+
+/*
+ * The pins of a lab whose directory under /run/netlab is gone (removed by
+ * hand, or by a netlab from before the pins moved): end the processes in those
+ * namespaces, remove their /run/netns symlinks, detach the pins.
+ * Return: 1 when there was such a lab, 0 when not.
+ */
+int ns_remove_orphan(const char *lab);
+/* The names (to free) of the labs with pins under NS_PIN_ROOT. Return: how many. */
+size_t ns_pinned_labs(char ***ret);
 
 /* What /run/netns/LAB.NODE is. */
 enum ns_entry {

@@ -9,13 +9,18 @@
  *
  * Interface indexes are chosen by netlab (they are per network namespace):
  * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, the node's interfaces
- * PLAN_IFINDEX_BASE + their position. Knowing them up front lets addresses
- * and routes be sent without asking the kernel first.
+ * PLAN_IFINDEX_BASE + 2 * their position + the side of their link (0 for the
+ * first endpoint, 1 for the second). Knowing them up front lets addresses
+ * and routes be sent without asking the kernel first. The two ends of a veth
+ * never share an index: the kernel's link watch deems a veth's carrier change
+ * urgent only when its index differs from its peer's
+ * (net/core/link_watch.c linkwatch_urgent_event), and otherwise may leave a
+ * bridge port disabled for seconds after both ends are up.
  */
 #define PLAN_IFINDEX_LO 1
 #define PLAN_IFINDEX_BRIDGE 100
 #define PLAN_IFINDEX_BASE 101
-#define PLAN_NETNS_MAX (TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX + 1)
+#define PLAN_NETNS_MAX TOPO_NETNS_MAX
 
 struct plan_sysctl {
 	const char *key; /* net.ipv4.ip_forward or net/ipv4/ip_forward */
@@ -130,15 +135,19 @@ struct prefix plan_link_local(const char *node, const char *ifname);
 char *plan_hosts_file(const struct topo *t);
 /*
  * The kernel's neighbour tables are one per family for all namespaces, each
- * capped by the host's gc_thresh3 (netlab leaves it alone). Each end of a link
- * resolves the other: a lab of N links needs 2N entries, IPv6 ones too (every
- * interface has a link-local address); Debian's default of 1024 binds from 512
- * links on, and traffic then fails with "neighbour table overflow".
- * family: "ipv4" or "ipv6". Return: advice to print (to free) when the lab
- * outgrows gc_thresh3, or NULL.
+ * capped by the host's gc_thresh3 (netlab leaves it alone). Each end of a
+ * point-to-point link resolves the other, and on a switched LAN of m members
+ * every one may resolve every other: 2 entries per link, m(m-1) per LAN, for
+ * each family the lab has addresses of (IPv6 always: every interface has a
+ * link-local address). Debian's default of 1024 binds from 512 links on, and
+ * traffic then fails with "neighbour table overflow".
+ * family: AF_INET or AF_INET6. Return: the entries the lab may need.
  */
+size_t plan_neighbour_entries(const struct plan *p, int family);
+/* family: "ipv4" or "ipv6". Return: advice to print (to free) when the lab outgrows gc_thresh3, or NULL. */
 char *plan_neighbour_advice(const struct plan *p, const char *family, unsigned long gc_thresh3);
-/* The network namespace name of a node: "<lab>.<node>" into buf of PLAN_NETNS_MAX. */
-void plan_netns_name(const char *lab, const char *node, char *buf);
 /* The interface index of a node's interface (by name): lo, br0, or its own. Return: index or -ENOENT. */
 int plan_ifindex(const struct topo_node *n, const char *ifname);
+/* The index of the interface at pos of n->ifaces, and back. Return of the latter: pos or -ENOENT. */
+int plan_iface_index(const struct topo_node *n, size_t pos);
+ssize_t plan_iface_pos(const struct topo_node *n, int ifindex);

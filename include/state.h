@@ -58,6 +58,7 @@ struct state_link {
 };
 
 struct state {
+	int version;    /* of the state read (STATE_VERSION when written) */
 	char *lab;
 	char *status;   /* "creating" while up runs, then "up" */
 	char *topology; /* absolute path of the topology file */
@@ -105,7 +106,7 @@ void state_unpin_all(const char *lab);
  * A lab's state is two files, so that what most commands need stays small:
  * state.json, the lab and what each node is (read by down, status, list), and
  * wiring.json, the addresses and routes `link up` puts back and the links
- * (read by link, impair, status). At 1,000 nodes the first is a fifth of the
+ * (read by link, impair, status). At 1,000 nodes the first is a ninth of the
  * whole, and `down` parses only that.
  */
 enum state_part {
@@ -114,7 +115,11 @@ enum state_part {
 	STATE_ALL = STATE_NODES | STATE_WIRING,
 };
 
-#define STATE_VERSION 2
+/*
+ * 3: network namespaces pinned under NS_PIN_ROOT, named by symlinks in
+ * /run/netns; 2: pinned in /run/netns, the state in two files; 1: one file.
+ */
+#define STATE_VERSION 3
 #define STATE_MAX_BYTES (512u << 20)
 
 char *state_part_path(const char *lab, enum state_part part);

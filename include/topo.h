@@ -16,6 +16,8 @@
 #define TOPO_IFNAMSIZ 16 /* IFNAMSIZ: 15 bytes and the NUL */
 #define TOPO_LAB_NAME_MAX 32
 #define TOPO_NODE_NAME_MAX 64
+/* A node's network namespace, as /run/netns names it: "<lab>.<node>" */
+#define TOPO_NETNS_MAX (TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX + 1)
 #define TOPO_BRIDGE_NAME "br0"
 
 enum topo_kind {
@@ -243,3 +245,6 @@ bool topo_node_isolated(const struct topo_node *n);
 
 /* Parse "aa:bb:cc:dd:ee:ff" (unicast). Return: 0 or -EINVAL. */
 int topo_mac_parse(const char *s, uint8_t mac[6]);
+
+/* The name of a node's network namespace, "<lab>.<node>", into buf of TOPO_NETNS_MAX. */
+void topo_netns_name(const char *lab, const char *node, char *buf);

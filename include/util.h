@@ -85,6 +85,14 @@ int write_file_at(int dir, const char *path, const char *value);
 int write_file_atomic(const char *path, const char *data, size_t len, int mode);
 /* mkdir -p, each created directory with mode. Return: 0 or negative errno. */
 int mkdir_p(const char *path, int mode);
+/*
+ * Mount a tmpfs (mode 0700) on the directory dir unless it is a mount already.
+ * Return: 1 mounted now, 0 a mount already, -ENOTDIR when dir is no directory
+ * (a symlink planted there is refused), or -errno.
+ */
+int tmpfs_mount_once(const char *dir);
+/* Detach every mount stacked on dir (a missing one is fine). */
+void umount_all(const char *dir);
 
 /* Monotonic clock in seconds. */
 double now_sec(void);

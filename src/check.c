@@ -32,9 +32,9 @@ static bool probe_worthy(const char *cidr, struct addr *ret)
 	return true;
 }
 
-static int open_netns(const char *netns, struct lab_err **err)
+static int open_netns(const char *lab, const struct status_node *n, struct lab_err **err)
 {
-	_cleanup_free_ char *path = xasprintf(NS_NETNS_DIR "/%s", netns);
+	_cleanup_free_ char *path = ns_node_netns(lab, n->name, n->netns);
 
 	return ns_open(path, err);
 }
@@ -68,7 +68,7 @@ int check_ping_all(const char *lab, struct check_matrix *ret, struct lab_err **e
 		if (!routable(&labs[0].nodes[i]))
 			continue;
 		m.nodes[m.n_nodes++] = xstrdup(labs[0].nodes[i].name);
-		fds[i] = open_netns(labs[0].nodes[i].netns, err);
+		fds[i] = open_netns(labs[0].name, &labs[0].nodes[i], err);
 		if (fds[i] < 0) {
 			r = fds[i];
 			goto out;
@@ -286,7 +286,7 @@ static bool check_route(const struct topo_expect *e, const struct status_lab *l,
 		*detail = xasprintf("node '%s' is not running", e->node);
 		return false;
 	}
-	fd = open_netns(n->netns, err);
+	fd = open_netns(l->name, n, err);
 	if (fd < 0)
 		return false;
 	sock = ns_socket_in(fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -342,7 +342,7 @@ int check_expectations(const struct topo *t, struct check_result *results, struc
 			else if (!from || !from->present)
 				detail = xasprintf("node '%s' is not running", e->from ? e->from : "?");
 			else {
-				fd = open_netns(from->netns, err);
+				fd = open_netns(labs[0].name, from, err);
 				if (fd >= 0)
 					pass = e->kind == TOPO_EXPECT_REACH ?
 						       check_reach(e, &labs[0], fd, &detail, err) :

@@ -37,9 +37,9 @@ static const char *ifname_of(const struct topo_node *n, int ifindex)
 		return "lo";
 	if (ifindex == PLAN_IFINDEX_BRIDGE)
 		return TOPO_BRIDGE_NAME;
-	if (ifindex >= PLAN_IFINDEX_BASE && (size_t)(ifindex - PLAN_IFINDEX_BASE) < n->n_ifaces)
-		return n->ifaces[ifindex - PLAN_IFINDEX_BASE].name;
-	return "?";
+	ssize_t pos = plan_iface_pos(n, ifindex);
+
+	return pos >= 0 ? n->ifaces[pos].name : "?";
 }
 
 /*
@@ -187,12 +187,10 @@ static struct state *state_from_plan(const struct plan *p)
  * 2 s to go down, and a 1,000-host switch 1.5 s.
  */
 static void remove_nodes(const char *lab, const struct state_node *nodes, size_t n,
-			 const bool *only)
+			 const bool *only, bool old_layout)
 {
 	ino_t *inodes = xcalloc(n ? n : 1, sizeof(*inodes)), *busy = NULL;
 	enum ns_entry *entry = xcalloc(n ? n : 1, sizeof(*entry));
-	/* a lab of netlab 0.x pinned in /run/netns; since, a pin there is not netlab's */
-	bool old_layout = !ns_pins_mounted(lab);
 	/* the namespaces with processes: only when there are any, the lab's need looking at */
 	size_t n_busy = ns_process_netns(&busy), k = 0;
 	int killed;
@@ -206,12 +204,16 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 		link = netns_path(nodes[i].netns);
 		pin = ns_pin_path(lab, nodes[i].name);
 		entry[i] = ns_netns_entry(link, pin);
+		/* a lab of netlab 0.x pinned in /run/netns; since, a pin there is not netlab's */
 		if (entry[i] == NS_ENTRY_PIN && !old_layout)
 			entry[i] = NS_ENTRY_FOREIGN;
 		if (!n_busy)
 			continue;
-		ino = entry[i] == NS_ENTRY_LINK ? ns_pinned_inode(pin) :
-		      entry[i] == NS_ENTRY_PIN ? ns_pinned_inode(link) : 0;
+		/* the processes of netlab's own pin, whatever /run/netns now says */
+		if (!old_layout)
+			ino = ns_pin_inode(pin);
+		else
+			ino = entry[i] == NS_ENTRY_PIN ? ns_pinned_inode(link) : 0;
 		if (ino && ns_inode_in(ino, busy, n_busy))
 			inodes[k++] = ino;
 	}
@@ -621,7 +623,7 @@ static void node_join(const char *lab, const struct state_node *n, char *paths[6
 {
 	_cleanup_free_ char *prefix = state_pin_prefix(lab, n->name);
 
-	paths[0] = netns_path(n->netns);
+	paths[0] = ns_node_netns(lab, n->name, n->netns);
 	paths[1] = state_uts_path(lab, n->name);
 	paths[2] = n->ipc ? xasprintf("%s.ipc", prefix) : NULL;
 	paths[3] = n->cgroup ? xasprintf("%s.cgroup", prefix) : NULL;
@@ -872,6 +874,14 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	if (lock < 0)
 		return lock;
 	p = plan_build(t);
+	{
+		_cleanup_(state_freep) struct state *old = NULL;
+
+		/* pins a lab left without its state (see ns_remove_orphan) go first */
+		if (state_read(t->name, STATE_NODES, &old, NULL) == -ENOENT && ns_remove_orphan(t->name))
+			log_warn("lab '%s': removed the namespaces a lab of that name had left behind",
+				 t->name);
+	}
 	r = check_absent(p, err);
 	if (r < 0) {
 		/* leave an existing lab alone; drop only the empty directory we just made */
@@ -972,7 +982,7 @@ fail:
 		}
 	free(fds);
 	free(nls);
-	remove_nodes(t->name, s->nodes, made ? p->n_nodes : 0, made);
+	remove_nodes(t->name, s->nodes, made ? p->n_nodes : 0, made, false);
 	{
 		_cleanup_err_ struct lab_err *e = NULL;
 
@@ -998,7 +1008,7 @@ static int nodes_from_dir(const char *lab, struct state *s)
 			continue;
 		GROW(s->nodes, cap, s->n_nodes + 1);
 		s->nodes[s->n_nodes].name = strndup(de->d_name, len - 4);
-		plan_netns_name(lab, s->nodes[s->n_nodes].name, netns);
+		topo_netns_name(lab, s->nodes[s->n_nodes].name, netns);
 		s->nodes[s->n_nodes].netns = xstrdup(netns);
 		s->n_nodes++;
 	}
@@ -1016,7 +1026,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab, problem);
 	lock = state_lock(lab, false, err);
 	if (lock == -ENOENT)
-		return 0;
+		return ns_remove_orphan(lab); /* no directory: at most pins left behind */
 	if (lock < 0)
 		return lock;
 	r = state_read(lab, STATE_NODES, &s, err);
@@ -1036,11 +1046,20 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 			s->nodes[i].has_cgroup = true; /* removing a missing cgroup is fine */
 	}
 	log_info("lab '%s': removing %zu nodes", lab, s->n_nodes);
-	remove_nodes(lab, s->nodes, s->n_nodes, NULL);
+	/* where the pins are: the state says; without one, the lab's pin directory does */
+	remove_nodes(lab, s->nodes, s->n_nodes, NULL,
+		     r == 0 ? s->version < 3 : !ns_pins_mounted(lab));
 	r = state_remove(lab, err);
 	if (r < 0)
 		return r;
 	return 1;
+}
+
+static bool lab_dir_exists(const char *lab)
+{
+	_cleanup_free_ char *dir = state_lab_dir(lab);
+
+	return access(dir, F_OK) == 0;
 }
 
 int lab_down_all(bool force, struct lab_err **err)
@@ -1059,6 +1078,14 @@ int lab_down_all(bool force, struct lab_err **err)
 		count += r;
 	}
 	strv_free(labs, n);
+	if (r >= 0) {
+		/* pins of labs whose directory is gone */
+		n = ns_pinned_labs(&labs);
+		for (size_t i = 0; i < n; i++)
+			if (!topo_lab_name_problem(labs[i]) && !lab_dir_exists(labs[i]))
+				count += ns_remove_orphan(labs[i]);
+		strv_free(labs, n);
+	}
 	if (r >= 0) {
 		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's */
 		char **cg = NULL;
@@ -1176,9 +1203,10 @@ int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err *
 }
 
 /* A netlink socket inside a node's network namespace. */
-static int node_netlink(const char *netns, struct netlink **ret, struct lab_err **err)
+static int node_netlink(const char *lab, const struct state_node *n, struct netlink **ret,
+			struct lab_err **err)
 {
-	_cleanup_free_ char *np = netns_path(netns);
+	_cleanup_free_ char *np = ns_node_netns(lab, n->name, n->netns);
 	_cleanup_close_ int fd = ns_open(np, err);
 	int sock;
 
@@ -1320,7 +1348,7 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 
 		if (!n)
 			return err_make(err, ENOENT, "link end '%s'", e);
-		r = node_netlink(n->netns, nl[k], err);
+		r = node_netlink(s->lab, n, nl[k], err);
 		if (r < 0)
 			return err_wrap(err, "node '%s'", n->name);
 		snprintf(desc, sizeof(desc), "setting '%s' %s", e, up ? "up" : "down");
@@ -1369,7 +1397,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 
 		if (pass == 1 && !both)
 			break;
-		r = node_netlink(n->netns, &nl, err);
+		r = node_netlink(s->lab, n, &nl, err);
 		if (r < 0)
 			break;
 		ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, err);
@@ -1405,7 +1433,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 		const char *e = s->links[li].ends[side];
 		const struct state_node *n = state_node_of(s, e);
 
-		if (node_netlink(n->netns, &nl, &e2) >= 0) {
+		if (node_netlink(s->lab, n, &nl, &e2) >= 0) {
 			int ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, &e2);
 			struct netlink_impair ni = {before[side].delay_ns, before[side].jitter_ns,
 						    before[side].loss, before[side].rate_bps};
@@ -1432,7 +1460,7 @@ static const char *oper_name(const struct netlink_link_info *l)
 	return "up";
 }
 
-static int node_status(const struct state_node *sn, struct status_node *out,
+static int node_status(const char *lab, const struct state_node *sn, struct status_node *out,
 		       struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
@@ -1463,7 +1491,7 @@ static int node_status(const struct state_node *sn, struct status_node *out,
 		_cleanup_err_ struct lab_err *e = NULL;
 
 		/* a pin that an `up` or `down` is making or removing right now cannot be entered */
-		if (node_netlink(sn->netns, &nl, &e) < 0)
+		if (node_netlink(lab, sn, &nl, &e) < 0)
 			return 0;
 	}
 	out->present = true;
@@ -1556,7 +1584,7 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 		sl->nodes = xcalloc(s->n_nodes ? s->n_nodes : 1, sizeof(*sl->nodes));
 		sl->n_nodes = s->n_nodes;
 		for (size_t j = 0; j < s->n_nodes && r >= 0; j++)
-			r = node_status(&s->nodes[j], &sl->nodes[j], err);
+			r = node_status(s->lab, &s->nodes[j], &sl->nodes[j], err);
 		/* the status owns the node strings from here on */
 		for (size_t j = 0; j < s->n_nodes; j++) {
 			sl->nodes[j].name = TAKE_PTR(s->nodes[j].name);

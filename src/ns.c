@@ -181,20 +181,41 @@ char *ns_pin_path(const char *lab, const char *node)
 int ns_pins_mount(const char *lab, struct lab_err **err)
 {
 	_cleanup_free_ char *dir = ns_pin_dir(lab);
-	struct stat a, b;
+	int r;
 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_make(err, errno, "creating '%s'", dir);
-	if (lstat(NS_PIN_ROOT, &a) < 0 || lstat(dir, &b) < 0)
-		return err_make(err, errno, "checking '%s'", dir);
-	if (!S_ISDIR(b.st_mode))
+	/* a mount already only if ns_remove_orphan() could not take an orphan's */
+	r = tmpfs_mount_once(dir);
+	if (r == -ENOTDIR)
 		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
 				     "'%s' is not a directory (a symlink?): refusing to use it", dir);
-	if (a.st_dev != b.st_dev)
-		return 0; /* a mount already: left by an `up` that was killed */
-	if (mount("netlab", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
-		return err_make(err, errno, "mounting a tmpfs on '%s'", dir);
+	if (r < 0)
+		return err_make(err, -r, "mounting a tmpfs on '%s'", dir);
 	return 0;
+}
+
+char *ns_node_netns(const char *lab, const char *node, const char *netns)
+{
+	/* netlab's own pin, not whatever /run/netns/LAB.NODE now names */
+	if (ns_pins_mounted(lab))
+		return ns_pin_path(lab, node);
+	return xasprintf(NS_NETNS_DIR "/%s", netns);
+}
+
+ino_t ns_pin_inode(const char *pin)
+{
+	_cleanup_free_ char *dir = xstrdup(pin);
+	struct stat st, parent;
+	char *slash = strrchr(dir, '/');
+
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	/* a pin is a mount: its inode is on another device than its directory's */
+	if (stat(pin, &st) < 0 || stat(dir, &parent) < 0 || st.st_dev == parent.st_dev)
+		return 0;
+	return st.st_ino;
 }
 
 bool ns_pins_mounted(const char *lab)
@@ -209,9 +230,57 @@ void ns_pins_unmount(const char *lab)
 	_cleanup_free_ char *dir = ns_pin_dir(lab);
 
 	/* every network namespace pin of the lab in one go (and in every mount namespace) */
-	while (umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
-		;
+	umount_all(dir);
 	rmdir(dir);
+}
+
+int ns_remove_orphan(const char *lab)
+{
+	_cleanup_free_ char *dir = ns_pin_dir(lab);
+	_cleanup_free_ ino_t *inodes = NULL;
+	_cleanup_(closedirp_) DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+
+	if (!ns_pins_mounted(lab))
+		return 0;
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		_cleanup_free_ char *pin = NULL, *link = NULL;
+		ino_t ino;
+
+		if (de->d_name[0] == '.')
+			continue;
+		pin = xasprintf("%s/%s", dir, de->d_name);
+		link = xasprintf(NS_NETNS_DIR "/%s.%s", lab, de->d_name);
+		ino = ns_pin_inode(pin);
+		if (ino) {
+			GROW(inodes, cap, n + 1);
+			inodes[n++] = ino;
+		}
+		if (ns_netns_entry(link, pin) == NS_ENTRY_LINK)
+			unlink(link);
+	}
+	ns_kill_processes(inodes, n);
+	ns_pins_unmount(lab);
+	return 1;
+}
+
+size_t ns_pinned_labs(char ***ret)
+{
+	_cleanup_(closedirp_) DIR *d = opendir(NS_PIN_ROOT);
+	struct dirent *de;
+	char **v = NULL;
+	size_t n = 0, cap = 0;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+			continue;
+		GROW(v, cap, n + 1);
+		v[n++] = xstrdup(de->d_name);
+	}
+	*ret = v;
+	return n;
 }
 
 enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path)
@@ -227,8 +296,7 @@ enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path)
 
 int ns_open(const char *path, struct lab_err **err)
 {
-	/* /run/netns/LAB.NODE is a symlink to the pin: followed (only root writes either place) */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)
 		return err_make(err, errno, "opening the namespace '%s'", path);

@@ -6,9 +6,23 @@
 
 #include "util.h"
 
-void plan_netns_name(const char *lab, const char *node, char *buf)
+int plan_iface_index(const struct topo_node *n, size_t pos)
 {
-	snprintf(buf, PLAN_NETNS_MAX, "%s.%s", lab, node);
+	const struct topo_iface *ifc = &n->ifaces[pos];
+
+	return PLAN_IFINDEX_BASE + 2 * (int)pos + (ifc->link >= 0 && ifc->side);
+}
+
+ssize_t plan_iface_pos(const struct topo_node *n, int ifindex)
+{
+	size_t pos;
+
+	if (ifindex < PLAN_IFINDEX_BASE)
+		return -ENOENT;
+	pos = (size_t)(ifindex - PLAN_IFINDEX_BASE) / 2;
+	if (pos >= n->n_ifaces || plan_iface_index(n, pos) != ifindex)
+		return -ENOENT;
+	return pos;
 }
 
 int plan_ifindex(const struct topo_node *n, const char *ifname)
@@ -22,7 +36,7 @@ int plan_ifindex(const struct topo_node *n, const char *ifname)
 	i = topo_find_iface(n, ifname);
 	if (i < 0)
 		return -ENOENT;
-	return PLAN_IFINDEX_BASE + (int)i;
+	return plan_iface_index(n, i);
 }
 
 /*
@@ -42,7 +56,7 @@ static void plan_node_init(struct plan *p, size_t i)
 	size_t k = 0;
 
 	pn->node = n;
-	plan_netns_name(p->topo->name, n->name, pn->netns);
+	topo_netns_name(p->topo->name, n->name, pn->netns);
 	pn->n_early = n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0;
 	pn->early = xcalloc(pn->n_early + 1, sizeof(*pn->early));
 	if (n->kind == TOPO_ROUTER)
@@ -63,7 +77,7 @@ static struct plan_end make_end(const struct topo *t, const struct topo_link *l,
 	return (struct plan_end){
 		.node = e->node,
 		.ifname = ifc->name,
-		.ifindex = PLAN_IFINDEX_BASE + (int)e->iface,
+		.ifindex = plan_iface_index(n, e->iface),
 		.mtu = ifc->mtu ? ifc->mtu : l->mtu,
 		.mac = ifc->has_mac ? ifc->mac : NULL,
 		.master = n->kind == TOPO_SWITCH ? PLAN_IFINDEX_BRIDGE : 0,
@@ -114,7 +128,7 @@ static void plan_links(struct plan *p)
 				continue;
 			GROW(p->impairs, p->cap_impairs, p->n_impairs + 1);
 			p->impairs[p->n_impairs++] = (struct plan_impair){
-				e->node, PLAN_IFINDEX_BASE + (int)e->iface, &t->links[i].impair[k]};
+				e->node, plan_iface_index(&t->nodes[e->node], e->iface), &t->links[i].impair[k]};
 		}
 		v->end[0] = a;
 		v->end[1] = b;
@@ -277,13 +291,73 @@ char *plan_hosts_file(const struct topo *t)
 	return s;
 }
 
+static size_t uf_find(size_t *parent, size_t x)
+{
+	while (parent[x] != x)
+		x = parent[x] = parent[parent[x]];
+	return x;
+}
+
+size_t plan_neighbour_entries(const struct plan *p, int family)
+{
+	const struct topo *t = p->topo;
+	_cleanup_free_ size_t *parent = xcalloc(t->n_nodes + 1, sizeof(*parent));
+	_cleanup_free_ size_t *ends = xcalloc(t->n_nodes + 1, sizeof(*ends));
+	bool used = false;
+	size_t need = 0;
+
+	for (size_t i = 0; i < t->n_nodes; i++)
+		parent[i] = i;
+	for (size_t i = 0; i < p->n_addrs; i++) {
+		const struct plan_addr *a = &p->addrs[i];
+
+		if (a->prefix.addr.family != family || a->ifindex == PLAN_IFINDEX_LO)
+			continue;
+		used = true;
+		/* a switch with an address on its bridge is one more member of its LAN */
+		if (a->ifindex == PLAN_IFINDEX_BRIDGE)
+			ends[a->node]++;
+	}
+	if (!used)
+		return 0;
+	/* a LAN: the switches linked to each other, and every node linked to one of them */
+	for (size_t i = 0; i < t->n_links; i++) {
+		size_t a = t->links[i].ep[0].node, b = t->links[i].ep[1].node;
+
+		if (t->nodes[a].kind == TOPO_SWITCH && t->nodes[b].kind == TOPO_SWITCH) {
+			size_t ra = uf_find(parent, a), rb = uf_find(parent, b);
+
+			if (ra != rb) {
+				parent[ra] = rb;
+				ends[rb] += ends[ra];
+				ends[ra] = 0;
+			}
+		}
+	}
+	for (size_t i = 0; i < t->n_links; i++) {
+		size_t a = t->links[i].ep[0].node, b = t->links[i].ep[1].node;
+		bool sa = t->nodes[a].kind == TOPO_SWITCH, sb = t->nodes[b].kind == TOPO_SWITCH;
+
+		if (!sa && !sb)
+			need += 2; /* each end of a point-to-point link resolves the other */
+		else if (sa != sb)
+			ends[uf_find(parent, sa ? a : b)]++;
+	}
+	/* on a LAN every member may resolve every other */
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (uf_find(parent, i) == i && ends[i] > 1)
+			need += ends[i] * (ends[i] - 1);
+	return need;
+}
+
 char *plan_neighbour_advice(const struct plan *p, const char *family, unsigned long gc_thresh3)
 {
-	size_t need = p->n_veths * 2;
+	bool v6 = strcmp(family, "ipv6") == 0;
+	size_t need = plan_neighbour_entries(p, v6 ? AF_INET6 : AF_INET);
 
 	if (!gc_thresh3 || need <= gc_thresh3)
 		return NULL;
-	return xasprintf("lab '%s' has %zu links: up to %zu %s neighbour entries, more than net.%s.neigh.default.gc_thresh3 (%lu) allows on this machine; to raise the limit: sysctl -w net.%s.neigh.default.gc_thresh1=%zu net.%s.neigh.default.gc_thresh2=%zu net.%s.neigh.default.gc_thresh3=%zu",
-			 p->topo->name, p->n_veths, need, strcmp(family, "ipv6") ? "IPv4" : "IPv6", family,
-			 gc_thresh3, family, need, family, need * 2, family, need * 4);
+	return xasprintf("lab '%s' may need up to %zu %s neighbour entries (both ends of each link, every pair on a switched LAN), more than net.%s.neigh.default.gc_thresh3 (%lu) allows on this machine: past it, traffic fails with 'neighbour table overflow'; to raise the limit: sysctl -w net.%s.neigh.default.gc_thresh1=%zu net.%s.neigh.default.gc_thresh2=%zu net.%s.neigh.default.gc_thresh3=%zu",
+			 p->topo->name, need, v6 ? "IPv6" : "IPv4", family, gc_thresh3, family, need,
+			 family, need * 2, family, need * 4);
 }

@@ -212,10 +212,13 @@ static json_t *links_json(const struct state *s)
 	return links;
 }
 
-/* A node's network namespace unless the state says otherwise: LAB.NODE (plan_netns_name). */
+/* A node's network namespace unless the state says otherwise. */
 static char *default_netns(const char *lab, const char *node)
 {
-	return xasprintf("%s.%s", lab, node);
+	char buf[TOPO_NETNS_MAX];
+
+	topo_netns_name(lab, node, buf);
+	return xstrdup(buf);
 }
 
 /* state.json: the lab and what each node is */
@@ -418,6 +421,12 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 	json_t *v;
 	size_t i;
 
+	s->version = json_is_integer(json_object_get(root, "version")) ?
+			     (int)json_integer_value(json_object_get(root, "version")) : 1;
+	if (s->version > STATE_VERSION || s->version < 1)
+		return corrupt(err, s->lab, what,
+			       "version %d, which this netlab (version %d) does not know: a newer netlab made it",
+			       s->version, STATE_VERSION);
 	s->status = dup_str(root, "status");
 	s->topology = dup_str(root, "topology");
 	s->created = json_integer_value(json_object_get(root, "created"));
@@ -515,8 +524,10 @@ int state_read(const char *lab, enum state_part parts, struct state **ret, struc
 		r = read_file(path, STATE_MAX_BYTES, &text, &len);
 		if (r == -ENOENT && order[i] == STATE_NODES)
 			return -ENOENT;
-		if (r == -ENOENT)
+		if (r == -ENOENT && s->version < 2)
 			continue; /* a lab made by netlab 0.x: its wiring is in state.json */
+		if (r == -ENOENT)
+			return corrupt(err, lab, path, "it is missing (state.json has version %d)", s->version);
 		if (r < 0)
 			return err_make(err, r, "reading '%s'", path);
 		r = state_decode(s, order[i], text, len, path, err);
@@ -563,7 +574,7 @@ int state_read_node(const char *lab, const char *node, struct state_node *ret)
 	if (!pinned(prefix, "uts"))
 		return -ENOENT;
 	n.name = xstrdup(node);
-	n.netns = xasprintf("%s.%s", lab, node);
+	n.netns = default_netns(lab, node);
 	n.pid = pinned(prefix, "pid");
 	n.mount = pinned(prefix, "mnt");
 	n.ipc = pinned(prefix, "ipc");
@@ -596,19 +607,14 @@ void state_node_clear(struct state_node *n)
 
 int state_mount_pins(const char *lab, struct lab_err **err)
 {
-	_cleanup_free_ char *dir = state_lab_dir(lab);
-	_cleanup_free_ char *nsdir = xasprintf("%s/ns", dir);
-	struct stat a, b;
+	_cleanup_free_ char *nsdir = xasprintf(STATE_ROOT "/%s/ns", lab);
+	int r = tmpfs_mount_once(nsdir); /* a mount already: left by an `up` that was killed */
 
-	if (lstat(dir, &a) < 0 || lstat(nsdir, &b) < 0)
-		return err_make(err, errno, "checking '%s'", nsdir);
-	if (!S_ISDIR(b.st_mode))
+	if (r == -ENOTDIR)
 		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
 				     "'%s' is not a directory (a symlink?): refusing to use it", nsdir);
-	if (a.st_dev != b.st_dev)
-		return 0; /* a mount already: left by an `up` that was killed */
-	if (mount("netlab", nsdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
-		return err_make(err, errno, "mounting a tmpfs on '%s'", nsdir);
+	if (r < 0)
+		return err_make(err, -r, "mounting a tmpfs on '%s'", nsdir);
 	return 0;
 }
 
@@ -620,8 +626,7 @@ void state_unpin_all(const char *lab)
 	struct dirent *de;
 
 	/* the lab's tmpfs with every pin on it, in one go */
-	while (umount2(nsdir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
-		;
+	umount_all(nsdir);
 	/* pins on the directory itself (a lab made by netlab 0.x, or no tmpfs) */
 	d = opendir(nsdir);
 	while (d && (de = readdir(d))) {

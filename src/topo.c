@@ -482,3 +482,8 @@ char *topo_impair_format(const struct topo_impair *im, char *buf, size_t size)
 		snprintf(buf + len, size - len, "%srate %.4gmbit", len ? " " : "", im->rate_bps / 1e6);
 	return buf;
 }
+
+void topo_netns_name(const char *lab, const char *node, char *buf)
+{
+	snprintf(buf, TOPO_NETNS_MAX, "%s.%s", lab, node);
+}

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -218,4 +219,30 @@ double now_sec(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int tmpfs_mount_once(const char *dir)
+{
+	_cleanup_free_ char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	struct stat a, b;
+
+	if (!slash || slash == parent)
+		return -EINVAL;
+	*slash = '\0';
+	if (lstat(parent, &a) < 0 || lstat(dir, &b) < 0)
+		return -errno;
+	if (!S_ISDIR(b.st_mode))
+		return -ENOTDIR;
+	if (a.st_dev != b.st_dev)
+		return 0;
+	if (mount("netlab", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		return -errno;
+	return 1;
+}
+
+void umount_all(const char *dir)
+{
+	while (umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		;
 }

@@ -26,6 +26,7 @@ set -euo pipefail
 # everyone else's here: an empty /sys/fs/cgroup hides them (so such a test's labs cannot have
 # "limits").
 HOST_PINS=""
+HOST_NETLAB_PINS=""
 if [ -n "${PRIVATE_RUN:-}" ]; then
 	if [ -z "${NETLAB_TEST_IN_PRIVATE:-}" ]; then
 		exec unshare --mount --propagation slave env NETLAB_TEST_IN_PRIVATE=1 bash "$0" "$@"
@@ -33,6 +34,11 @@ if [ -n "${PRIVATE_RUN:-}" ]; then
 	mkdir -p /run/netns /run/netlab
 	HOST_PINS=$(mktemp -d /tmp/netlab-it-hostpins.XXXXXX)
 	mount --rbind /run/netns "$HOST_PINS"
+	# the host's /run/netns entries are symlinks to pins under /run/netlab/.netns: keep those in view
+	if [ -d /run/netlab/.netns ]; then
+		HOST_NETLAB_PINS=$(mktemp -d /tmp/netlab-it-hostnetlabpins.XXXXXX)
+		mount --rbind /run/netlab/.netns "$HOST_NETLAB_PINS"
+	fi
 	mount -t tmpfs -o mode=0755 netlab-test /run/netns
 	mount -t tmpfs -o mode=0755 netlab-test /run/netlab
 	mount -t tmpfs -o mode=0755 netlab-test /sys/fs/cgroup
@@ -114,6 +120,9 @@ cleanup() {
 	rm -rf "$TMP"
 	if [ -n "$HOST_PINS" ]; then
 		umount -R -l "$HOST_PINS" && rmdir "$HOST_PINS"
+	fi
+	if [ -n "$HOST_NETLAB_PINS" ]; then
+		umount -R -l "$HOST_NETLAB_PINS" && rmdir "$HOST_NETLAB_PINS"
 	fi
 	if [ $rc -eq 0 ]; then
 		echo "PASS: $TEST_NAME"
@@ -221,7 +230,8 @@ procs_in() { # INODE...
 # half-built lab whose pins are gone would leave behind.
 orphan_procs() {
 	local known pid start
-	known="$HOST_NETNS $NETNS_BEFORE $({ stat -L -c %i /run/netns/* ${HOST_PINS:+"$HOST_PINS"/*} 2>/dev/null || true; })"
+	known="$HOST_NETNS $NETNS_BEFORE $({ stat -L -c %i /run/netns/* ${HOST_PINS:+"$HOST_PINS"/*} \
+		${HOST_NETLAB_PINS:+"$HOST_NETLAB_PINS"/*/*} 2>/dev/null || true; })"
 	for pid in $(all_proc_netns | awk -v known="$known" '
 		BEGIN { n = split(known, k, /[ \n]+/); for (i = 1; i <= n; i++) skip[k[i]] = 1 }
 		!skip[$1] { print $2 }'); do
@@ -237,8 +247,11 @@ orphan_procs() {
 lab_leftovers() { # LAB
 	local lab=$1 other
 	[ -n "${LAB_INODES[$lab]:-}" ] || return 0
+	# the other labs' namespaces: by /run/netns name, and by pin (host's, in a private run)
 	other=$({ stat -L -c '%i %n' /run/netns/* ${HOST_PINS:+"$HOST_PINS"/*} 2>/dev/null || true; } |
-		awk -v pre="$lab." '{ n = $2; sub(/.*\//, "", n); if (index(n, pre) != 1) print $1 }')
+		awk -v pre="$lab." '{ n = $2; sub(/.*\//, "", n); if (index(n, pre) != 1) print $1 }'
+		[ -z "$HOST_NETLAB_PINS" ] || { stat -c '%i %n' "$HOST_NETLAB_PINS"/*/* 2>/dev/null || true; } |
+			awk -v lab="$lab" '{ n = $2; sub(/\/[^\/]*$/, "", n); sub(/.*\//, "", n); if (n != lab) print $1 }')
 	all_proc_netns | awk -v want="${LAB_INODES[$lab]}" -v other="$other" '
 		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ok[w[i]] = 1
 			n = split(other, o, /[ \n]+/); for (i = 1; i <= n; i++) delete ok[o[i]] }

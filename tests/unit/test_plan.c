@@ -146,7 +146,7 @@ static void test_netns_name_longest(void **state)
 	node[TOPO_NODE_NAME_MAX] = '\0';
 	snprintf(want, sizeof(want), "%s.%s", lab, node);
 	/* the longest lab and node names fit whole */
-	plan_netns_name(lab, node, buf);
+	topo_netns_name(lab, node, buf);
 	assert_string_equal(buf, want);
 	assert_int_equal(strlen(buf), TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX);
 }
@@ -162,19 +162,37 @@ static void test_ifindexes(void **state)
 	const struct topo_node *r1 = &c->t->nodes[node_index(c, "r1")];
 	const struct topo_node *sw = &c->t->nodes[node_index(c, "sw")];
 
+	const struct topo_node *r2 = &c->t->nodes[node_index(c, "r2")];
+
 	assert_int_equal(plan_ifindex(r1, "lo"), PLAN_IFINDEX_LO);
 	assert_int_equal(PLAN_IFINDEX_LO, 1);
-	/* interfaces: 101 + their place in the node (lo is declared first here) */
-	assert_int_equal(plan_ifindex(r1, "eth0"), 101 + topo_find_iface(r1, "eth0"));
-	assert_int_equal(plan_ifindex(r1, "eth1"), 101 + topo_find_iface(r1, "eth1"));
-	assert_int_equal(plan_ifindex(r1, "eth0"), 102);
-	assert_int_equal(plan_ifindex(r1, "eth1"), 103);
+	/*
+	 * interfaces: 101 + 2 * their place in the node + the side of their link
+	 * (lo is declared first here, so eth0 is second and eth1 third)
+	 */
+	assert_int_equal(plan_ifindex(r1, "eth0"), 101 + 2 * topo_find_iface(r1, "eth0"));
+	assert_int_equal(plan_ifindex(r1, "eth0"), 103);
+	assert_int_equal(plan_ifindex(r1, "eth1"), 105);
+	assert_int_equal(plan_ifindex(r2, "eth0"), 102); /* the second end of r1:eth0 -- r2:eth0 */
 	assert_int_equal(plan_ifindex(r1, "eth9"), -ENOENT);
 	/* br0 is the bridge only on a switch */
 	assert_int_equal(plan_ifindex(sw, "br0"), PLAN_IFINDEX_BRIDGE);
 	assert_int_equal(PLAN_IFINDEX_BRIDGE, 100);
 	assert_int_equal(plan_ifindex(r1, "br0"), -ENOENT);
-	assert_int_equal(plan_ifindex(sw, "eth0"), 101 + topo_find_iface(sw, "eth0"));
+	assert_int_equal(plan_ifindex(sw, "eth0"), 101 + 2 * topo_find_iface(sw, "eth0") + 1);
+	/* the two ends of a veth never share an index (the kernel's link watch needs it) */
+	for (size_t i = 0; i < c->p->n_veths; i++)
+		assert_int_not_equal(c->p->veths[i].end[0].ifindex, c->p->veths[i].end[1].ifindex);
+	/* and back from an index to the interface */
+	for (size_t n = 0; n < c->t->n_nodes; n++) {
+		const struct topo_node *nd = &c->t->nodes[n];
+
+		for (size_t k = 0; k < nd->n_ifaces; k++)
+			assert_int_equal(plan_iface_pos(nd, plan_iface_index(nd, k)), k);
+	}
+	assert_int_equal(plan_iface_pos(r1, 104), -ENOENT); /* eth0's slot, the wrong side */
+	assert_int_equal(plan_iface_pos(r1, PLAN_IFINDEX_BRIDGE), -ENOENT);
+	assert_int_equal(plan_iface_pos(r1, 101 + 2 * 3), -ENOENT);   /* past the last interface */
 }
 
 static void test_bridges(void **state)
@@ -203,12 +221,12 @@ static void test_veth_host_host(void **state)
 	assert_true(v->up);
 	/* as written: no switch, no swap */
 	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
-	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
+	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
 	assert_int_equal(v->end[0].mtu, 0);
 	assert_null(v->end[0].mac);
 	/* both ends come up from inside their nodes, without the kernel's link-local address */
 	assert_int_equal(c->p->n_sets, 2);
-	s = find_set(c, "h2", 101);
+	s = find_set(c, "h2", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
@@ -231,23 +249,23 @@ static void test_veth_switch_end_first(void **state)
 
 	/* written host first: the switch end moves to end[0], enslaved at creation */
 	v = veth_of_link(c, 0);
-	assert_end(c, &v->end[0], "sw", "eth0", 101, PLAN_IFINDEX_BRIDGE);
+	assert_end(c, &v->end[0], "sw", "eth0", 102, PLAN_IFINDEX_BRIDGE);
 	assert_end(c, &v->end[1], "h1", "eth0", 101, 0);
 	/* written switch first: stays */
 	v = veth_of_link(c, 1);
-	assert_end(c, &v->end[0], "sw", "eth1", 102, PLAN_IFINDEX_BRIDGE);
-	assert_end(c, &v->end[1], "h2", "eth0", 101, 0);
+	assert_end(c, &v->end[0], "sw", "eth1", 103, PLAN_IFINDEX_BRIDGE);
+	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
 	/* every end is brought up afterwards; only the switch ends are ports, enslaved at creation */
 	assert_int_equal(c->p->n_sets, 4);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	s = find_set(c, "h2", 101);
+	s = find_set(c, "h2", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	s = find_set(c, "sw", 101);
+	s = find_set(c, "sw", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
@@ -262,9 +280,9 @@ static void test_veth_switch_to_switch(void **state)
 
 	/* only end[0] can be enslaved at creation; the other joins its bridge by a set */
 	assert_end(c, &v->end[0], "sw1", "eth0", 101, PLAN_IFINDEX_BRIDGE);
-	assert_end(c, &v->end[1], "sw2", "eth0", 101, 0);
+	assert_end(c, &v->end[1], "sw2", "eth0", 102, 0);
 	assert_int_equal(c->p->n_sets, 2);
-	s = find_set(c, "sw2", 101);
+	s = find_set(c, "sw2", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
@@ -276,25 +294,38 @@ static void test_veth_switch_to_switch(void **state)
 
 static void test_neighbour_advice(void **state)
 {
-	/* 3 links: 6 neighbour entries */
+	/* 3 point-to-point links, IPv6 link-local addresses only: 6 IPv6 entries, no IPv4 ones */
 	struct ctx *c = build(state, "{'name': 'big', 'nodes': {'a': {}, 'b': {}, 'c': {}, 'd': {}}, "
 				     "'links': ['a -- b', 'b -- c', 'c -- d']}");
 	_cleanup_free_ char *v6 = plan_neighbour_advice(c->p, "ipv6", 5);
-	_cleanup_free_ char *v4 = plan_neighbour_advice(c->p, "ipv4", 4);
 
-	/* within the limit, or no limit known: nothing to say */
+	assert_int_equal(plan_neighbour_entries(c->p, AF_INET6), 6);
+	assert_int_equal(plan_neighbour_entries(c->p, AF_INET), 0);
+	/* within the limit, no limit known, or a family the lab does not use: nothing to say */
 	assert_null(plan_neighbour_advice(c->p, "ipv6", 6));
-	assert_null(plan_neighbour_advice(c->p, "ipv4", 1024));
-	assert_null(plan_neighbour_advice(c->p, "ipv4", 0));
+	assert_null(plan_neighbour_advice(c->p, "ipv6", 0));
+	assert_null(plan_neighbour_advice(c->p, "ipv4", 1));
 	/* beyond it: what binds, and the command that lifts it */
 	assert_non_null(v6);
-	assert_string_equal(v6, "lab 'big' has 3 links: up to 6 IPv6 neighbour entries, more than "
-				"net.ipv6.neigh.default.gc_thresh3 (5) allows on this machine; to raise the "
-				"limit: sysctl -w net.ipv6.neigh.default.gc_thresh1=6 "
-				"net.ipv6.neigh.default.gc_thresh2=12 net.ipv6.neigh.default.gc_thresh3=24");
-	assert_non_null(v4);
-	assert_non_null(strstr(v4, "up to 6 IPv4 neighbour entries"));
-	assert_non_null(strstr(v4, "net.ipv4.neigh.default.gc_thresh3 (4)"));
+	assert_string_equal(v6, "lab 'big' may need up to 6 IPv6 neighbour entries (both ends of each "
+				"link, every pair on a switched LAN), more than "
+				"net.ipv6.neigh.default.gc_thresh3 (5) allows on this machine: past it, "
+				"traffic fails with 'neighbour table overflow'; to raise the limit: sysctl -w "
+				"net.ipv6.neigh.default.gc_thresh1=6 net.ipv6.neigh.default.gc_thresh2=12 "
+				"net.ipv6.neigh.default.gc_thresh3=24");
+
+	/*
+	 * A LAN of two switches: 3 hosts on sw1, 1 on sw2, sw2 with an address on br0 (IPv4
+	 * too): 5 members, 20 entries; and a router behind h1 on a link of its own: 2 more.
+	 */
+	c = build(state, "{'name': 'lan', 'nodes': {'sw1': 'switch', "
+			 "'sw2': {'kind': 'switch', 'interfaces': {'br0': {'addresses': ['10.0.0.9/24']}}}, "
+			 "'h1': {'interfaces': {'eth0': {'addresses': ['10.0.0.1/24']}}}, "
+			 "'h2': {}, 'h3': {}, 'h4': {}, 'r': 'router'}, "
+			 "'links': ['h1:eth0 -- sw1', 'h2 -- sw1', 'h3 -- sw1', 'sw1 -- sw2', 'h4 -- sw2', 'h1 -- r']}");
+	/* IPv6: the switches' br0 has no link-local address of netlab's, the 4 hosts make the LAN */
+	assert_int_equal(plan_neighbour_entries(c->p, AF_INET6), 4 * 3 + 2);
+	assert_int_equal(plan_neighbour_entries(c->p, AF_INET), 5 * 4 + 2);
 }
 
 static void test_link_down(void **state)
@@ -311,12 +342,12 @@ static void test_link_down(void **state)
 	/* no set brings anything up */
 	for (size_t i = 0; i < c->p->n_sets; i++)
 		assert_int_not_equal(c->p->sets[i].up, 1);
-	assert_int_equal(find_set(c, "b", 101)->up, -1);
+	assert_int_equal(find_set(c, "b", 102)->up, -1);
 	assert_int_equal(find_set(c, "a", 101)->up, -1);
-	assert_int_equal(find_set(c, "a", 102)->up, -1);
+	assert_int_equal(find_set(c, "a", 103)->up, -1);
 	/* the second switch still joins its bridge, staying down */
 	assert_int_equal(c->p->n_sets, 6);
-	s = find_set(c, "sw2", 101);
+	s = find_set(c, "sw2", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, -1);
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
@@ -389,19 +420,19 @@ static void test_router_forwarding(void **state)
 	assert_true(s->forward);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	s = find_set(c, "r2", 101);
-	assert_non_null(s);
-	assert_true(s->forward);
-	assert_int_equal(s->up, 1);
-	s = find_set(c, "r1", 102);
-	assert_non_null(s);
-	assert_true(s->forward);
 	s = find_set(c, "r2", 102);
 	assert_non_null(s);
 	assert_true(s->forward);
 	assert_int_equal(s->up, 1);
+	s = find_set(c, "r1", 104);
+	assert_non_null(s);
+	assert_true(s->forward);
+	s = find_set(c, "r2", 104);
+	assert_non_null(s);
+	assert_true(s->forward);
+	assert_int_equal(s->up, 1);
 	/* on a link that is down too, without bringing it up */
-	s = find_set(c, "r2", 103);
+	s = find_set(c, "r2", 105);
 	assert_non_null(s);
 	assert_true(s->forward);
 	assert_int_not_equal(s->up, 1);
@@ -513,11 +544,11 @@ static void test_routes(void **state)
 
 	assert_string_equal(prefix_format(&r[1].to, buf), "2001:db8:5::/48");
 	assert_string_equal(addr_format(&r[1].via, buf), "fe80::1");
-	assert_int_equal(r[1].oif, 101);
+	assert_int_equal(r[1].oif, 102); /* b:eth0, the second end of its link */
 	assert_int_equal(r[1].metric, 20);
 
 	assert_false(r[2].has_via);
-	assert_int_equal(r[2].oif, 101);
+	assert_int_equal(r[2].oif, 102);
 	assert_int_equal(r[3].oif, PLAN_IFINDEX_LO);
 
 	assert_string_equal(prefix_format(&r[4].to, buf), "10.7.0.0/16");
@@ -547,13 +578,13 @@ static void test_impairs(void **state)
 	assert_int_equal(c->p->n_impairs, 3);
 	/* sorted by node, then interface */
 	assert_int_equal(c->p->impairs[0].node, b);
-	assert_int_equal(c->p->impairs[0].ifindex, 101);
+	assert_int_equal(c->p->impairs[0].ifindex, 102);
 	assert_int_equal(c->p->impairs[0].impair->delay_ns, 10000000);
 	assert_int_equal(c->p->impairs[1].node, a);
 	assert_int_equal(c->p->impairs[1].ifindex, 101);
 	assert_int_equal(c->p->impairs[1].impair->delay_ns, 10000000);
 	assert_int_equal(c->p->impairs[2].node, a);
-	assert_int_equal(c->p->impairs[2].ifindex, 102);
+	assert_int_equal(c->p->impairs[2].ifindex, 104);
 	assert_true(c->p->impairs[2].impair->loss > 4.9);
 }
 

@@ -262,7 +262,8 @@ static void test_state_parts_are_apart(void **state)
 	assert_null(strstr(nodes, "endpoints"));
 	assert_null(strstr(wiring, "core-1"));
 	assert_null(strstr(wiring, "\"status\""));
-	assert_non_null(strstr(nodes, "\"version\":2"));
+	assert_non_null(strstr(nodes, "\"version\":3"));
+	assert_non_null(strstr(wiring, "\"version\":3"));
 	/* defaults go unsaid: h1's host name is its name, and both netns are LAB.NODE */
 	assert_non_null(strstr(nodes, "\"hostname\":\"core-1\""));
 	assert_null(strstr(nodes, "\"hostname\":\"h1\""));
@@ -286,14 +287,31 @@ static void test_state_version1(void **state)
 		"\"routes\":[{\"to\":\"0.0.0.0/0\",\"via\":\"10.0.0.2\"}],"
 		"\"addresses\":[[\"eth0\",\"10.0.0.1/30\"]]}],"
 		"\"links\":[{\"endpoints\":[\"r1:eth0\",\"h1:eth0\"],\"up\":false}]}";
+	/* and once `link` or `impair` wrote a wiring.json beside it: the wiring there wins */
+	static const char wiring[] =
+		"{\"version\":3,\"nodes\":{\"r1\":{\"addresses\":[[\"eth0\",\"10.0.0.5/30\"],"
+		"[\"lo\",\"10.9.9.9/32\"]]}},"
+		"\"links\":[{\"endpoints\":[\"r1:eth0\",\"h1:eth0\"],\"up\":true}]}";
 	_cleanup_(state_freep) struct state *t = decode_parts(v1, NULL);
+	_cleanup_(state_freep) struct state *u = decode_parts(v1, wiring);
+	char buf[PREFIX_STRLEN];
 
 	(void)state;
+	assert_int_equal(t->version, 1);
 	assert_int_equal(t->n_nodes, 1);
+	assert_string_equal(t->nodes[0].hostname, "r1");
+	assert_string_equal(t->nodes[0].netns, "lab.r1");
 	assert_int_equal(t->nodes[0].n_routes, 1);
+	assert_true(t->nodes[0].routes[0].has_via);
+	assert_string_equal(addr_format(&t->nodes[0].routes[0].via, buf), "10.0.0.2");
 	assert_int_equal(t->nodes[0].n_addrs, 1);
 	assert_int_equal(t->n_links, 1);
 	assert_false(t->links[0].up);
+	assert_int_equal(u->nodes[0].n_addrs, 2);
+	assert_string_equal(prefix_format(&u->nodes[0].addrs[1].prefix, buf), "10.9.9.9/32");
+	assert_int_equal(u->nodes[0].n_routes, 0);
+	assert_int_equal(u->n_links, 1);
+	assert_true(u->links[0].up);
 }
 
 static void test_state_corrupt(void **state)
@@ -303,7 +321,8 @@ static void test_state_corrupt(void **state)
 		"[1, 2]",                                      /* not an object */
 		"{\"status\": \"up\"}",                        /* no nodes */
 		"{\"nodes\": []}",                             /* no status */
-		"{\"status\": \"up\", \"nodes\": [{\"name\": \"r1\"}]}", /* a node without kind, netns */
+		"{\"status\": \"up\", \"nodes\": [{\"name\": \"r1\"}]}", /* a node without its kind */
+		"{\"version\": 99, \"status\": \"up\", \"nodes\": []}",  /* a newer netlab's */
 		"{\"status\": \"up\", \"status\": \"up\", \"nodes\": []}", /* a duplicate key */
 	};
 	static const char *bad_wiring[] = {"{\"nodes\": {}}", "{\"links\": []}", "{"};
