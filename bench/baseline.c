@@ -126,7 +126,6 @@ struct node {
 	enum kind kind;
 	struct iface *ifs;
 	int n_ifs;
-	int next_ifindex;
 	int netns_fd;
 	struct mnl_socket *nl;
 };
@@ -219,7 +218,12 @@ static int iface_find(struct node *n, const char *ifname)
 	return -1;
 }
 
-static int iface_add(struct node *n, const char *ifname)
+/*
+ * As netlab numbers them: 2 * position + the side of the link, so that the two
+ * ends of a veth never share an index (the kernel's link watch deems a veth's
+ * carrier change urgent only then).
+ */
+static int iface_add(struct node *n, const char *ifname, int side)
 {
 	struct iface *f;
 
@@ -231,11 +235,11 @@ static int iface_add(struct node *n, const char *ifname)
 	f = &n->ifs[n->n_ifs];
 	memset(f, 0, sizeof(*f));
 	strcpy(f->name, ifname);
-	f->ifindex = n->next_ifindex++;
+	f->ifindex = IFINDEX_FIRST + 2 * n->n_ifs + side;
 	return n->n_ifs++;
 }
 
-static struct end parse_end(const char *s)
+static struct end parse_end(const char *s, int side)
 {
 	char name[256];
 	const char *colon = strrchr(s, ':');
@@ -252,7 +256,7 @@ static struct end parse_end(const char *s)
 	e.node = (int)json_integer_value(ix);
 	e.iface = iface_find(&nodes[e.node], colon + 1);
 	if (e.iface < 0)
-		e.iface = iface_add(&nodes[e.node], colon + 1);
+		e.iface = iface_add(&nodes[e.node], colon + 1, side);
 	return e;
 }
 
@@ -277,7 +281,6 @@ static void read_description(const char *file)
 
 		n->name = strdup(name);
 		n->kind = !kind || !strcmp(kind, "host") ? HOST : !strcmp(kind, "router") ? ROUTER : SWITCH;
-		n->next_ifindex = IFINDEX_FIRST;
 		n->netns_fd = -1;
 		json_object_set_new(node_index, name, json_integer(n_nodes));
 		n_nodes++;
@@ -289,8 +292,8 @@ static void read_description(const char *file)
 
 		if (json_array_size(eps) != 2)
 			fail("%s: links[%zu]: expected two endpoints", file, i);
-		l->e[0] = parse_end(json_string_value(json_array_get(eps, 0)));
-		l->e[1] = parse_end(json_string_value(json_array_get(eps, 1)));
+		l->e[0] = parse_end(json_string_value(json_array_get(eps, 0)), 0);
+		l->e[1] = parse_end(json_string_value(json_array_get(eps, 1)), 1);
 		/* the kernel enslaves only the request's own device: a switch end goes there */
 		if (nodes[l->e[1].node].kind == SWITCH && nodes[l->e[0].node].kind != SWITCH) {
 			struct end t = l->e[0];
