@@ -152,7 +152,6 @@ void state_node_clear(struct state_node *n);
 int state_remove(const char *lab, struct lab_err **err);
 /* The names of every lab with a directory under /run/netlab, sorted. */
 int state_list_labs(char ***ret, size_t *ret_n);
-void strv_free(char **v, size_t n);
 
 /* A running lab as `status` shows it (filled by lab.c from the kernel). */
 struct status_iface {

@@ -93,6 +93,9 @@ int mkdir_p(const char *path, int mode);
 int tmpfs_mount_once(const char *dir);
 /* Detach every mount stacked on dir (a missing one is fine). */
 void umount_all(const char *dir);
+/* The names of dir's subdirectories but the hidden ones, sorted, in *ret (strv_free). Return: how many. */
+size_t list_subdirs(const char *dir, char ***ret);
+void strv_free(char **v, size_t n);
 
 /* Monotonic clock in seconds. */
 double now_sec(void);

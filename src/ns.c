@@ -268,19 +268,7 @@ int ns_remove_orphan(const char *lab)
 
 size_t ns_pinned_labs(char ***ret)
 {
-	_cleanup_(closedirp_) DIR *d = opendir(NS_PIN_ROOT);
-	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		GROW(v, cap, n + 1);
-		v[n++] = xstrdup(de->d_name);
-	}
-	*ret = v;
-	return n;
+	return list_subdirs(NS_PIN_ROOT, ret);
 }
 
 enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path)
@@ -451,51 +439,18 @@ size_t ns_sort_inodes(ino_t *inodes, size_t n)
 	return k;
 }
 
-size_t ns_process_netns(ino_t **ret)
+/* Call fn for every process of the machine but ours, with the inode of its network namespace. */
+static void each_process_netns(void (*fn)(pid_t pid, ino_t netns, const char *path, void *data),
+			       void *data)
 {
 	_cleanup_(closedirp_) DIR *d = opendir("/proc");
-	struct stat self;
+	pid_t self = getpid();
 	struct dirent *de;
-	ino_t *v = NULL;
-	size_t n = 0, cap = 0;
 
-	if (stat("/proc/self/ns/net", &self) < 0)
-		self.st_ino = 0;
 	while (d && (de = readdir(d))) {
 		char path[64];
 		struct stat st;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", atoi(de->d_name));
-		if (stat(path, &st) < 0 || st.st_ino == self.st_ino)
-			continue;
-		GROW(v, cap, n + 1);
-		v[n++] = st.st_ino;
-	}
-	*ret = v;
-	return ns_sort_inodes(v, n);
-}
-
-/* Open pidfds of the processes in the namespaces. */
-static size_t find_processes(const ino_t *inodes, size_t n, int **ret)
-{
-	_cleanup_(closedirp_) DIR *d = NULL;
-	struct dirent *de;
-	int *fds = NULL;
-	size_t nfds = 0, cap = 0;
-	pid_t self = getpid();
-
-	d = opendir("/proc");
-	if (!d) {
-		*ret = NULL;
-		return 0;
-	}
-	while ((de = readdir(d))) {
-		char path[64];
-		struct stat st;
 		pid_t pid;
-		int fd;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
@@ -503,21 +458,76 @@ static size_t find_processes(const ino_t *inodes, size_t n, int **ret)
 		if (pid == self)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-		if (stat(path, &st) < 0 || !ns_inode_in(st.st_ino, inodes, n))
-			continue;
-		fd = syscall(SYS_pidfd_open, pid, 0);
-		if (fd < 0)
-			continue;
-		/* the pid may have been reused between stat and pidfd_open: look again */
-		if (stat(path, &st) < 0 || !ns_inode_in(st.st_ino, inodes, n)) {
-			close(fd);
-			continue;
-		}
-		GROW(fds, cap, nfds + 1);
-		fds[nfds++] = fd;
+		if (stat(path, &st) == 0)
+			fn(pid, st.st_ino, path, data);
 	}
-	*ret = fds;
-	return nfds;
+}
+
+struct inode_list {
+	ino_t *v;
+	size_t n, cap;
+	ino_t skip;
+};
+
+static void add_netns(pid_t pid, ino_t netns, const char *path, void *data)
+{
+	struct inode_list *l = data;
+
+	(void)pid;
+	(void)path;
+	if (netns == l->skip)
+		return;
+	GROW(l->v, l->cap, l->n + 1);
+	l->v[l->n++] = netns;
+}
+
+size_t ns_process_netns(ino_t **ret)
+{
+	struct inode_list l = {0};
+	struct stat self;
+
+	if (stat("/proc/self/ns/net", &self) == 0)
+		l.skip = self.st_ino;
+	each_process_netns(add_netns, &l);
+	*ret = l.v;
+	return ns_sort_inodes(l.v, l.n);
+}
+
+struct pidfds {
+	const ino_t *inodes; /* sorted */
+	size_t n_inodes;
+	int *fds;
+	size_t n, cap;
+};
+
+static void add_pidfd(pid_t pid, ino_t netns, const char *path, void *data)
+{
+	struct pidfds *p = data;
+	struct stat st;
+	int fd;
+
+	if (!ns_inode_in(netns, p->inodes, p->n_inodes))
+		return;
+	fd = syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return;
+	/* the pid may have been reused between stat and pidfd_open: look again */
+	if (stat(path, &st) < 0 || !ns_inode_in(st.st_ino, p->inodes, p->n_inodes)) {
+		close(fd);
+		return;
+	}
+	GROW(p->fds, p->cap, p->n + 1);
+	p->fds[p->n++] = fd;
+}
+
+/* Open pidfds of the processes in the namespaces (inodes sorted). */
+static size_t find_processes(const ino_t *inodes, size_t n, int **ret)
+{
+	struct pidfds p = {.inodes = inodes, .n_inodes = n};
+
+	each_process_netns(add_pidfd, &p);
+	*ret = p.fds;
+	return p.n;
 }
 
 static bool all_exited(int *fds, size_t n, int timeout_ms)
@@ -535,25 +545,29 @@ static bool all_exited(int *fds, size_t n, int timeout_ms)
 	return true;
 }
 
+struct counts {
+	const ino_t *inodes;
+	size_t n;
+	size_t *counts;
+};
+
+static void count_netns(pid_t pid, ino_t netns, const char *path, void *data)
+{
+	struct counts *c = data;
+
+	(void)pid;
+	(void)path;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->inodes[i] == netns)
+			c->counts[i]++;
+}
+
 void ns_count_processes(const ino_t *inodes, size_t n, size_t *counts)
 {
-	_cleanup_(closedirp_) DIR *d = opendir("/proc");
-	struct dirent *de;
+	struct counts c = {inodes, n, counts};
 
 	memset(counts, 0, n * sizeof(*counts));
-	while (d && (de = readdir(d))) {
-		char path[64];
-		struct stat st;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", atoi(de->d_name));
-		if (stat(path, &st) < 0)
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (inodes[i] == st.st_ino)
-				counts[i]++;
-	}
+	each_process_netns(count_netns, &c);
 }
 
 int ns_kill_processes(const ino_t *inodes, size_t n)

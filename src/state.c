@@ -679,36 +679,10 @@ int state_remove(const char *lab, struct lab_err **err)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int state_list_labs(char ***ret, size_t *ret_n)
 {
-	_cleanup_(closedirp_) DIR *d = opendir(STATE_ROOT);
-	struct dirent *de;
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR)
-			continue;
-		GROW(v, cap, n + 1);
-		v[n++] = xstrdup(de->d_name);
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	*ret = v;
-	*ret_n = n;
+	*ret_n = list_subdirs(STATE_ROOT, ret);
 	return 0;
-}
-
-void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* A JSON string of s; bytes that are not UTF-8 are written as "\\xNN" (names may hold any byte). */
