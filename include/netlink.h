@@ -90,10 +90,9 @@ void netlink_trim(struct netlink *nl);
  * ends often have, can stay "down" for up to a second after both ends are up,
  * and a bridge keeps such a port disabled, dropping what arrives on it, until
  * then. ETHTOOL_GLINK makes the kernel process the device's pending change
- * first (linkwatch_sync_dev). fd: any socket in the device's network namespace.
+ * first (linkwatch_sync_dev). nl: a socket in the device's network namespace.
  * Return: 1 carrier, 0 none, or -errno.
  */
-int netlink_sync_link_fd(int fd, const char *ifname);
 int netlink_sync_link(struct netlink *nl, const char *ifname);
 /* The index of a device by name. Return: ifindex or -errno (ENODEV). */
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err);

@@ -794,7 +794,11 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 	return 0;
 }
 
-/* Whether anything of the lab is already there: a state, or a namespace by its name. */
+/*
+ * Whether anything of the lab is already there: a state, or a namespace by its
+ * name. Pins a lab of that name left without its state (see ns_remove_orphan)
+ * are removed first.
+ */
 static int check_absent(const struct plan *p, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
@@ -805,6 +809,9 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 		return err_make_kind(err, ERR_RUNTIME, EEXIST,
 				     "lab '%s' is already up (see 'netlab status %s'; 'netlab down %s' removes it)",
 				     p->topo->name, p->topo->name, p->topo->name);
+	if (r == -ENOENT && ns_remove_orphan(p->topo->name))
+		log_warn("lab '%s': removed the namespaces a lab of that name had left behind",
+			 p->topo->name);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		_cleanup_free_ char *np = netns_path(p->nodes[i].netns);
 
@@ -874,14 +881,6 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	if (lock < 0)
 		return lock;
 	p = plan_build(t);
-	{
-		_cleanup_(state_freep) struct state *old = NULL;
-
-		/* pins a lab left without its state (see ns_remove_orphan) go first */
-		if (state_read(t->name, STATE_NODES, &old, NULL) == -ENOENT && ns_remove_orphan(t->name))
-			log_warn("lab '%s': removed the namespaces a lab of that name had left behind",
-				 t->name);
-	}
 	r = check_absent(p, err);
 	if (r < 0) {
 		/* leave an existing lab alone; drop only the empty directory we just made */
@@ -1323,11 +1322,16 @@ static void restore_routes(struct netlink *nl, const struct state_node *n)
 	}
 }
 
+/* Both ends' sockets of a link. */
+static void netlink_close_pair(struct netlink *(*nl)[2])
+{
+	netlink_close((*nl)[0]);
+	netlink_close((*nl)[1]);
+}
+
 int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
 {
-	_cleanup_(netlink_closep) struct netlink *nl0 = NULL;
-	_cleanup_(netlink_closep) struct netlink *nl1 = NULL;
-	struct netlink **nl[2] = {&nl0, &nl1};
+	_cleanup_(netlink_close_pair) struct netlink *nl[2] = {NULL, NULL};
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
@@ -1348,23 +1352,23 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 
 		if (!n)
 			return err_make(err, ENOENT, "link end '%s'", e);
-		r = node_netlink(s->lab, n, nl[k], err);
+		r = node_netlink(s->lab, n, &nl[k], err);
 		if (r < 0)
 			return err_wrap(err, "node '%s'", n->name);
 		snprintf(desc, sizeof(desc), "setting '%s' %s", e, up ? "up" : "down");
-		r = netlink_set_link_name(*nl[k], strchr(e, ':') + 1, up, desc, err);
+		r = netlink_set_link_name(nl[k], strchr(e, ':') + 1, up, desc, err);
 		if (r >= 0)
-			r = netlink_flush(*nl[k], err);
+			r = netlink_flush(nl[k], err);
 		if (r < 0)
 			return r;
 		if (up) {
-			restore_addrs(*nl[k], n, strchr(e, ':') + 1);
-			restore_routes(*nl[k], n);
+			restore_addrs(nl[k], n, strchr(e, ':') + 1);
+			restore_routes(nl[k], n);
 		}
 	}
 	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
 	for (int k = 0; k < 2; k++)
-		netlink_sync_link(*nl[k], strchr(s->links[li].ends[k], ':') + 1);
+		netlink_sync_link(nl[k], strchr(s->links[li].ends[k], ':') + 1);
 	s->links[li].up = up;
 	return state_write(s, STATE_WIRING, err);
 }

@@ -407,8 +407,9 @@ int netlink_get_link(struct netlink *nl, int ifindex, const char *desc, struct l
 	return 0;
 }
 
-int netlink_sync_link_fd(int fd, const char *ifname)
+int netlink_sync_link(struct netlink *nl, const char *ifname)
 {
+	int fd = mnl_socket_get_fd(nl->sock);
 	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
 	struct ifreq ifr = {.ifr_data = (void *)&ev};
 
@@ -417,11 +418,6 @@ int netlink_sync_link_fd(int fd, const char *ifname)
 	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
 		return -errno;
 	return ev.data ? 1 : 0;
-}
-
-int netlink_sync_link(struct netlink *nl, const char *ifname)
-{
-	return netlink_sync_link_fd(mnl_socket_get_fd(nl->sock), ifname);
 }
 
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err)
