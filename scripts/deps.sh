@@ -6,11 +6,14 @@
 #                    without Open vSwitch, which it recommends)
 set -eu
 
-PKGS="build-essential pkg-config libmnl-dev libjansson-dev libcmocka-dev \
-valgrind iproute2 iputils-ping tcpdump iperf3 graphviz frr procps \
-python3 python3-jsonschema mandoc clang libclang-rt-14-dev time bash-completion"
+# Real peers for the tests (FRR, radvd, apache2, bind9, ...) are installed but never started
+# on the host: labs run their own daemons inside nodes.
+PKGS="build-essential pkg-config libmnl-dev libjansson-dev libcmocka-dev libyaml-dev \
+valgrind iproute2 iputils-ping traceroute tcpdump iperf3 graphviz frr radvd apache2 bind9 \
+procps psmisc python3 python3-jsonschema mandoc clang libclang-rt-14-dev time bash-completion \
+util-linux passwd uidmap"
 case "${1:-}" in
---bench) PKGS="$PKGS mininet util-linux" ;;
+--bench) PKGS="$PKGS mininet" ;;
 "") ;;
 *) echo "usage: deps.sh [--bench]" >&2; exit 2 ;;
 esac
@@ -29,6 +32,19 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "netlab: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# A policy-rc.d that refuses keeps the packages' services (frr, apache2, named, radvd) from
+# starting on the host during the install; an existing one is kept and put back.
+prc=/usr/sbin/policy-rc.d
+saved=""
+if [ -e "$prc" ]; then
+	saved=$(mktemp)
+	cp -p "$prc" "$saved"
+fi
+restore() {
+	if [ -n "$saved" ]; then mv -f "$saved" "$prc"; else rm -f "$prc"; fi
+}
+trap restore EXIT
+printf '#!/bin/sh\nexit 101\n' >"$prc"
+chmod 0755 "$prc"
 apt-get update -qq >/dev/null
-# FRR's package would start its service on a host with systemd; labs run their own daemons.
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
