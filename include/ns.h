@@ -116,6 +116,23 @@ size_t ns_sort_inodes(ino_t *inodes, size_t n);
 bool ns_inode_in(ino_t ino, const ino_t *sorted, size_t n);
 /* Count the processes in each network namespace of inodes into counts[]. */
 void ns_count_processes(const ino_t *inodes, size_t n, size_t *counts);
+/* Pin the namespace at src (/proc/PID/ns/X) by a bind mount on a new file path. Return: 0 or -errno. */
+int ns_pin(const char *src, const char *path, struct lab_err **err);
+/* A child's report to its parent through a pipe: a status, a pid, and an error text. */
+struct ns_report {
+	int status; /* 0 or -errno */
+	int kind;
+	int from_init; /* from the init itself (PID 1 of a new namespace) */
+	pid_t pid;
+	char msg[512];
+};
+/* Report e through fd and exit. */
+_Noreturn void ns_child_fail(int fd, struct lab_err *e);
+/* Read one report: its error, if any, into err. Return: 0 or -errno. */
+int ns_read_report(int fd, struct ns_report *rep, struct lab_err **err);
+/* Replace this process with netlab's init (the embedded one, else /proc/self/exe). Return: on failure. */
+void ns_exec_init(void);
+
 /* A node's extra isolation, as ns_isolate() builds it. */
 struct ns_file {
 	const char *path; /* in the node */
@@ -124,6 +141,7 @@ struct ns_file {
 
 struct ns_isolation {
 	int net_fd, uts_fd; /* the node's network and UTS namespaces */
+	int tmpl_fd;        /* the lab's template mount namespace, or -EBADF */
 	bool pid, mount, ipc, cgroup;
 	const char *pin_prefix; /* pins at <pin_prefix>.{mnt,ipc,cgroup,pid} */
 	/* with mount: */
@@ -149,13 +167,15 @@ int ns_isolate(const struct ns_isolation *iso, struct lab_err **err);
 /* The namespaces of a node, by pin path; NULL for those it does not have. */
 struct ns_join {
 	const char *net, *uts, *ipc, *cgroup, *pid, *mnt;
+	const char *tmpl; /* without mnt: the lab's template mount namespace, if it has one */
 };
 
 /*
  * Join the namespaces (util-linux nsenter's order: cgroup, ipc, uts, net,
- * pid, mnt) and run argv with env ("K=V" entries added). Without a mount
- * namespace, a private one is made with /sys for the node. With a PID
- * namespace, a child is forked inside it and this process waits for it, then
+ * pid, mnt) and run argv in / with exactly the environment env ("K=V"; NULL:
+ * ours). Without a mount namespace, a private one is made (from j->tmpl when
+ * set) with /sys for the node. With a PID namespace, a child is forked inside
+ * it and this process passes it the signals it is sent, waits for it, then
  * exits with its status (re-raising its signal). Return: only on failure.
  */
 int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],

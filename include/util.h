@@ -72,6 +72,12 @@ void *grow_array(void *array, size_t *cap, size_t need, size_t size);
 #define GROW(arr, cap, need) ((arr) = grow_array((arr), &(cap), (need), sizeof(*(arr))))
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* free(p). Return: NULL, to assign back. */
+static inline void *mfree(void *p)
+{
+	free(p);
+	return NULL;
+}
 /* Copy at most size-1 bytes and always terminate. Return: length of src. */
 size_t strscpy(char *dst, const char *src, size_t size);
 

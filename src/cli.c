@@ -480,6 +480,25 @@ static int verb_capture(int argc, char **argv)
 		return 1;
 	}
 	node = strndup(argv[optind], strchr(argv[optind], ':') - argv[optind]);
+	/* -w and -c after NODE:IF too: they are netlab's, in the caller's view, never tcpdump's */
+	{
+		int i = optind + 1;
+
+		while (i + 1 < argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "-c"))) {
+			if (argv[i][1] == 'w')
+				out = argv[i + 1];
+			else if (strspn(argv[i + 1], "0123456789") != strlen(argv[i + 1]) || !*argv[i + 1])
+				return usage_error("capture", "-c takes a number of packets");
+			else
+				count = argv[i + 1];
+			i += 2;
+		}
+		if (i < argc && !strcmp(argv[i], "--"))
+			i++;
+		/* what is left is the filter */
+		argv[i - 1] = argv[optind];
+		optind = i - 1;
+	}
 	if (out) {
 		/* the file is the host's, wherever the node's own files are */
 		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -21,7 +21,10 @@
 #include "cgroup.h"
 #include "log.h"
 #include "netlink.h"
+#include "lab_node.h"
+#include "node_env.h"
 #include "ns.h"
+#include "ns_node.h"
 #include "plan.h"
 #include "util.h"
 
@@ -214,6 +217,15 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 			ino = ns_pin_inode(pin);
 		else
 			ino = entry[i] == NS_ENTRY_PIN ? ns_pinned_inode(link) : 0;
+		if (!ino) {
+			/* the pin is gone (ip netns del): the node's init still knows its namespace */
+			int init = lab_node_init_pid(lab, nodes[i].name, &nodes[i]);
+			_cleanup_free_ char *np = init > 0 ? xasprintf("/proc/%d/ns/net", init) : NULL;
+			struct stat st;
+
+			if (np && stat(np, &st) == 0)
+				ino = st.st_ino;
+		}
 		if (ino && ns_inode_in(ino, busy, n_busy))
 			inodes[k++] = ino;
 	}
@@ -549,9 +561,14 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 			 struct lab_err **err)
 {
 	const struct topo *t = p->topo;
-	_cleanup_free_ char *hosts = NULL;
+	_cleanup_free_ char *hosts = NULL, *tp = NULL;
+	_cleanup_close_ int tmpl = -EBADF;
 	int r;
 
+	tp = xasprintf(STATE_ROOT "/%s/ns/" NS_TEMPLATE_PIN, t->name);
+	tmpl = ns_open(tp, err);
+	if (tmpl < 0)
+		return tmpl;
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		if (s->nodes[i].n_env) {
 			r = state_write_env(t->name, s->nodes[i].name, s->nodes[i].env, s->nodes[i].n_env, err);
@@ -569,6 +586,18 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 
 		if (!topo_node_isolated(n))
 			continue;
+		/*
+		 * Mount and PID namespaces alone are made when something first
+		 * runs in the node (lab_node_realize): no process per node, no
+		 * mount table per node, until it is used. IPC, cgroups and files
+		 * are made now, so that their errors fail `up`.
+		 */
+		if (!n->iso.ipc && !n->iso.cgroup && !n->n_files) {
+			r = lab_node_defer(t->name, n->name, n->iso.mount, n->iso.pid, err);
+			if (r < 0)
+				return err_wrap(err, "node '%s'", n->name);
+			continue;
+		}
 		if (!hosts)
 			hosts = plan_hosts_file(t);
 		if (n->iso.cgroup) {
@@ -589,6 +618,7 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 		iso = (struct ns_isolation){
 			.net_fd = fds[i],
 			.uts_fd = uts_fd,
+			.tmpl_fd = tmpl,
 			.pid = n->iso.pid,
 			.mount = n->iso.mount,
 			.ipc = n->iso.ipc,
@@ -615,27 +645,6 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 		}
 	}
 	return 0;
-}
-
-/* How to enter a node, from its state. Strings point into the paths array. */
-static void node_join(const char *lab, const struct state_node *n, char *paths[6],
-		      struct ns_join *j)
-{
-	_cleanup_free_ char *prefix = state_pin_prefix(lab, n->name);
-
-	paths[0] = ns_node_netns(lab, n->name, n->netns);
-	paths[1] = state_uts_path(lab, n->name);
-	paths[2] = n->ipc ? xasprintf("%s.ipc", prefix) : NULL;
-	paths[3] = n->cgroup ? xasprintf("%s.cgroup", prefix) : NULL;
-	paths[4] = n->pid ? xasprintf("%s.pid", prefix) : NULL;
-	paths[5] = n->mount ? xasprintf("%s.mnt", prefix) : NULL;
-	*j = (struct ns_join){paths[0], paths[1], paths[2], paths[3], paths[4], paths[5]};
-}
-
-static void paths_free(char *paths[6])
-{
-	for (int i = 0; i < 6; i++)
-		free(paths[i]);
 }
 
 /* The last lines of a log, for an error message. */
@@ -690,43 +699,41 @@ static const char *package_hint(const char *output)
 static int run_startup(const char *lab, const struct state_node *n, const char *cmd,
 		       const char *log_path, struct lab_err **err)
 {
-	char *paths[6];
-	struct ns_join j;
+	struct lab_node_join nj;
 	pid_t child;
-	int status = 0, pfd;
+	int status = 0, pfd, r;
 	struct pollfd pl;
 
-	node_join(lab, n, paths, &j);
+	r = lab_node_realize(lab, n->name, err);
+	if (r < 0)
+		return r;
+	lab_node_join(lab, n, &nj);
 	fflush(stdout);
 	fflush(stderr);
 	child = fork();
 	if (child < 0) {
-		paths_free(paths);
+		lab_node_join_clear(&nj);
 		return err_make(err, errno, "forking");
 	}
 	if (child == 0) {
 		struct lab_err *e = NULL;
 		char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
-		char **env = xcalloc(n->n_env + 3, sizeof(char *));
+		char **env = node_env_build(environ, lab, n->name, n->env, n->n_env, false);
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 			_exit(125);
 		setsid();
-		for (size_t k = 0; k < n->n_env; k++)
-			env[k] = n->env[k];
-		env[n->n_env] = xasprintf("NETLAB_LAB=%s", lab);
-		env[n->n_env + 1] = xasprintf("NETLAB_NODE=%s", n->name);
 		if (n->has_cgroup && cgroup_attach(lab, n->name, getpid(), &e) < 0) {
 			fprintf(stderr, "netlab: %s\n", e->msg);
 			_exit(125);
 		}
-		ns_join_exec(&j, argv, env, &e);
+		ns_join_exec(&nj.j, argv, env, &e);
 		fprintf(stderr, "netlab: %s\n", e ? e->msg : "cannot run the command");
 		_exit(127);
 	}
-	paths_free(paths);
+	lab_node_join_clear(&nj);
 	pfd = syscall(SYS_pidfd_open, child, 0);
 	pl = (struct pollfd){.fd = pfd, .events = POLLIN};
 	if (pfd >= 0 && poll(&pl, 1, STARTUP_TIMEOUT * 1000) == 0) {
@@ -905,6 +912,11 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		r = state_mount_pins(t->name, err);
 	if (r >= 0)
 		r = ns_pins_mount(t->name, err);
+	if (r >= 0) {
+		_cleanup_free_ char *hosts = plan_hosts_file(t);
+
+		r = lab_node_prepare(t->name, hosts, err);
+	}
 	if (r < 0)
 		goto fail;
 	raise_nofile(2 * p->n_nodes);
@@ -1164,8 +1176,8 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 {
 	_cleanup_free_ char *found = NULL;
 	struct state_node n;
-	char *paths[6];
-	struct ns_join j;
+	struct lab_node_join nj;
+	char **env;
 	int r;
 
 	r = lab_find_node(lab, node, &found, err);
@@ -1174,18 +1186,26 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 	/* only what entering needs: the pins and the environment, not the whole state */
 	if (state_read_node(found, node, &n) < 0)
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", found, node);
-	setenv("NETLAB_LAB", found, 1);
-	setenv("NETLAB_NODE", node, 1);
-	if (n.has_cgroup) {
-		r = cgroup_attach(found, node, getpid(), err);
-		if (r < 0) {
-			state_node_clear(&n);
-			return err_wrap(err, "node '%s'", node);
-		}
+	{
+		bool m, p;
+
+		lab_node_deferred(found, node, &m, &p);
+		n.mount |= m;
+		n.pid |= p;
 	}
-	node_join(found, &n, paths, &j);
-	ns_join_exec(&j, argv, n.env, err);
-	paths_free(paths);
+	r = lab_node_realize(found, node, err);
+	if (r >= 0 && n.has_cgroup)
+		r = cgroup_attach(found, node, getpid(), err);
+	if (r < 0) {
+		state_node_clear(&n);
+		return err_wrap(err, "node '%s'", node);
+	}
+	env = node_env_build(environ, found, node, n.env, n.n_env,
+			     isatty(STDIN_FILENO) || isatty(STDOUT_FILENO));
+	lab_node_join(found, &n, &nj);
+	ns_join_exec(&nj.j, argv, env, err);
+	lab_node_join_clear(&nj);
+	node_env_free(env);
 	state_node_clear(&n);
 	return err_wrap(err, "node '%s'", node);
 }
@@ -1482,8 +1502,7 @@ static int node_status(const char *lab, const struct state_node *sn, struct stat
 	out->memory = sn->memory;
 	out->cpu = sn->cpu;
 	out->pids = sn->pids;
-	if (sn->init_pid && ns_start_time(sn->init_pid) == sn->init_start)
-		out->init_pid = sn->init_pid;
+	out->init_pid = lab_node_init_pid(lab, sn->name, sn);
 	if (access(np, F_OK) < 0)
 		return 0;
 	{

@@ -114,7 +114,7 @@ int ns_restore(struct ns_saved *s, bool close_after, struct lab_err **err)
 	return r;
 }
 
-static int pin(const char *src, const char *path, struct lab_err **err)
+int ns_pin(const char *src, const char *path, struct lab_err **err)
 {
 	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0);
 
@@ -151,10 +151,10 @@ int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 	 * namespace of the same node is netlab's: pin it first, so that a named
 	 * network namespace never exists without its mark.
 	 */
-	r = pin("/proc/thread-self/ns/uts", uts_path, err);
+	r = ns_pin("/proc/thread-self/ns/uts", uts_path, err);
 	if (r < 0)
 		return r;
-	r = pin("/proc/thread-self/ns/net", net_path, err);
+	r = ns_pin("/proc/thread-self/ns/net", net_path, err);
 	if (r >= 0 && symlink(net_path, link_path) < 0) {
 		r = err_make(err, errno, "naming the network namespace '%s'", link_path);
 		umount2(net_path, MNT_DETACH);
@@ -596,153 +596,13 @@ int ns_kill_processes(const ino_t *inodes, size_t n)
 
 /* --- isolation --- */
 
-#include <libgen.h>
 #include <sys/prctl.h>
 
-static int mkdir_parents(const char *path)
+#include "ns_node.h"
+
+_Noreturn void ns_child_fail(int fd, struct lab_err *e)
 {
-	_cleanup_free_ char *copy = xstrdup(path);
-
-	return mkdir_p(dirname(copy), 0755);
-}
-
-/* Create an overlay on /<top> whose writes go to the node's tmpfs /run. */
-static int overlay_top(const char *top, struct lab_err **err)
-{
-	_cleanup_free_ char *upper = xasprintf("/run/.netlab/upper/%s", top);
-	_cleanup_free_ char *work = xasprintf("/run/.netlab/work/%s", top);
-	_cleanup_free_ char *target = xasprintf("/%s", top);
-	_cleanup_free_ char *opts = NULL;
-
-	if (mkdir_p(upper, 0755) < 0 || mkdir_p(work, 0755) < 0)
-		return err_make(err, errno, "preparing an overlay for '%s'", target);
-	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", target, upper, work);
-	if (mount("overlay", target, "overlay", 0, opts) < 0) {
-		if (errno == ENODEV)
-			return err_make_kind(err, ERR_KERNEL, ENODEV,
-					     "mounting an overlay on '%s': the kernel lacks overlayfs (CONFIG_OVERLAY_FS)",
-					     target);
-		return err_make(err, errno, "mounting an overlay on '%s'", target);
-	}
-	return 0;
-}
-
-static int write_in(const char *path, const char *content, struct lab_err **err)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	size_t len = strlen(content);
-
-	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
-		return err_make(err, errno, "writing '%s' in the node", path);
-	return 0;
-}
-
-/* In the node's new mount namespace: its view of the file system. */
-static int setup_mounts(const struct ns_isolation *iso, struct lab_err **err)
-{
-	_cleanup_free_ int *srcfds = NULL;
-	char tops[16][64];
-	size_t n_tops = 0;
-	int r;
-
-	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
-		return err_make(err, errno, "making the node's mounts private");
-	/*
-	 * Open the files to bind now: inside the new mount namespace (a bind
-	 * source must be in ours) and before /tmp and /run are covered.
-	 */
-	srcfds = xcalloc(iso->n_files ? iso->n_files : 1, sizeof(int));
-	for (size_t i = 0; i < iso->n_files; i++) {
-		srcfds[i] = open(iso->files[i].host, O_PATH | O_CLOEXEC);
-		if (srcfds[i] < 0)
-			return err_make(err, errno, "opening '%s'", iso->files[i].host);
-	}
-	umount2("/run/netlab", MNT_DETACH); /* netlab's state is none of the node's business */
-	if (iso->pid && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return err_make(err, errno, "mounting the node's /proc");
-	if (umount2("/sys", MNT_DETACH) == 0 &&
-	    mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		return err_make(err, errno, "mounting the node's /sys");
-	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-		return err_make(err, errno, "mounting the node's /tmp");
-	if (mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-		return err_make(err, errno, "mounting the node's /run");
-	/* /etc and /var: what the node writes there (configs, daemons' state) stays in the node */
-	r = overlay_top("etc", err);
-	if (r >= 0 && access("/var", F_OK) == 0)
-		r = overlay_top("var", err);
-	if (r < 0)
-		return r;
-	snprintf(tops[n_tops++], 64, "etc");
-	snprintf(tops[n_tops++], 64, "var");
-	{
-		_cleanup_free_ char *hn = xasprintf("%s\n", iso->hostname);
-
-		r = write_in("/etc/hostname", hn, err);
-		if (r >= 0)
-			r = write_in("/etc/hosts", iso->hosts, err);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < iso->n_files; i++) {
-		const char *path = iso->files[i].path;
-		char top[64];
-		const char *slash = strchr(path + 1, '/');
-		size_t len = slash ? (size_t)(slash - path - 1) : strlen(path + 1);
-		bool seen = false;
-		char fdpath[64];
-		struct stat st;
-
-		if (len >= sizeof(top))
-			len = sizeof(top) - 1;
-		memcpy(top, path + 1, len);
-		top[len] = '\0';
-		for (size_t k = 0; k < n_tops && !seen; k++)
-			seen = !strcmp(tops[k], top);
-		/* /tmp and /run are the node's own already; elsewhere, writes go to an overlay */
-		if (!seen && slash && strcmp(top, "tmp") && strcmp(top, "run") && n_tops < 16) {
-			r = overlay_top(top, err);
-			if (r < 0)
-				return r;
-			snprintf(tops[n_tops++], 64, "%s", top);
-		}
-		if (fstat(srcfds[i], &st) < 0)
-			return err_make(err, errno, "checking '%s'", iso->files[i].host);
-		if (mkdir_parents(path) < 0)
-			return err_make(err, errno, "creating the directories of '%s' in the node", path);
-		if (S_ISDIR(st.st_mode)) {
-			if (mkdir(path, 0755) < 0 && errno != EEXIST)
-				return err_make(err, errno, "creating '%s' in the node", path);
-		} else {
-			int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-
-			if (fd < 0 && errno != EISDIR)
-				return err_make(err, errno, "creating '%s' in the node", path);
-			if (fd >= 0)
-				close(fd);
-		}
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", srcfds[i]);
-		if (mount(fdpath, path, NULL, MS_BIND, NULL) < 0 ||
-		    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-			return err_make(err, errno, "binding '%s' at '%s' in the node",
-					iso->files[i].host, path);
-		close(srcfds[i]);
-	}
-	return 0;
-}
-
-/* The child's report to netlab: a status, the init's pid, and an error text. */
-struct report {
-	int status; /* 0 or -errno */
-	int kind;
-	int from_init; /* the init's own report: its mounts are made */
-	pid_t pid;
-	char msg[512];
-};
-
-static _Noreturn void child_fail(int fd, struct lab_err *e)
-{
-	struct report rep = {.status = -e->code, .kind = e->kind, .from_init = getpid() == 1};
+	struct ns_report rep = {.status = -e->code, .kind = e->kind, .from_init = getpid() == 1};
 
 	strscpy(rep.msg, e->msg, sizeof(rep.msg));
 	if (write(fd, &rep, sizeof(rep)) < 0)
@@ -754,7 +614,7 @@ static _Noreturn void child_fail(int fd, struct lab_err *e)
 extern const char _binary_netlab_init_start[], _binary_netlab_init_end[];
 #endif
 
-static void exec_init(void)
+void ns_exec_init(void)
 {
 	static char *const argv[] = {"netlab-init", NULL};
 	static char *const envp[] = {NULL};
@@ -777,23 +637,29 @@ static void exec_init(void)
 static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, int go_fd)
 {
 	struct lab_err *e = NULL;
+	struct ns_node_fs fs = {iso->hostname, iso->hosts, iso->files, iso->n_files, iso->pid};
 	int flags = 0;
 	char c;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (setns(iso->net_fd, CLONE_NEWNET) < 0 || setns(iso->uts_fd, CLONE_NEWUTS) < 0) {
 		err_make(&e, errno, "entering the node's namespaces");
-		child_fail(rep_fd, e);
+		ns_child_fail(rep_fd, e);
 	}
 	if (iso->cgroup && iso->join_cgroup && iso->join_cgroup(iso->data, getpid(), &e) < 0)
-		child_fail(rep_fd, e);
+		ns_child_fail(rep_fd, e);
+	/* a copy of the lab's small template, not of our mount table with every pin in it */
+	if (iso->mount && iso->tmpl_fd >= 0 && setns(iso->tmpl_fd, CLONE_NEWNS) < 0) {
+		err_make(&e, errno, "entering the lab's template mount namespace");
+		ns_child_fail(rep_fd, e);
+	}
 	flags |= iso->mount ? CLONE_NEWNS : 0;
 	flags |= iso->ipc ? CLONE_NEWIPC : 0;
 	flags |= iso->cgroup ? CLONE_NEWCGROUP : 0;
 	flags |= iso->pid ? CLONE_NEWPID : 0;
 	if (unshare(flags) < 0) {
 		err_make(&e, errno, "creating the node's namespaces");
-		child_fail(rep_fd, e);
+		ns_child_fail(rep_fd, e);
 	}
 	if (iso->pid) {
 		/* the first child in the new PID namespace is its PID 1: netlab's init */
@@ -801,24 +667,24 @@ static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, 
 
 		if (init < 0) {
 			err_make(&e, errno, "starting the node's init");
-			child_fail(rep_fd, e);
+			ns_child_fail(rep_fd, e);
 		}
 		if (init == 0) {
-			if (iso->mount && setup_mounts(iso, &e) < 0)
-				child_fail(rep_fd, e);
+			if (iso->mount && ns_node_mounts(&fs, &e) < 0)
+				ns_child_fail(rep_fd, e);
 			{
-				struct report rep = {.from_init = 1};
+				struct ns_report rep = {.from_init = 1};
 
 				/* the parent learns our pid from the intermediate child */
 				if (write(rep_fd, &rep, sizeof(rep)) < 0)
 					_exit(1);
 			}
 			close(rep_fd);
-			exec_init();
+			ns_exec_init();
 			_exit(127);
 		}
 		{
-			struct report rep = {.pid = init};
+			struct ns_report rep = {.pid = init};
 
 			/* the intermediate: tell netlab the init's pid, then leave */
 			if (write(rep_fd, &rep, sizeof(rep)) < 0)
@@ -826,10 +692,11 @@ static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, 
 			_exit(0);
 		}
 	}
-	if (iso->mount && setup_mounts(iso, &e) < 0)
-		child_fail(rep_fd, e);
+	fs.proc = false;
+	if (iso->mount && ns_node_mounts(&fs, &e) < 0)
+		ns_child_fail(rep_fd, e);
 	{
-		struct report rep = {.pid = getpid()};
+		struct ns_report rep = {.pid = getpid()};
 
 		if (write(rep_fd, &rep, sizeof(rep)) < 0)
 			_exit(1);
@@ -845,10 +712,10 @@ static int pin_from(pid_t pid, const char *ns, const char *prefix, struct lab_er
 	_cleanup_free_ char *src = xasprintf("/proc/%d/ns/%s", (int)pid, ns);
 	_cleanup_free_ char *dst = xasprintf("%s.%s", prefix, ns);
 
-	return pin(src, dst, err);
+	return ns_pin(src, dst, err);
 }
 
-static int read_report(int fd, struct report *rep, struct lab_err **err)
+int ns_read_report(int fd, struct ns_report *rep, struct lab_err **err)
 {
 	ssize_t n;
 
@@ -867,7 +734,7 @@ int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
 	static const char *const names[] = {"mnt", "ipc", "cgroup", "pid"};
 	bool want[] = {iso->mount, iso->ipc, iso->cgroup, iso->pid};
 	int rep[2] = {-1, -1}, go[2] = {-1, -1};
-	struct report first, second;
+	struct ns_report first, second;
 	pid_t child, target = 0;
 	int r = 0, status;
 
@@ -889,10 +756,10 @@ int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
 	rep[1] = -1;
 	close(go[0]);
 	go[0] = -1;
-	r = read_report(rep[0], &first, err);
+	r = ns_read_report(rep[0], &first, err);
 	if (r >= 0 && iso->pid) {
 		/* the intermediate sends the init's pid; the init reports once its mounts are made */
-		r = read_report(rep[0], &second, err);
+		r = ns_read_report(rep[0], &second, err);
 		target = first.from_init ? second.pid : first.pid;
 	} else if (r >= 0)
 		target = first.pid;
@@ -937,6 +804,80 @@ static int join(const char *path, int type, const char *what, struct lab_err **e
 	return 0;
 }
 
+/* The command's pid, for the signal forwarder (one command per process). */
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	/*
+	 * A terminal's signals (SI_KERNEL) reach the command in the same
+	 * process group already; those sent to us (kill, a CI runner's
+	 * SIGTERM) are passed on.
+	 */
+	if (forward_to > 0 && si->si_code != SI_KERNEL)
+		kill(forward_to, sig);
+}
+
+/* Run argv in a child and pass its exit status on, as if we had run it. */
+static _Noreturn void run_and_wait(char *const argv[])
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				   SIGWINCH, SIGCONT};
+	struct sigaction sa = {.sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART};
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "netlab: forking into the node's PID namespace: %s\n", strerror(errno));
+		_exit(126);
+	}
+	if (pid == 0) {
+		int e;
+
+		execvp(argv[0], argv);
+		e = errno;
+		fprintf(stderr, "netlab: running '%s': %s\n", argv[0], strerror(e));
+		_exit(e == ENOENT ? 127 : 126);
+	}
+	forward_to = pid;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGTSTP, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+		_exit(128 + WTERMSIG(status));
+	}
+	_exit(WEXITSTATUS(status));
+}
+
+/* A mount namespace of our own with /sys for the node: from the lab's template when it has one. */
+static int private_mounts(const char *tmpl, struct lab_err **err)
+{
+	if (tmpl) {
+		_cleanup_close_ int fd = open(tmpl, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0 && setns(fd, CLONE_NEWNS) < 0)
+			return err_make(err, errno, "entering the lab's template mount namespace");
+	}
+	if (unshare(CLONE_NEWNS) < 0)
+		return err_make(err, errno, "creating a mount namespace");
+	if (!tmpl && mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
+		return err_make(err, errno, "making our mounts private");
+	/* /sys shows the devices of the namespace that mounted it: mount our own over it */
+	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+	    umount2("/sys", MNT_DETACH) == 0)
+		mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	return 0;
+}
+
 int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],
 		 struct lab_err **err)
 {
@@ -963,48 +904,22 @@ int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],
 	if (mnt >= 0) {
 		if (setns(mnt, CLONE_NEWNS) < 0)
 			return err_make(err, errno, "entering the node's mount namespace");
-		if (chdir("/") < 0)
-			return err_make(err, errno, "changing to the node's /");
 	} else {
-		/* /sys shows the devices of the namespace that mounted it: mount our own */
-		if (unshare(CLONE_NEWNS) < 0)
-			return err_make(err, errno, "creating a mount namespace");
-		if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
-			return err_make(err, errno, "making our mounts private");
-		if (umount2("/sys", MNT_DETACH) == 0)
-			mount("sysfs", "/sys", "sysfs", 0, NULL);
+		r = private_mounts(j->tmpl, err);
+		if (r < 0)
+			return r;
 	}
-	for (size_t i = 0; env && env[i]; i++)
-		putenv(env[i]);
-	if (j->pid) {
-		/* setns(CLONE_NEWPID) moves only children: run the command in one */
-		pid_t pid;
-		int status;
-
-		fflush(stdout);
-		fflush(stderr);
-		pid = fork();
-		if (pid < 0)
-			return err_make(err, errno, "forking into the node's PID namespace");
-		if (pid == 0) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			execvp(argv[0], argv);
-			fprintf(stderr, "netlab: running '%s': %s\n", argv[0], strerror(errno));
-			_exit(errno == ENOENT ? 127 : 126);
-		}
-		signal(SIGINT, SIG_IGN);
-		signal(SIGQUIT, SIG_IGN);
-		signal(SIGTSTP, SIG_IGN);
-		while (waitpid(pid, &status, 0) < 0)
-			if (errno != EINTR)
-				_exit(1);
-		if (WIFSIGNALED(status)) {
-			signal(WTERMSIG(status), SIG_DFL);
-			raise(WTERMSIG(status));
-			_exit(128 + WTERMSIG(status));
-		}
-		_exit(WEXITSTATUS(status));
+	/* a command starts in /, as on a host, never in the caller's directory */
+	if (chdir("/") < 0)
+		return err_make(err, errno, "changing to the node's /");
+	if (env) {
+		clearenv();
+		for (size_t i = 0; env[i]; i++)
+			putenv(env[i]);
 	}
+	/* setns(CLONE_NEWPID) moves only children: run the command in one */
+	if (j->pid)
+		run_and_wait(argv);
 	execvp(argv[0], argv);
 	return err_make(err, errno, "running '%s'", argv[0]);
 }

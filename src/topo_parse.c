@@ -378,6 +378,9 @@ static void parse_isolation(struct parse *p, const char *path, struct topo_node 
 		if (v && want(p, kpath, v, JSON_TRUE, "true or false"))
 			*flags[i] = json_is_true(v);
 	}
+	/* "mount": false alone is the light mode: the host's files and process table */
+	if (!n->iso.mount && !json_object_get(j, "pid"))
+		n->iso.pid = false;
 }
 
 static void parse_limits(struct parse *p, const char *path, struct topo_node *n, json_t *j)
@@ -593,6 +596,8 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 
 		parse_sysctls(p, spath, n, v);
 	}
+	/* a node is a host: its own mounts and processes unless the topology opts out */
+	n->iso.pid = n->iso.mount = true;
 	{
 		static const struct {
 			const char *key;

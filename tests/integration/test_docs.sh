@@ -11,7 +11,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 mandoc -Tlint -W warning man/netlab.1 man/netlab-topology.5 || fail "mandoc -Tlint"
-out=$(groff -ww -man -Tutf8 man/netlab.1 man/netlab-topology.5 2>&1 >/dev/null)
+out=$(groff -t -ww -man -Tutf8 man/netlab.1 man/netlab-topology.5 2>&1 >/dev/null)
 [ -z "$out" ] || fail "groff -ww: $out"
 man -l man/netlab.1 2>/dev/null | grep "ping-all" >/dev/null || fail "man -l does not render"
 mandoc -Tascii man/netlab.1 | col -b > "$tmp/man.txt"

@@ -42,9 +42,9 @@ assert_eq "${OUT//[^0-9]/}" "$(netns_inode "/run/netns/$A.h1")" "netns of a comm
 expect_exit 127 "$NETLAB" exec -l "$A" h1 no-such-command-netlab-test
 assert_contains "$ERR" "no-such-command-netlab-test" "missing command's message"
 # a file that is not executable: 126
-printf 'echo should-not-run\n' > "$TMP/not-executable"
-chmod 644 "$TMP/not-executable"
-expect_exit 126 "$NETLAB" exec -l "$A" h1 "$TMP/not-executable"
+# (made inside the node: its /tmp is its own, not the host's)
+"$NETLAB" exec -l "$A" h1 sh -c "printf 'echo should-not-run\\n' > /tmp/not-executable; chmod 644 /tmp/not-executable"
+expect_exit 126 "$NETLAB" exec -l "$A" h1 /tmp/not-executable
 assert_not_contains "$OUT" should-not-run "a file without execute permission"
 
 # the same node names in a second lab

@@ -14,7 +14,7 @@ cat > "$TMP/lab.json" <<JSON
 { "name": "$LAB",
   "nodes": { "n1": { "interfaces": { "eth0": { "addresses": ["10.5.0.1/24"] } } },
              "n2": { "interfaces": { "eth0": { "addresses": ["10.5.0.2/24"] } } },
-             "n3": {} },
+             "n3": { "isolation": { "mount": false } } },
   "links": [ "n1:eth0 -- n2:eth0", "n2 -- n3" ] }
 JSON
 

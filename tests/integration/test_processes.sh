@@ -14,6 +14,9 @@ t = json.load(open(sys.argv[1]))
 t["nodes"]["p1"] = {"isolation": {"pid": True}, "interfaces": {"eth0": {"addresses": ["10.0.9.1/30"]}}}
 t["nodes"]["p2"] = {"interfaces": {"eth0": {"addresses": ["10.0.9.2/30"]}}}
 t["links"].append({"endpoints": ["p1:eth0", "p2:eth0"]})
+# h1, h2: the light mode (the host's files and process table), so that pids are the host's
+t["nodes"]["h1"]["isolation"] = {"mount": False}
+t["nodes"]["h2"]["isolation"] = {"mount": False}
 json.dump(t, open(sys.argv[1], "w"))
 PY
 lab_up "$LAB" "$TMP/lab.json"

@@ -52,7 +52,7 @@ new_lab LAB2 s
 cat > "$TMP/startup.json" <<JSON
 { "name": "$LAB2",
   "nodes": {
-    "a": { "interfaces": { "eth0": { "addresses": ["10.6.0.1/24"] } },
+    "a": { "isolation": { "mount": false }, "interfaces": { "eth0": { "addresses": ["10.6.0.1/24"] } },
            "startup": [ "sleep 1000 > /dev/null 2>&1 & echo \$! > $TMP/daemon.pid",
                         "echo last-words; exit 3" ] },
     "b": { "interfaces": { "eth0": { "addresses": ["10.6.0.2/24"] } } }

@@ -185,6 +185,26 @@ static void test_minimal(void **state)
 	assert_string_equal(node(c, "h1")->hostname, "h1");
 }
 
+/* A node is a host: its own mounts and processes unless the topology opts out. */
+static void test_isolation_defaults(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'h': {}, 'r': 'router',"
+				    " 'light': {'isolation': {'mount': false}},"
+				    " 'nopid': {'isolation': {'pid': false}},"
+				    " 'both': {'isolation': {'mount': false, 'pid': true}}}}");
+
+	expect_clean(c);
+	assert_true(node(c, "h")->iso.pid && node(c, "h")->iso.mount);
+	assert_true(node(c, "r")->iso.pid && node(c, "r")->iso.mount);
+	assert_false(node(c, "h")->iso.ipc || node(c, "h")->iso.cgroup);
+	/* "mount": false alone is the light mode: no PID namespace either */
+	assert_false(node(c, "light")->iso.pid || node(c, "light")->iso.mount);
+	assert_false(node(c, "nopid")->iso.pid);
+	assert_true(node(c, "nopid")->iso.mount);
+	/* a PID namespace needs its own /proc: pid wins over mount */
+	assert_true(node(c, "both")->iso.pid && node(c, "both")->iso.mount);
+}
+
 static const char readme_example[] =
 	"{\n"
 	"  'name': 'demo',\n"
@@ -1390,6 +1410,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_minimal),
+		T(test_isolation_defaults),
 		T(test_readme_example),
 		T(test_schema_key_allowed),
 		T(test_bad_json),

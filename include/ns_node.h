@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "ns.h"
+
+/*
+ * A node's own file system view and process table, as a stock host has them.
+ *
+ * Mount and PID namespaces are made when something first runs in the node
+ * (a startup command or `netlab exec`), not at `up`: a lab of 1,000 nodes
+ * costs no mount table and no process per node until it is used. Each node's
+ * mount namespace is copied from the lab's template, a mount namespace with
+ * none of the machine's namespace pins in it, so that making one costs the
+ * same whatever the number of labs and nodes (copying the host's table, which
+ * holds every pin, would cost O(N) a node).
+ */
+
+/* Where a lab pins its template mount namespace, in its pin directory: no node name has a '+'. */
+#define NS_TEMPLATE_PIN "+template.mnt"
+
+/* What a node's file system view is made of. */
+struct ns_node_fs {
+	const char *hostname;
+	const char *hosts;           /* /etc/hosts content */
+	const struct ns_file *files; /* the topology's files, bound read-only */
+	size_t n_files;
+	bool proc;                   /* mount a /proc for the caller's PID namespace */
+};
+
+/*
+ * Make a lab's template mount namespace (a copy of ours, slave to it, without
+ * /run/netlab and /run/netns) and pin it at path. Return: 0 or -errno.
+ */
+int ns_template_pin(const char *path, struct lab_err **err);
+
+/*
+ * In a new mount namespace of the caller's, inside the node's network
+ * namespace: set up the node's view: /sys of its network namespace, /etc and
+ * /var as copy-on-write overlays of the host's, private empty /run (with
+ * /run/lock), /tmp, /dev/shm and /root, generated /etc/hostname, /etc/hosts
+ * and /etc/resolv.conf (the node's own resolver, 127.0.0.1, so that a lookup
+ * of an unknown name fails at once), the files bound read-only, and with
+ * fs->proc a /proc. Return: 0 or -errno.
+ */
+int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err);
+
+/*
+ * Make a node's mount namespace from the template tmpl_fd, inside the node's
+ * network and UTS namespaces, set up by ns_node_mounts (without /proc), and
+ * pin it at pin_path. Return: 0 or -errno.
+ */
+int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
+		    const char *pin_path, struct lab_err **err);
+
+/*
+ * Make a node's PID namespace with netlab's init as its PID 1, in the node's
+ * network, UTS and mount namespaces (mnt_fd: /proc is mounted there for the
+ * new PID namespace), and pin it at pin_path. The init is no child of ours.
+ * Return: the init's pid, or -errno.
+ */
+int ns_pid_create(int net_fd, int uts_fd, int mnt_fd, const char *pin_path,
+		  struct lab_err **err);

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+#include "lab_node.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "ns_node.h"
+#include "plan.h"
+#include "topo.h"
+#include "util.h"
+
+static char *template_path(const char *lab)
+{
+	return xasprintf(STATE_ROOT "/%s/ns/" NS_TEMPLATE_PIN, lab);
+}
+
+static char *hosts_path(const char *lab)
+{
+	return xasprintf(STATE_ROOT "/%s/ns/+hosts", lab); /* on the pins' tmpfs: gone with it */
+}
+
+static char *pin_of(const char *lab, const char *node, const char *ns)
+{
+	_cleanup_free_ char *prefix = state_pin_prefix(lab, node);
+
+	return xasprintf("%s.%s", prefix, ns);
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+void lab_node_join(const char *lab, const struct state_node *n, struct lab_node_join *ret)
+{
+	char **p = ret->paths;
+
+	p[0] = ns_node_netns(lab, n->name, n->netns);
+	p[1] = state_uts_path(lab, n->name);
+	p[2] = n->ipc ? pin_of(lab, n->name, "ipc") : NULL;
+	p[3] = n->cgroup ? pin_of(lab, n->name, "cgroup") : NULL;
+	p[4] = n->pid ? pin_of(lab, n->name, "pid") : NULL;
+	p[5] = n->mount ? pin_of(lab, n->name, "mnt") : NULL;
+	p[6] = n->mount ? NULL : template_path(lab);
+	if (p[6] && !exists(p[6]))
+		p[6] = mfree(p[6]); /* a lab of an earlier netlab */
+	ret->j = (struct ns_join){p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
+}
+
+void lab_node_join_clear(struct lab_node_join *j)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(j->paths); i++)
+		j->paths[i] = mfree(j->paths[i]);
+}
+
+int lab_node_defer(const char *lab, const char *node, bool mount, bool pid,
+		   struct lab_err **err)
+{
+	_cleanup_free_ char *path = pin_of(lab, node, "deferred");
+	_cleanup_close_ int fd = -EBADF;
+	const char *text = mount && pid ? "mnt pid\n" : mount ? "mnt\n" : "pid\n";
+
+	if (!mount && !pid)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return err_make(err, errno, "writing '%s'", path);
+	return 0;
+}
+
+void lab_node_deferred(const char *lab, const char *node, bool *ret_mount, bool *ret_pid)
+{
+	_cleanup_free_ char *path = pin_of(lab, node, "deferred");
+	_cleanup_free_ char *text = NULL;
+
+	*ret_mount = *ret_pid = false;
+	if (read_file(path, 64, &text, NULL) < 0)
+		return;
+	*ret_mount = strstr(text, "mnt") != NULL;
+	*ret_pid = strstr(text, "pid") != NULL;
+}
+
+static int make_mount(const char *lab, const char *node, int net, int uts, const char *pin,
+		      struct lab_err **err)
+{
+	_cleanup_free_ char *tp = template_path(lab), *hp = hosts_path(lab), *hosts = NULL;
+	_cleanup_close_ int tmpl = -EBADF;
+	struct ns_node_fs fs;
+	int r;
+
+	tmpl = ns_open(tp, err);
+	if (tmpl < 0)
+		return tmpl;
+	r = read_file(hp, 64 << 20, &hosts, NULL);
+	if (r < 0)
+		return err_make(err, -r, "reading '%s'", hp);
+	fs = (struct ns_node_fs){.hostname = node, .hosts = hosts};
+	{
+		/* the host name the node has now: its UTS namespace's, which a command may have changed */
+		_cleanup_free_ char *hn = NULL;
+		char buf[65] = "";
+		int cur = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+
+		if (cur >= 0 && setns(uts, CLONE_NEWUTS) == 0) {
+			gethostname(buf, sizeof(buf) - 1);
+			if (setns(cur, CLONE_NEWUTS) < 0)
+				r = err_make(err, errno, "returning to our UTS namespace");
+		}
+		if (cur >= 0)
+			close(cur);
+		if (r < 0)
+			return r;
+		if (buf[0])
+			fs.hostname = hn = xstrdup(buf);
+		return ns_mount_create(tmpl, net, uts, &fs, pin, err);
+	}
+}
+
+static int write_init(const char *lab, const char *node, pid_t pid, struct lab_err **err)
+{
+	_cleanup_free_ char *path = pin_of(lab, node, "init");
+	_cleanup_free_ char *text = xasprintf("%d %llu\n", (int)pid, ns_start_time(pid));
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return err_make(err, errno, "writing '%s'", path);
+	return 0;
+}
+
+int lab_node_realize(const char *lab, const char *node, struct lab_err **err)
+{
+	_cleanup_free_ char *mnt = pin_of(lab, node, "mnt"), *pid = pin_of(lab, node, "pid");
+	_cleanup_free_ char *lockp = pin_of(lab, node, "lock");
+	_cleanup_free_ char *netp = NULL, *utsp = state_uts_path(lab, node);
+	char netns[PLAN_NETNS_MAX];
+	_cleanup_close_ int lock = -EBADF, net = -EBADF, uts = -EBADF, mfd = -EBADF;
+	bool want_mnt, want_pid;
+	int r;
+
+	lab_node_deferred(lab, node, &want_mnt, &want_pid);
+	if ((!want_mnt || exists(mnt)) && (!want_pid || exists(pid)))
+		return 0;
+	topo_netns_name(lab, node, netns);
+	netp = ns_node_netns(lab, node, netns); /* netlab 0.x pinned in /run/netns */
+	lock = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		return err_make(err, errno, "locking '%s'", lockp);
+	net = ns_open(netp, err);
+	if (net < 0)
+		return net;
+	uts = ns_open(utsp, err);
+	if (uts < 0)
+		return uts;
+	if (want_mnt && !exists(mnt)) {
+		r = make_mount(lab, node, net, uts, mnt, err);
+		if (r < 0)
+			return err_wrap(err, "making the mount namespace of node '%s'", node);
+	}
+	if (want_pid && !exists(pid)) {
+		pid_t init;
+
+		mfd = ns_open(mnt, err);
+		if (mfd < 0)
+			return mfd;
+		init = ns_pid_create(net, uts, mfd, pid, err);
+		if (init < 0)
+			return err_wrap(err, "starting the init of node '%s'", node);
+		r = write_init(lab, node, init, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int lab_node_init_pid(const char *lab, const char *node, const struct state_node *n)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL;
+	unsigned long long start = 0;
+	int pid = 0;
+
+	if (n && n->init_pid && ns_start_time(n->init_pid) == n->init_start)
+		return n->init_pid;
+	path = pin_of(lab, node, "init");
+	if (read_file(path, 128, &text, NULL) < 0 || sscanf(text, "%d %llu", &pid, &start) != 2)
+		return 0;
+	return pid > 0 && ns_start_time(pid) == start ? pid : 0;
+}
+
+int lab_node_prepare(const char *lab, const char *hosts, struct lab_err **err)
+{
+	_cleanup_free_ char *hp = hosts_path(lab), *tp = template_path(lab);
+	int r = write_file_atomic(hp, hosts, strlen(hosts), 0644);
+
+	if (r < 0)
+		return err_make(err, -r, "writing '%s'", hp);
+	return ns_template_pin(tp, err);
+}

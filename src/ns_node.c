@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+#include "ns_node.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The top-level directories a node has of its own without an overlay. */
+static bool top_is_private(const char *top)
+{
+	static const char *const own[] = {"tmp", "run", "root", NULL};
+
+	for (const char *const *o = own; *o; o++)
+		if (!strcmp(top, *o))
+			return true;
+	return false;
+}
+
+/* An overlay on /<top> whose upper layer is on the tmpfs at scratch. */
+static int overlay_top(const char *scratch, const char *top, struct lab_err **err)
+{
+	_cleanup_free_ char *upper = xasprintf("%s/upper/%s", scratch, top);
+	_cleanup_free_ char *work = xasprintf("%s/work/%s", scratch, top);
+	_cleanup_free_ char *target = xasprintf("/%s", top);
+	_cleanup_free_ char *opts = NULL;
+
+	if (mkdir_p(upper, 0755) < 0 || mkdir_p(work, 0755) < 0)
+		return err_make(err, errno, "preparing an overlay for '%s'", target);
+	opts = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", target, upper, work);
+	if (mount("overlay", target, "overlay", 0, opts) < 0) {
+		if (errno == ENODEV)
+			return err_make_kind(err, ERR_KERNEL, ENODEV,
+					     "mounting an overlay on '%s': the kernel lacks overlayfs (CONFIG_OVERLAY_FS)",
+					     target);
+		return err_make(err, errno, "mounting an overlay on '%s'", target);
+	}
+	return 0;
+}
+
+/* Write a file of the node's, replacing what is there (a symlink too: resolv.conf often is one). */
+static int write_in(const char *path, const char *content, struct lab_err **err)
+{
+	_cleanup_close_ int fd = -EBADF;
+	size_t len = strlen(content);
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_make(err, errno, "replacing '%s' in the node", path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len)
+		return err_make(err, errno, "writing '%s' in the node", path);
+	return 0;
+}
+
+static int tmpfs_at(const char *path, const char *mode, struct lab_err **err)
+{
+	_cleanup_free_ char *opts = xasprintf("mode=%s", mode);
+
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return err_make(err, errno, "mounting the node's %s", path);
+	return 0;
+}
+
+/* The first component of an absolute path, in top (at most size - 1 bytes). */
+static void top_of(const char *path, char *top, size_t size)
+{
+	const char *slash = strchr(path + 1, '/');
+	size_t len = slash ? (size_t)(slash - path - 1) : strlen(path + 1);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(top, path + 1, len);
+	top[len] = '\0';
+}
+
+/*
+ * The copy-on-write overlays: /etc, /var and the top directory of every file
+ * the topology puts elsewhere (/usr/local/..., /opt/...), their upper layers
+ * on a tmpfs at /run that the node's own /run then covers (overlayfs keeps a
+ * private clone of it: nothing of it shows in the node).
+ */
+static int make_overlays(const struct ns_node_fs *fs, struct lab_err **err)
+{
+	char tops[16][64];
+	size_t n_tops = 0;
+	int r;
+
+	r = tmpfs_at("/run", "0700", err);
+	if (r < 0)
+		return r;
+	snprintf(tops[n_tops++], 64, "etc");
+	if (access("/var", F_OK) == 0)
+		snprintf(tops[n_tops++], 64, "var");
+	for (size_t i = 0; i < fs->n_files && n_tops < ARRAY_SIZE(tops); i++) {
+		char top[64];
+		bool seen = false;
+
+		if (!strchr(fs->files[i].path + 1, '/'))
+			continue; /* a file right under /: bound, no overlay */
+		top_of(fs->files[i].path, top, sizeof(top));
+		for (size_t k = 0; k < n_tops && !seen; k++)
+			seen = !strcmp(tops[k], top);
+		if (!seen && !top_is_private(top))
+			snprintf(tops[n_tops++], 64, "%s", top);
+	}
+	for (size_t k = 0; k < n_tops; k++) {
+		r = overlay_top("/run", tops[k], err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Private, empty /run (with /run/lock), /tmp, /dev/shm and /root. */
+static int private_dirs(struct lab_err **err)
+{
+	int r = tmpfs_at("/run", "0755", err);
+
+	if (r >= 0 && (mkdir("/run/lock", 01777) < 0 || chmod("/run/lock", 01777) < 0))
+		r = err_make(err, errno, "creating the node's /run/lock");
+	if (r >= 0)
+		r = tmpfs_at("/tmp", "1777", err);
+	if (r >= 0 && access("/dev/shm", F_OK) == 0)
+		r = tmpfs_at("/dev/shm", "1777", err);
+	if (r >= 0 && access("/root", F_OK) == 0)
+		r = tmpfs_at("/root", "0700", err);
+	return r;
+}
+
+static int bind_file(const struct ns_file *f, int srcfd, struct lab_err **err)
+{
+	_cleanup_free_ char *copy = xstrdup(f->path);
+	char fdpath[64];
+	struct stat st;
+
+	if (fstat(srcfd, &st) < 0)
+		return err_make(err, errno, "checking '%s'", f->host);
+	if (mkdir_p(dirname(copy), 0755) < 0)
+		return err_make(err, errno, "creating the directories of '%s' in the node", f->path);
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir(f->path, 0755) < 0 && errno != EEXIST)
+			return err_make(err, errno, "creating '%s' in the node", f->path);
+	} else {
+		int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd < 0 && errno != EISDIR)
+			return err_make(err, errno, "creating '%s' in the node", f->path);
+		if (fd >= 0)
+			close(fd);
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", srcfd);
+	if (mount(fdpath, f->path, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, f->path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return err_make(err, errno, "binding '%s' at '%s' in the node", f->host, f->path);
+	return 0;
+}
+
+int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
+{
+	_cleanup_free_ int *srcfds = xcalloc(fs->n_files ? fs->n_files : 1, sizeof(int));
+	_cleanup_free_ char *hn = xasprintf("%s\n", fs->hostname);
+	int r = 0;
+
+	/* the files to bind, opened before anything covers them (a bind source must be in our namespace) */
+	for (size_t i = 0; i < fs->n_files; i++)
+		srcfds[i] = -EBADF;
+	for (size_t i = 0; r >= 0 && i < fs->n_files; i++) {
+		srcfds[i] = open(fs->files[i].host, O_PATH | O_CLOEXEC);
+		if (srcfds[i] < 0)
+			r = err_make(err, errno, "opening '%s'", fs->files[i].host);
+	}
+	if (r >= 0 && fs->proc &&
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		r = err_make(err, errno, "mounting the node's /proc");
+	/* /sys shows the devices of the network namespace that mounts it: over the host's */
+	if (r >= 0 && mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		r = err_make(err, errno, "mounting the node's /sys");
+	if (r >= 0)
+		r = make_overlays(fs, err);
+	if (r >= 0)
+		r = private_dirs(err);
+	if (r >= 0)
+		r = write_in("/etc/hostname", hn, err);
+	if (r >= 0)
+		r = write_in("/etc/hosts", fs->hosts, err);
+	/* no DNS server the node could reach: lookups of unknown names fail at once */
+	if (r >= 0)
+		r = write_in("/etc/resolv.conf",
+			     "# netlab: the node's own resolver; run a DNS server in the node or edit this file\nnameserver 127.0.0.1\n",
+			     err);
+	for (size_t i = 0; r >= 0 && i < fs->n_files; i++)
+		r = bind_file(&fs->files[i], srcfds[i], err);
+	for (size_t i = 0; i < fs->n_files; i++)
+		if (srcfds[i] >= 0)
+			close(srcfds[i]);
+	return r;
+}
+
+/* Run fn in a child that stays until we have pinned its namespace: fn reports through rep_fd. */
+static int report_ok(int fd, pid_t pid)
+{
+	struct ns_report rep = {.pid = pid};
+
+	return write(fd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : -EPIPE;
+}
+
+int ns_template_pin(const char *path, struct lab_err **err)
+{
+	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
+	struct ns_report first;
+	pid_t child;
+	int r;
+
+	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		r = err_make(err, errno, "creating a pipe");
+		goto out;
+	}
+	child = fork();
+	if (child < 0) {
+		r = err_make(err, errno, "forking");
+		goto out;
+	}
+	if (child == 0) {
+		struct lab_err *e = NULL;
+		char c;
+
+		close(rep[0]);
+		close(go[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWNS) < 0 || mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0) {
+			err_make(&e, errno, "creating the lab's template mount namespace");
+			ns_child_fail(rep[1], e);
+		}
+		/* every namespace pin of the machine: nodes must not keep copies of them */
+		umount_all("/run/netlab");
+		umount_all(NS_NETNS_DIR);
+		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(rep[1]);
+	rep[1] = -EBADF;
+	r = ns_read_report(rep[0], &first, err);
+	if (r >= 0) {
+		_cleanup_free_ char *src = xasprintf("/proc/%d/ns/mnt", (int)child);
+
+		r = ns_pin(src, path, err);
+	}
+	close(go[1]);
+	go[1] = -EBADF;
+	waitpid(child, NULL, 0);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (rep[i] >= 0)
+			close(rep[i]);
+		if (go[i] >= 0)
+			close(go[i]);
+	}
+	return r;
+}
+
+int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
+		    const char *pin_path, struct lab_err **err)
+{
+	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
+	struct ns_report first;
+	pid_t child;
+	int r;
+
+	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
+		r = err_make(err, errno, "creating a pipe");
+		goto out;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	if (child < 0) {
+		r = err_make(err, errno, "forking");
+		goto out;
+	}
+	if (child == 0) {
+		struct lab_err *e = NULL;
+		struct ns_node_fs f = *fs;
+		char c;
+
+		close(rep[0]);
+		close(go[1]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		f.proc = false;
+		if (setns(net_fd, CLONE_NEWNET) < 0 || setns(uts_fd, CLONE_NEWUTS) < 0 ||
+		    setns(tmpl_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0) {
+			err_make(&e, errno, "creating the node's mount namespace");
+			ns_child_fail(rep[1], e);
+		}
+		if (ns_node_mounts(&f, &e) < 0)
+			ns_child_fail(rep[1], e);
+		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(rep[1]);
+	rep[1] = -EBADF;
+	r = ns_read_report(rep[0], &first, err);
+	if (r >= 0) {
+		_cleanup_free_ char *src = xasprintf("/proc/%d/ns/mnt", (int)child);
+
+		r = ns_pin(src, pin_path, err);
+	}
+	close(go[1]);
+	go[1] = -EBADF;
+	waitpid(child, NULL, 0);
+out:
+	for (int i = 0; i < 2; i++) {
+		if (rep[i] >= 0)
+			close(rep[i]);
+		if (go[i] >= 0)
+			close(go[i]);
+	}
+	return r;
+}
+
+/* The init, in the new PID namespace: the node's /proc, no terminal, then netlab-init. */
+static _Noreturn void start_init(int mnt_fd, int rep_fd)
+{
+	struct lab_err *e = NULL;
+	int null;
+
+	if (setns(mnt_fd, CLONE_NEWNS) < 0) {
+		err_make(&e, errno, "entering the node's mount namespace");
+		ns_child_fail(rep_fd, e);
+	}
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		err_make(&e, errno, "mounting the node's /proc");
+		ns_child_fail(rep_fd, e);
+	}
+	/* its own session: a terminal's Ctrl-C meant for a command never reaches the init */
+	setsid();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	if (report_ok(rep_fd, 1) < 0)
+		_exit(1);
+	close(rep_fd);
+	ns_exec_init();
+	_exit(127);
+}
+
+int ns_pid_create(int net_fd, int uts_fd, int mnt_fd, const char *pin_path,
+		  struct lab_err **err)
+{
+	int rep[2] = {-EBADF, -EBADF};
+	struct ns_report first, second;
+	pid_t child, init = 0;
+	int r;
+
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return err_make(err, errno, "creating a pipe");
+	fflush(stdout);
+	fflush(stderr);
+	child = fork();
+	if (child < 0) {
+		r = err_make(err, errno, "forking");
+		goto out;
+	}
+	if (child == 0) {
+		/* an intermediate, so that the init is nobody's child (as a daemon) */
+		struct lab_err *e = NULL;
+		pid_t pid;
+
+		close(rep[0]);
+		if (setns(net_fd, CLONE_NEWNET) < 0 || setns(uts_fd, CLONE_NEWUTS) < 0 ||
+		    unshare(CLONE_NEWPID) < 0) {
+			err_make(&e, errno, "creating the node's PID namespace");
+			ns_child_fail(rep[1], e);
+		}
+		pid = fork();
+		if (pid < 0) {
+			err_make(&e, errno, "starting the node's init");
+			ns_child_fail(rep[1], e);
+		}
+		if (pid == 0)
+			start_init(mnt_fd, rep[1]);
+		_exit(report_ok(rep[1], pid) < 0);
+	}
+	close(rep[1]);
+	rep[1] = -EBADF;
+	/* two reports, in either order: the intermediate's (the init's pid) and the init's (pid 1) */
+	r = ns_read_report(rep[0], &first, err);
+	if (r >= 0)
+		r = ns_read_report(rep[0], &second, err);
+	if (r >= 0)
+		init = first.pid == 1 ? second.pid : first.pid;
+	waitpid(child, NULL, 0);
+	if (r >= 0) {
+		_cleanup_free_ char *src = xasprintf("/proc/%d/ns/pid", (int)init);
+
+		r = ns_pin(src, pin_path, err);
+		if (r < 0)
+			kill(init, SIGKILL);
+	} else if (init > 0)
+		kill(init, SIGKILL);
+out:
+	for (int i = 0; i < 2; i++)
+		if (rep[i] >= 0)
+			close(rep[i]);
+	return r < 0 ? r : init;
+}
