@@ -22,6 +22,8 @@
  * Return: a string to free.
  */
 char *labinfo_user(const char *sudo_user, uid_t uid);
+/* The same with the uid's user name given (NULL: it has none), without looking it up. */
+char *labinfo_user_from(const char *sudo_user, const char *pw_name, uid_t uid);
 
 /**
  * labinfo_time() - when a lab was started, "YYYY-MM-DD HH:MM" in local time

@@ -24,6 +24,15 @@ static bool printable_name(const char *s)
 	return true;
 }
 
+char *labinfo_user_from(const char *sudo_user, const char *pw_name, uid_t uid)
+{
+	if (sudo_user && printable_name(sudo_user))
+		return xstrdup(sudo_user);
+	if (pw_name && printable_name(pw_name))
+		return xstrdup(pw_name);
+	return xasprintf("uid %u", (unsigned)uid);
+}
+
 char *labinfo_user(const char *sudo_user, uid_t uid)
 {
 	struct passwd pw, *res = NULL;
@@ -31,9 +40,9 @@ char *labinfo_user(const char *sudo_user, uid_t uid)
 
 	if (sudo_user && printable_name(sudo_user))
 		return xstrdup(sudo_user);
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res && printable_name(res->pw_name))
-		return xstrdup(res->pw_name);
-	return xasprintf("uid %u", (unsigned)uid);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) != 0)
+		res = NULL;
+	return labinfo_user_from(NULL, res ? res->pw_name : NULL, uid);
 }
 
 char *labinfo_time(long long created, char *buf, size_t size)

@@ -32,12 +32,17 @@ static void test_user_from_uid(void **state)
 {
 	_cleanup_free_ char *root = labinfo_user(NULL, 0);
 	_cleanup_free_ char *empty = labinfo_user("", 0);
-	_cleanup_free_ char *none = labinfo_user(NULL, 4000000001u);
+	/* a uid without a name (not looked up: NSS modules would stay loaded under valgrind) */
+	_cleanup_free_ char *none = labinfo_user_from(NULL, NULL, 4000000001u);
+	_cleanup_free_ char *odd = labinfo_user_from("", "a b", 7);
+	_cleanup_free_ char *named = labinfo_user_from(NULL, "carol", 7);
 
 	(void)state;
 	assert_string_equal(root, "root");
 	assert_string_equal(empty, "root");
 	assert_string_equal(none, "uid 4000000001");
+	assert_string_equal(odd, "uid 7");
+	assert_string_equal(named, "carol");
 }
 
 static void test_user_refuses_odd_names(void **state)
