@@ -75,7 +75,7 @@ integration: $(B)/netlab asan
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@bash scripts/demo.sh
+	@DEMO_LAB='$(DEMO_LAB)' bash scripts/demo.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all

@@ -142,6 +142,7 @@ ping-all test graph gen help"
         capture) with_value="-l --lab -w --write -c --count" ;;
         graph) with_value="-f --format -o --output" ;;
         gen) with_value="--depth --fanout --routing --name -o --output" ;;
+        up | down | test) with_value="-l --lab --name" ;;
         *) with_value="-l --lab" ;;
     esac
     local lab="" args=() argpos=() j w
@@ -191,7 +192,7 @@ ping-all test graph gen help"
             _netlab_files pcap
             return 0
             ;;
-        capture:-c | capture:--count | gen:--depth | gen:--fanout | gen:--name)
+        capture:-c | capture:--count | gen:--depth | gen:--fanout | gen:--name | up:--name | down:--name | test:--name)
             return 0
             ;;
         graph:-f | graph:--format)
@@ -215,14 +216,14 @@ ping-all test graph gen help"
     local opts=""
     case $verb in
         validate) opts="--explain --allow-host-paths" ;;
-        up) opts="--allow-host-paths" ;;
-        down) opts="--force --all" ;;
+        up) opts="--allow-host-paths --name" ;;
+        down) opts="--force --all --yes --name" ;;
         exec | shell | logs | link) opts="-l" ;;
         status | ping-all) opts="--json -l" ;;
         list) opts="--json" ;;
         impair) opts="-l --delay --jitter --loss --rate --both --clear" ;;
         capture) opts="-l -w -c" ;;
-        test) opts="--json --fresh --allow-host-paths" ;;
+        test) opts="--json --fresh --allow-host-paths --name" ;;
         graph) opts="--format -o --allow-host-paths" ;;
         gen) opts="--depth --fanout --routers --hosts --switches --routing --ipv6 --name -o" ;;
     esac

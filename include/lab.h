@@ -25,8 +25,12 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
  * Return: 1 when something was removed, 0 when the lab was not there, or -errno.
  */
 int lab_down(const char *lab, bool force, struct lab_err **err);
-/* Every lab under /run/netlab. Return: how many were taken down, or -errno. */
-int lab_down_all(bool force, struct lab_err **err);
+/*
+ * Every lab under /run/netlab, or only those of only (n_only of them: the
+ * labs a user was shown and agreed to), and the pins and cgroups of labs
+ * whose directory is gone. Return: how many were taken down, or -errno.
+ */
+int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **err);
 /*
  * The lab a node belongs to: lab if given (checked), else the only running lab
  * with that node. Return: 0 with *ret_lab set, or -errno (ENOENT, or

@@ -63,6 +63,7 @@ struct state {
 	char *status;   /* "creating" while up runs, then "up" */
 	char *topology; /* absolute path of the topology file */
 	long long created;
+	char *user;      /* who started the lab: $SUDO_USER or the uid's name (labinfo_user) */
 	int creator_pid; /* the `up` that is building the lab, and its start time */
 	unsigned long long creator_start;
 	struct state_node *nodes;
@@ -71,6 +72,7 @@ struct state {
 	size_t n_links;
 };
 
+/* A new lab's state, started by the calling user ($SUDO_USER or the uid; see labinfo_user). */
 struct state *state_new(const char *lab);
 /* Free; accepts NULL and half-filled states. Return: NULL. */
 struct state *state_free(struct state *s);
@@ -186,6 +188,7 @@ struct status_link {
 
 struct status_lab {
 	char *name, *status, *topology;
+	char *user; /* who started the lab ("" when its state does not say) */
 	long long created;
 	struct status_node *nodes;
 	size_t n_nodes;

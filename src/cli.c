@@ -13,6 +13,7 @@
 #include "err.h"
 #include "gen.h"
 #include "lab.h"
+#include "labinfo.h"
 #include "log.h"
 #include "state.h"
 #include "topo_parse.h"
@@ -26,6 +27,8 @@ static bool arg_all;
 static bool arg_force;
 static bool arg_explain;
 static bool arg_allow_host_paths;
+static const char *arg_name;
+static bool arg_yes;
 
 struct verb {
 	const char *name;
@@ -111,7 +114,10 @@ static int load(const char *file, struct topo **ret)
 	return r < 0 ? 2 : 0;
 }
 
-/* Parse a verb's options: -l LAB, --json, --all, --force, --explain as the verb allows. */
+/*
+ * Parse a verb's options: -l LAB, --json, --all, --force, --explain, --name LAB,
+ * --yes as the verb allows.
+ */
 static int parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 {
 	static const struct option opts[] = {
@@ -120,6 +126,7 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		{"explain", no_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
 		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
 		{"allow-host-paths", no_argument, NULL, 'A'},
+		{"name", required_argument, NULL, 'n'}, {"yes", no_argument, NULL, 'y'},
 		{},
 	};
 	int c;
@@ -140,6 +147,8 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		if (c == '?' || c == ':' || !strchr(allowed, c)) {
 			if (c == ':' || (c == '?' && optopt == 'l'))
 				return usage_error(verb, "option '-l' needs a lab name"), -2;
+			if (c == '?' && optopt == 'n' && strchr(allowed, 'n'))
+				return usage_error(verb, "option '--name' needs a lab name"), -2;
 			return usage_error(verb, "unknown option '%s'", argv[optind - 1]), -2;
 		}
 		switch (c) {
@@ -161,9 +170,27 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		case 'A':
 			arg_allow_host_paths = true;
 			break;
+		case 'n':
+			if (topo_lab_name_problem(optarg))
+				return usage_error(verb, "--name: lab name '%s' %s", optarg,
+						   topo_lab_name_problem(optarg)), -2;
+			arg_name = optarg;
+			break;
+		case 'y':
+			arg_yes = true;
+			break;
 		}
 	}
 	return 0;
+}
+
+/* --name LAB: the lab is LAB, whatever the topology's "name" says (namespaces LAB.NODE). */
+static void apply_name(struct topo *t)
+{
+	if (!arg_name)
+		return;
+	free(t->name);
+	t->name = xstrdup(arg_name);
 }
 
 static int verb_help(int argc, char **argv);
@@ -196,7 +223,7 @@ static int verb_up(int argc, char **argv)
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = parse_opts("up", argc, argv, "A");
+	int r = parse_opts("up", argc, argv, "An");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
@@ -205,6 +232,7 @@ static int verb_up(int argc, char **argv)
 	r = load(argv[optind], &t);
 	if (r)
 		return r;
+	apply_name(t);
 	if (lab_up(t, &res, &e) < 0)
 		return fail(e);
 	if (log_level >= LOG_LEVEL_WARN)
@@ -213,7 +241,7 @@ static int verb_up(int argc, char **argv)
 	return 0;
 }
 
-/* A lab name, or the name inside a topology file. */
+/* A lab name, or the name inside a topology file (or --name's with a file). */
 static int lab_arg(const char *arg, char **ret)
 {
 	struct stat st;
@@ -238,8 +266,12 @@ static int lab_arg(const char *arg, char **ret)
 			return 2;
 		}
 		topo_diags_free(&d);
-		*ret = xstrdup(t->name);
+		*ret = xstrdup(arg_name ? arg_name : t->name);
 		return 0;
+	}
+	if (arg_name) {
+		log_error("--name goes with a topology file, not with the lab name '%s'", arg);
+		return 2;
 	}
 	if (topo_lab_name_problem(arg)) {
 		log_error("lab name '%s' %s", arg, topo_lab_name_problem(arg));
@@ -249,24 +281,94 @@ static int lab_arg(const char *arg, char **ret)
 	return 0;
 }
 
+/* The labs under /run/netlab (names netlab could have made), "a, b" or "none". */
+static char *running_labs(char ***ret, size_t *ret_n)
+{
+	char **labs = NULL;
+	size_t n = 0, k = 0;
+
+	state_list_labs(&labs, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (topo_lab_name_problem(labs[i]))
+			free(labs[i]);
+		else
+			labs[k++] = labs[i];
+	}
+	*ret = labs;
+	*ret_n = k;
+	return k ? labinfo_join(labs, k) : xstrdup("none");
+}
+
+/*
+ * On a terminal, down --all shows what it will take down (who started each lab,
+ * when) and asks. Return: true to go on, with the labs shown in *ret (strv_free).
+ */
+static bool confirm_down_all(char ***ret, size_t *ret_n)
+{
+	_cleanup_free_ char *list = running_labs(ret, ret_n);
+	char line[64];
+
+	if (*ret_n == 0)
+		return true;
+	fprintf(stderr, "netlab down --all takes down %zu lab%s:\n", *ret_n, *ret_n == 1 ? "" : "s");
+	for (size_t i = 0; i < *ret_n; i++) {
+		_cleanup_(state_freep) struct state *s = NULL;
+		struct lab_err *e = NULL;
+		char when[32];
+
+		if (state_read((*ret)[i], STATE_NODES, &s, &e) < 0) {
+			fprintf(stderr, "  %-20s (its state cannot be read)\n", (*ret)[i]);
+			err_free(e);
+			continue;
+		}
+		fprintf(stderr, "  %-20s %zu node%s, started by %s at %s\n", (*ret)[i], s->n_nodes,
+			s->n_nodes == 1 ? "" : "s", s->user ? s->user : "unknown",
+			labinfo_time(s->created, when, sizeof(when)));
+	}
+	fprintf(stderr, "Take %s down? [y/N] ", *ret_n == 1 ? "it" : "them all");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) && labinfo_is_yes(line))
+		return true;
+	fprintf(stderr, "netlab: nothing taken down\n");
+	return false;
+}
+
+static int down_all(void)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	struct lab_err *e = NULL;
+	bool ask = !arg_yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	int r;
+
+	if (ask && !confirm_down_all(&labs, &n)) {
+		strv_free(labs, n);
+		return 1;
+	}
+	r = lab_down_all(arg_force, ask ? labs : NULL, n, &e);
+	strv_free(labs, n);
+	if (r < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("%d lab%s taken down\n", r, r == 1 ? "" : "s");
+	return 0;
+}
+
 static int verb_down(int argc, char **argv)
 {
 	_cleanup_free_ char *lab = NULL;
 	struct lab_err *e = NULL;
-	int r = parse_opts("down", argc, argv, "af");
+	int r = parse_opts("down", argc, argv, "afny");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "down", NULL}) : 2;
 	if (arg_all) {
-		if (optind != argc)
+		if (optind != argc || arg_name)
 			return usage_error("down", "--all takes no lab");
-		r = lab_down_all(arg_force, &e);
-		if (r < 0)
-			return fail(e);
-		if (log_level >= LOG_LEVEL_WARN)
-			printf("%d lab%s taken down\n", r, r == 1 ? "" : "s");
-		return 0;
+		return down_all();
 	}
+	if (arg_yes)
+		return usage_error("down", "--yes goes with --all");
 	if (optind != argc - 1)
 		return usage_error("down", "expected a lab name or a topology file (or --all)");
 	r = lab_arg(argv[optind], &lab);
@@ -275,13 +377,43 @@ static int verb_down(int argc, char **argv)
 	r = lab_down(lab, arg_force, &e);
 	if (r < 0)
 		return fail(e);
-	if (log_level >= LOG_LEVEL_WARN)
-		printf(r ? "lab '%s' is down\n" : "lab '%s' is not running: nothing to do\n", lab);
+	if (r == 0 && log_level >= LOG_LEVEL_WARN) {
+		char **labs = NULL;
+		size_t n = 0;
+		_cleanup_free_ char *list = running_labs(&labs, &n);
+
+		strv_free(labs, n);
+		fprintf(stderr, "netlab: lab '%s' is not running: nothing to do (labs running: %s)\n",
+			lab, list);
+	} else if (log_level >= LOG_LEVEL_WARN)
+		printf("lab '%s' is down\n", lab);
 	return 0;
+}
+
+/*
+ * A node argument: NODE (of the -l lab, or of the only running lab with it), or
+ * LAB.NODE as `ip netns` names it, when that lab runs and has that node.
+ */
+static void node_arg(const char *arg, char **ret_lab, char **ret_node)
+{
+	_cleanup_free_ char *lab = NULL, *node = NULL, *found = NULL;
+	struct lab_err *e = NULL;
+
+	if (!arg_lab && labinfo_split_netns(arg, &lab, &node) == 0) {
+		if (lab_find_node(lab, node, &found, &e) == 0) {
+			*ret_lab = TAKE_PTR(lab);
+			*ret_node = TAKE_PTR(node);
+			return;
+		}
+		err_free(e);
+	}
+	*ret_lab = arg_lab ? xstrdup(arg_lab) : NULL;
+	*ret_node = xstrdup(arg);
 }
 
 static int verb_exec(int argc, char **argv)
 {
+	_cleanup_free_ char *lab = NULL, *node = NULL;
 	struct lab_err *e = NULL;
 	int r = parse_opts("exec", argc, argv, "l");
 
@@ -289,7 +421,8 @@ static int verb_exec(int argc, char **argv)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "exec", NULL}) : 2;
 	if (argc - optind < 2)
 		return usage_error("exec", "expected a node and a command");
-	r = lab_exec(arg_lab, argv[optind], argv + optind + 1, &e);
+	node_arg(argv[optind], &lab, &node);
+	r = lab_exec(lab, node, argv + optind + 1, &e);
 	if (e && e->code == ENOENT && strstr(e->msg, "running '")) {
 		log_error("%s", e->msg);
 		err_free(e);
@@ -305,6 +438,7 @@ static int verb_exec(int argc, char **argv)
 
 static int verb_shell(int argc, char **argv)
 {
+	_cleanup_free_ char *lab = NULL, *node = NULL;
 	struct lab_err *e = NULL;
 	const char *sh = getenv("SHELL");
 	char *args[2];
@@ -318,7 +452,8 @@ static int verb_shell(int argc, char **argv)
 		sh = access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
 	args[0] = (char *)sh;
 	args[1] = NULL;
-	lab_exec(arg_lab, argv[optind], args, &e);
+	node_arg(argv[optind], &lab, &node);
+	lab_exec(lab, node, args, &e);
 	return fail(e);
 }
 
@@ -638,6 +773,7 @@ static int verb_test(int argc, char **argv)
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'}, {"fresh", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
+		{"name", required_argument, NULL, 'n'},
 		{},
 	};
 	_cleanup_(topo_freep) struct topo *t = NULL;
@@ -655,6 +791,11 @@ static int verb_test(int argc, char **argv)
 			fresh = true;
 		else if (c == 'A')
 			arg_allow_host_paths = true;
+		else if (c == 'n' && !topo_lab_name_problem(optarg))
+			arg_name = optarg;
+		else if (c == 'n')
+			return usage_error("test", "--name: lab name '%s' %s", optarg,
+					   topo_lab_name_problem(optarg));
 		else if (c == 'h')
 			return verb_help(2, (char *[]){"help", "test", NULL});
 		else
@@ -665,6 +806,7 @@ static int verb_test(int argc, char **argv)
 	r = load(argv[optind], &t);
 	if (r)
 		return r;
+	apply_name(t);
 	if (t->n_expects == 0) {
 		log_error("%s: has no \"expect\" checks", argv[optind]);
 		return 2;
@@ -809,9 +951,13 @@ static void print_status(const struct status_lab *labs, size_t n)
 	for (size_t l = 0; l < n; l++) {
 		const struct status_lab *lab = &labs[l];
 
+		char when[32];
+
 		printf("%slab %s: %s, %zu node%s%s%s%s\n", l ? "\n" : "", lab->name, lab->status,
 		       lab->n_nodes, lab->n_nodes == 1 ? "" : "s", lab->topology[0] ? " (" : "",
 		       lab->topology, lab->topology[0] ? ")" : "");
+		printf("  started by %s at %s\n", lab->user && *lab->user ? lab->user : "unknown",
+		       labinfo_time(lab->created, when, sizeof(when)));
 		for (size_t i = 0; i < lab->n_nodes; i++) {
 			const struct status_node *nd = &lab->nodes[i];
 
@@ -908,14 +1054,20 @@ static int verb_list(int argc, char **argv)
 	if (lab_status(NULL, &labs, &n, &e) < 0)
 		return fail(e);
 	if (arg_json) {
-		_cleanup_free_ char *s = state_status_json(labs, n);
+		_cleanup_free_ char *s = labinfo_list_json(labs, n);
 
 		printf("%s\n", s);
 	} else {
-		printf("%-20s %-9s %5s  %s\n", "LAB", "STATUS", "NODES", "TOPOLOGY");
-		for (size_t i = 0; i < n; i++)
-			printf("%-20s %-9s %5zu  %s\n", labs[i].name, labs[i].status,
-			       labs[i].n_nodes, labs[i].topology);
+		printf("%-20s %-9s %5s  %-12s %-16s  %s\n", "LAB", "STATUS", "NODES", "USER",
+		       "STARTED", "TOPOLOGY");
+		for (size_t i = 0; i < n; i++) {
+			char when[32];
+
+			printf("%-20s %-9s %5zu  %-12s %-16s  %s\n", labs[i].name, labs[i].status,
+			       labs[i].n_nodes, labs[i].user && *labs[i].user ? labs[i].user : "-",
+			       labs[i].created ? labinfo_time(labs[i].created, when, sizeof(when)) : "-",
+			       labs[i].topology);
+		}
 	}
 	lab_status_free(labs, n);
 	return 0;
@@ -1029,29 +1181,36 @@ static const struct verb verbs[] = {
 	 "topology (pool addresses, automatic routes, interface names) in the long form.\n"
 	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.",
 	 false},
-	{"up", verb_up, "up [--allow-host-paths] TOPOLOGY.json",
+	{"up", verb_up, "up [--allow-host-paths] [--name LAB] TOPOLOGY.json",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
-	 "as LAB.NODE.",
+	 "as LAB.NODE. --name LAB names the lab LAB instead of the topology's \"name\", so\n"
+	 "that one file can run several times side by side. The lab records who started it.",
 	 true},
-	{"down", verb_down, "down [--force] LAB|TOPOLOGY.json | down --all",
+	{"down", verb_down, "down [--force] LAB | down [--force] [--name LAB] TOPOLOGY.json | down --all [--yes]",
 	 "Remove a lab: its processes, namespaces, links and state. A lab that is not\n"
-	 "running is a no-op. --all removes every netlab lab and nothing else. --force\n"
-	 "proceeds from the lab's directory when its state file is corrupt.",
+	 "running is a no-op (said on stderr, with the labs that are running). --all\n"
+	 "removes every netlab lab and nothing else; on a terminal it first lists the labs,\n"
+	 "who started them and when, and asks (--yes: do not ask). --force proceeds from\n"
+	 "the lab's directory when its state file is corrupt.",
 	 true},
 	{"exec", verb_exec, "exec [-l LAB] NODE COMMAND [ARG...]",
 	 "Run COMMAND inside NODE (its network and UTS namespaces), with stdin, stdout,\n"
 	 "stderr and the terminal passed through; exit with COMMAND's exit code. The lab\n"
-	 "may be left out when only one running lab has a node of that name.",
+	 "may be left out when only one running lab has a node of that name; NODE may\n"
+	 "also be LAB.NODE, the node's name in `ip netns`.",
 	 true},
-	{"shell", verb_shell, "shell [-l LAB] NODE", "Open an interactive shell ($SHELL) inside NODE.",
+	{"shell", verb_shell, "shell [-l LAB] NODE", "Open an interactive shell ($SHELL) inside NODE (or LAB.NODE).",
 	 true},
 	{"status", verb_status, "status [--json] [LAB|TOPOLOGY.json]",
-	 "Show running labs: nodes, interfaces with state and addresses, route counts.\n"
-	 "--json prints the same as JSON for scripts.",
+	 "Show running labs: who started them and when, nodes, interfaces with state and\n"
+	 "addresses, route counts. --json prints the same as JSON for scripts.",
 	 true},
-	{"list", verb_list, "list [--json]", "List running labs, one line each.", true},
+	{"list", verb_list, "list [--json]",
+	 "List running labs, one line each: status, nodes, who started it and when, the\n"
+	 "topology. --json: one summary object per lab (status --json has the details).",
+	 true},
 	{"link", verb_link, "link [-l LAB] NODE:IFNAME up|down",
 	 "Take a link down or up, both ends at once, as when a cable is pulled: each side\n"
 	 "sees its carrier go. Routes netlab installed through the link come back with it.",
@@ -1071,9 +1230,10 @@ static const struct verb verbs[] = {
 	 "Every node pings every address of every other node (IPv4 and IPv6), all at once;\n"
 	 "prints a matrix and the failures. Exit 1 when any pair fails.",
 	 true},
-	{"test", verb_test, "test [--json] [--fresh] TOPOLOGY.json",
+	{"test", verb_test, "test [--json] [--fresh] [--name LAB] TOPOLOGY.json",
 	 "Check the topology's \"expect\" list against its running lab (--fresh: bring it up,\n"
 	 "test, take it down): one PASS/FAIL line per check, then 'N passed, M failed'.\n"
+	 "--name LAB: the lab runs as LAB (as with up --name).\n"
 	 "Exit 1 when any check fails.",
 	 true},
 	{"logs", verb_logs, "logs [-l LAB] NODE",

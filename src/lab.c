@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "cgroup.h"
+#include "labinfo.h"
 #include "log.h"
 #include "netlink.h"
 #include "lab_node.h"
@@ -1073,13 +1074,18 @@ static bool lab_dir_exists(const char *lab)
 	return access(dir, F_OK) == 0;
 }
 
-int lab_down_all(bool force, struct lab_err **err)
+int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **err)
 {
 	char **labs = NULL;
 	size_t n = 0;
 	int count = 0, r = 0;
 
-	state_list_labs(&labs, &n);
+	if (only) {
+		labs = xcalloc(n_only + 1, sizeof(char *));
+		for (; n < n_only; n++)
+			labs[n] = xstrdup(only[n]);
+	} else
+		state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (topo_lab_name_problem(labs[i]))
 			continue; /* not a directory netlab made */
@@ -1121,13 +1127,28 @@ static bool lab_has_node(const char *lab, const char *node)
 	return access(pin, F_OK) == 0;
 }
 
+/* The names of a lab's nodes, "h1, h2, r1", for messages ("none known" without a state). */
+static char *lab_node_names(const char *lab)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_err_ struct lab_err *e = NULL;
+	_cleanup_free_ char **names = NULL;
+
+	if (state_read(lab, STATE_NODES, &s, &e) < 0 || s->n_nodes == 0)
+		return xstrdup("none known");
+	names = xcalloc(s->n_nodes, sizeof(char *));
+	for (size_t i = 0; i < s->n_nodes; i++)
+		names[i] = s->nodes[i].name;
+	return labinfo_join(names, s->n_nodes);
+}
+
 int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err)
 {
 	char **labs = NULL;
 	size_t n = 0;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_free_ char *list = NULL;
-	size_t matches = 0;
+	size_t matches = 0, running = 0;
 
 	if (topo_node_name_problem(node))
 		return err_make_kind(err, ERR_USAGE, EINVAL, "node name '%s' %s", node,
@@ -1141,15 +1162,21 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 		dir = state_lab_dir(lab);
 		if (access(dir, F_OK) < 0)
 			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
-		if (!lab_has_node(lab, node))
-			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", lab,
-					     node);
+		if (!lab_has_node(lab, node)) {
+			_cleanup_free_ char *names = lab_node_names(lab);
+
+			return err_make_kind(err, ERR_RUNTIME, ENOENT,
+					     "lab '%s' has no node '%s' (its nodes: %s)", lab, node, names);
+		}
 		*ret_lab = xstrdup(lab);
 		return 0;
 	}
 	state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (topo_lab_name_problem(labs[i]) || !lab_has_node(labs[i], node))
+		if (topo_lab_name_problem(labs[i]))
+			continue;
+		running++;
+		if (!lab_has_node(labs[i], node))
 			continue;
 		matches++;
 		if (!found)
@@ -1161,9 +1188,23 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 			list = l;
 		}
 	}
+	if (matches == 0) {
+		_cleanup_free_ char **valid = xcalloc(n + 1, sizeof(char *));
+		_cleanup_free_ char *names = NULL;
+		size_t k = 0;
+
+		/* the one lab running: its nodes; several: the labs */
+		for (size_t i = 0; i < n; i++)
+			if (!topo_lab_name_problem(labs[i]))
+				valid[k++] = labs[i];
+		names = k == 1 ? lab_node_names(valid[0]) : labinfo_join(valid, k);
+		strv_free(labs, n);
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "no running lab has a node '%s' (%s%s)",
+				     node, running == 0 ? "no lab is running" :
+				     running == 1 ? "the lab running has the nodes: " : "the labs running: ",
+				     names);
+	}
 	strv_free(labs, n);
-	if (matches == 0)
-		return err_make_kind(err, ERR_RUNTIME, ENOENT, "no running lab has a node '%s'", node);
 	if (matches > 1)
 		return err_make_kind(err, ERR_USAGE, ENOTUNIQ,
 				     "node '%s' is in several labs: %s (choose one with -l LAB)", node,
@@ -1604,6 +1645,7 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 		}
 		sl->topology = xstrdup(s->topology ? s->topology : "");
 		sl->created = s->created;
+		sl->user = xstrdup(s->user ? s->user : "");
 		sl->nodes = xcalloc(s->n_nodes ? s->n_nodes : 1, sizeof(*sl->nodes));
 		sl->n_nodes = s->n_nodes;
 		for (size_t j = 0; j < s->n_nodes && r >= 0; j++)
@@ -1699,6 +1741,7 @@ void lab_status_free(struct status_lab *labs, size_t n)
 		free(l->name);
 		free(l->status);
 		free(l->topology);
+		free(l->user);
 	}
 	free(labs);
 }

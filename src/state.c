@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "labinfo.h"
 #include "util.h"
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -17,6 +18,7 @@ struct state *state_new(const char *lab)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	s->lab = xstrdup(lab);
+	s->user = labinfo_user(getenv("SUDO_USER"), getuid());
 	return s;
 }
 
@@ -44,6 +46,7 @@ struct state *state_free(struct state *s)
 	free(s->lab);
 	free(s->status);
 	free(s->topology);
+	free(s->user);
 	free(s);
 	return NULL;
 }
@@ -231,6 +234,8 @@ static json_t *nodes_doc(const struct state *s)
 	json_object_set_new(root, "status", json_string(s->status ? s->status : "creating"));
 	json_object_set_new(root, "topology", json_string(s->topology ? s->topology : ""));
 	json_object_set_new(root, "created", json_integer(s->created));
+	if (s->user)
+		json_object_set_new(root, "user", json_string(s->user));
 	if (s->creator_pid)
 		json_object_set_new(root, "creator", json_pack("{s:i, s:I}", "pid", s->creator_pid, "start",
 								(json_int_t)s->creator_start));
@@ -430,6 +435,8 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 	s->status = dup_str(root, "status");
 	s->topology = dup_str(root, "topology");
 	s->created = json_integer_value(json_object_get(root, "created"));
+	free(s->user);
+	s->user = dup_str(root, "user"); /* NULL: a lab started before netlab recorded it */
 	s->creator_pid = json_integer_value(json_object_get(json_object_get(root, "creator"), "pid"));
 	s->creator_start = json_integer_value(json_object_get(json_object_get(root, "creator"), "start"));
 	/* version 1 kept the links here (and each node's wiring in it) */
@@ -768,11 +775,12 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 				json_object_set_new(jl, "impair", imp);
 				json_array_append_new(links, jl);
 			}
-			json_array_append_new(jlabs, json_pack("{s:o, s:s, s:o, s:I, s:o, s:o}", "name",
+			json_array_append_new(jlabs, json_pack("{s:o, s:s, s:o, s:I, s:o, s:o, s:o}", "name",
 							       jstr(lab->name), "status", lab->status,
 							       "topology", jstr(lab->topology), "created",
-							       (json_int_t)lab->created, "nodes", nodes,
-							       "links", links));
+							       (json_int_t)lab->created, "user",
+							       lab->user && *lab->user ? jstr(lab->user) : json_null(),
+							       "nodes", nodes, "links", links));
 		}
 	}
 	json_object_set_new(root, "labs", jlabs);

@@ -131,7 +131,7 @@ assert_clean "${P}u"
 "$NETLAB" down "$tmp/t.json" | grep "is down" >/dev/null || fail "down by file"
 wait $sleeper 2>/dev/null || true
 case $(ps -o stat= -p "$sleeper" 2>/dev/null) in ""|Z*) ;; *) fail "the process started in h2b survived down" ;; esac
-out=$("$NETLAB" down "${P}t")
+out=$("$NETLAB" down "${P}t" 2>&1)
 echo "$out" | grep "not running" >/dev/null || fail "second down says: $out"
 assert_clean "${P}t"
 echo "ok: triangle, exec, status, twice, side by side, down twice"

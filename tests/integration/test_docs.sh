@@ -39,6 +39,12 @@ complete_words netlab exec -l "$L" "" | grep -x h3 >/dev/null || fail "completio
 complete_words netlab exec "" | grep -x r1 >/dev/null || fail "completion: nodes"
 complete_words netlab link -l "$L" "r1:" | grep -x "r1:eth1" >/dev/null || fail "completion: endpoints"
 complete_words netlab gen "" | grep -x fattree >/dev/null || fail "completion: shapes"
+complete_words netlab up --n | grep -x -- --name >/dev/null || fail "completion: up --name"
+complete_words netlab test --n | grep -x -- --name >/dev/null || fail "completion: test --name"
+complete_words netlab down --y | grep -x -- --yes >/dev/null || fail "completion: down --yes"
+[ -z "$(complete_words netlab up --name "")" ] || fail "completion: a value after up --name"
+complete_words netlab up --name x topologies/d | grep -x topologies/demo.json >/dev/null ||
+	fail "completion: the file after up --name LAB"
 "$NETLAB" -q down "$L"
 
 # make install / uninstall with PREFIX and DESTDIR

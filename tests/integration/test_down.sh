@@ -20,13 +20,13 @@ expect_exit 0 "$NETLAB" down "$A"
 assert_contains "$OUT" "lab '$A' is down" "first down"
 assert_clean "$A"
 expect_exit 0 "$NETLAB" down "$A"
-assert_contains "$OUT" "not running" "second down"
-assert_contains "$OUT" "nothing to do" "second down"
+assert_contains "$ERR" "not running" "second down"
+assert_contains "$ERR" "nothing to do" "second down"
 assert_clean "$A"
 # a lab that never ran
 new_lab N never
 expect_exit 0 "$NETLAB" down "$N"
-assert_contains "$OUT" "not running" "down of a lab that never ran"
+assert_contains "$ERR" "not running" "down of a lab that never ran"
 [ ! -e "/run/netlab/$N" ] || fail "down of a lab that never ran made /run/netlab/$N"
 # a name that cannot be a lab is refused before it becomes a path
 expect_exit 2 "$NETLAB" down "../$A"
@@ -38,7 +38,7 @@ expect_exit 0 "$NETLAB" down "$TMP/a.json"
 assert_contains "$OUT" "lab '$A' is down" "down by file"
 assert_clean "$A"
 expect_exit 0 "$NETLAB" down "$TMP/a.json"
-assert_contains "$OUT" "not running" "second down by file"
+assert_contains "$ERR" "not running" "second down by file"
 # by a relative file name without a slash
 lab_up "$A" "$TMP/a.json"
 (cd "$TMP" && expect_exit 0 "$NETLAB" down a.json && assert_contains "$OUT" "lab '$A' is down" "down a.json")
