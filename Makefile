@@ -25,7 +25,7 @@ CPPFLAGS  += -DNETLAB_EMBEDDED_INIT
 endif
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all asan deps demo check unit unit-asan valgrind integration clean bench fuzz install uninstall stress
+.PHONY: all asan deps demo check check-steps unit unit-asan valgrind integration clean bench fuzz install uninstall stress
 
 all: $(B)/netlab netlab
 
@@ -77,10 +77,15 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@DEMO_LAB='$(DEMO_LAB)' bash scripts/demo.sh
 
+CHECK_STEPS ?= unit unit-asan valgrind integration
 check: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit unit-asan valgrind integration
-	@bash tests/summary.sh
+	@$(MAKE) --no-print-directory check-steps
+
+# Every step runs (-k) even when one fails, the summary always prints, and the
+# exit status is that of the worst.
+check-steps:
+	@rc=0; $(MAKE) --no-print-directory -k $(CHECK_STEPS) || rc=1; bash tests/summary.sh || rc=1; exit $$rc
 
 stress: all
 	@bash tests/stress.sh

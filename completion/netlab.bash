@@ -219,7 +219,8 @@ ping-all test graph gen help"
         up) opts="--allow-host-paths --name" ;;
         down) opts="--force --all --yes --name" ;;
         exec | shell | logs | link) opts="-l" ;;
-        status | ping-all) opts="--json -l" ;;
+        status) opts="--json -l" ;;
+        ping-all) opts="--json -l --timeout --sample --seed --from --to" ;;
         list) opts="--json" ;;
         impair) opts="-l --delay --jitter --loss --rate --both --clear" ;;
         capture) opts="-l -w -c" ;;

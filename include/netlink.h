@@ -75,6 +75,18 @@ int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_imp
 		       const char *desc, struct lab_err **err);
 /* Queue the removal of a device's root qdisc (back to the default). */
 int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
+/**
+ * netlink_root_qdisc() - the qdisc at the root of a device
+ * @nl: the device's namespace
+ * @ifindex: the device
+ * @kind: its kind ("htb", "netem"), at least 16 bytes
+ * @ret_handle: its handle (0x10000 for 1:)
+ * @err: the error, on failure
+ *
+ * Return: 1 when one is set, 0 when the device has the default, or -errno.
+ */
+int netlink_root_qdisc(struct netlink *nl, int ifindex, char *kind, uint32_t *ret_handle,
+		       struct lab_err **err);
 /*
  * Queue a request for a device's attributes, reply ignored: the kernel acts on
  * the device's pending carrier change first (rtnl_getlink: linkwatch_sync_dev),

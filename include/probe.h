@@ -8,9 +8,10 @@
 #include "err.h"
 
 /*
- * ICMP echo probes from inside network namespaces, all in flight at once:
- * one raw socket per family per source namespace, replies matched by
- * identifier and sequence. A probe with a TTL finds the router that drops it
+ * ICMP echo probes from inside network namespaces, many in flight at once:
+ * one raw socket per family per source namespace, sent a few at a time per
+ * socket with the answers read in between, replies matched by identifier and
+ * sequence. A probe with a TTL finds the router that drops it
  * (time exceeded), which is how paths are traced.
  */
 struct probe {
@@ -25,8 +26,16 @@ struct probe {
 	double rtt_ms;
 };
 
-/*
- * Send every probe (again, up to tries rounds, for those without an answer)
- * and wait up to round_ms per round. Return: 0 or -errno.
+/**
+ * probe_run() - send every probe and gather the answers
+ * @p: the probes; their results are filled in
+ * @n: how many
+ * @timeout_ms: how long each send waits for its answer
+ * @tries: sends per probe at most: a plain echo is sent again until a reply
+ *         comes (an error answer may be a neighbour not yet resolved), a
+ *         probe with a TTL until anything answers
+ * @err: the error, on failure
+ *
+ * Return: 0 or -errno.
  */
-int probe_run(struct probe *p, size_t n, int round_ms, int tries, struct lab_err **err);
+int probe_run(struct probe *p, size_t n, int timeout_ms, int tries, struct lab_err **err);

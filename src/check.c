@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* Addresses worth probing: not loopback, not link-local. */
-static bool probe_worthy(const char *cidr, struct addr *ret)
+static bool probe_worthy_net(const char *cidr, struct prefix *ret)
 {
 	struct prefix p;
 
@@ -28,6 +28,16 @@ static bool probe_worthy(const char *cidr, struct addr *ret)
 		if (!memcmp(p.addr.bytes, lo6, 16))
 			return false;
 	}
+	*ret = p;
+	return true;
+}
+
+static bool probe_worthy(const char *cidr, struct addr *ret)
+{
+	struct prefix p;
+
+	if (!probe_worthy_net(cidr, &p))
+		return false;
 	*ret = p.addr;
 	return true;
 }
@@ -44,15 +54,123 @@ static bool routable(const struct status_node *n)
 	return strcmp(n->kind, "switch") != 0 && n->present;
 }
 
-int check_ping_all(const char *lab, struct check_matrix *ret, struct lab_err **err)
+/* A --from or --to pattern must name at least one node that can ping. */
+static int check_filter(const struct status_lab *l, const char *opt, const char *patterns,
+			struct lab_err **err)
 {
+	if (!patterns)
+		return 0;
+	for (size_t i = 0; i < l->n_nodes; i++)
+		if (routable(&l->nodes[i]) && pingall_match(patterns, l->nodes[i].name))
+			return 0;
+	return err_make_kind(err, ERR_USAGE, EINVAL, "%s '%s' matches no running node of lab '%s'", opt,
+			     patterns, l->name);
+}
+
+/* Every pair the filters select: source node i, an address of another node. */
+static void list_pairs(const struct status_lab *l, const struct check_ping_opts *o,
+		       struct check_matrix *m, size_t **ret_src)
+{
+	size_t cap = 0, scap = 0;
+
+	for (size_t i = 0; i < l->n_nodes; i++) {
+		if (!routable(&l->nodes[i]) || !pingall_match(o->from, l->nodes[i].name))
+			continue;
+		m->nodes = xreallocarray(m->nodes, m->n_nodes + 1, sizeof(char *));
+		m->nodes[m->n_nodes++] = xstrdup(l->nodes[i].name);
+		for (size_t j = 0; j < l->n_nodes; j++) {
+			const struct status_node *d = &l->nodes[j];
+
+			if (j == i || !routable(d) || !pingall_match(o->to, d->name))
+				continue;
+			for (size_t k = 0; k < d->n_ifaces; k++)
+				for (size_t a = 0; a < d->ifaces[k].n_addrs; a++) {
+					struct prefix p;
+					struct check_pair *cp;
+
+					if (!probe_worthy_net(d->ifaces[k].addrs[a], &p))
+						continue;
+					m->pairs = grow_array(m->pairs, &cap, m->n_pairs + 1, sizeof(*m->pairs));
+					*ret_src = grow_array(*ret_src, &scap, m->n_pairs + 1, sizeof(size_t));
+					(*ret_src)[m->n_pairs] = i;
+					cp = &m->pairs[m->n_pairs++];
+					*cp = (struct check_pair){.from = xstrdup(l->nodes[i].name),
+								  .to = xstrdup(d->name),
+								  .net = prefix_network(&p)};
+					addr_format(&p.addr, cp->address);
+				}
+		}
+	}
+	m->n_all = m->n_pairs;
+}
+
+/* Keep a random sample of the pairs (in their order). */
+static void sample_pairs(struct check_matrix *m, size_t *src, size_t k, uint64_t seed)
+{
+	_cleanup_free_ size_t *keep = NULL;
+	size_t n, next = 0;
+
+	if (!k || k >= m->n_pairs)
+		return;
+	keep = xcalloc(k, sizeof(size_t));
+	n = pingall_sample(m->n_pairs, k, seed, keep);
+	for (size_t i = 0, w = 0; i < m->n_pairs; i++) {
+		if (next < n && keep[next] == i) {
+			m->pairs[w] = m->pairs[i];
+			src[w++] = src[i];
+			next++;
+			continue;
+		}
+		free(m->pairs[i].from);
+		free(m->pairs[i].to);
+	}
+	m->n_pairs = n;
+}
+
+/* Probe the listed pairs from their sources' namespaces. */
+static int probe_pairs(const struct status_lab *l, struct check_matrix *m, const size_t *src,
+		       const struct check_ping_opts *o, struct lab_err **err)
+{
+	_cleanup_free_ struct probe *probes = xcalloc(m->n_pairs ? m->n_pairs : 1, sizeof(*probes));
+	_cleanup_free_ int *fds = xcalloc(l->n_nodes ? l->n_nodes : 1, sizeof(int));
+	int r = 0;
+
+	for (size_t i = 0; i < l->n_nodes; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < m->n_pairs && r >= 0; i++) {
+		if (fds[src[i]] < 0) {
+			fds[src[i]] = open_netns(l->name, &l->nodes[src[i]], err);
+			r = fds[src[i]];
+		}
+		probes[i] = (struct probe){.netns_fd = fds[src[i]]};
+		addr_parse(m->pairs[i].address, &probes[i].dst);
+	}
+	if (r >= 0)
+		r = probe_run(probes, m->n_pairs, o->timeout_ms > 0 ? o->timeout_ms : 1000,
+			      o->tries > 0 ? o->tries : 3, err);
+	for (size_t i = 0; i < m->n_pairs && r >= 0; i++) {
+		m->pairs[i].ok = probes[i].replied;
+		m->pairs[i].answered = probes[i].answered && !probes[i].replied;
+		m->failed += !probes[i].replied;
+	}
+	for (size_t i = 0; i < l->n_nodes; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+int check_ping_all(const char *lab, const struct check_ping_opts *o, struct check_matrix *ret,
+		   struct lab_err **err)
+{
+	static const struct check_ping_opts defaults = {0};
 	struct status_lab *labs = NULL;
-	size_t nl = 0, np = 0, cap = 0;
-	struct probe *probes = NULL;
 	struct check_matrix m = {0};
-	int *fds = NULL;
+	_cleanup_free_ size_t *src = NULL;
+	size_t nl = 0;
 	int r;
 
+	if (!o)
+		o = &defaults;
 	r = lab_status(lab, &labs, &nl, err);
 	if (r < 0)
 		return r;
@@ -60,63 +178,22 @@ int check_ping_all(const char *lab, struct check_matrix *ret, struct lab_err **e
 		lab_status_free(labs, nl);
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
 	}
-	m.lab = xstrdup(labs[0].name);
-	fds = xcalloc(labs[0].n_nodes + 1, sizeof(int));
-	m.nodes = xcalloc(labs[0].n_nodes + 1, sizeof(char *));
-	for (size_t i = 0; i < labs[0].n_nodes; i++) {
-		fds[i] = -1;
-		if (!routable(&labs[0].nodes[i]))
-			continue;
-		m.nodes[m.n_nodes++] = xstrdup(labs[0].nodes[i].name);
-		fds[i] = open_netns(labs[0].name, &labs[0].nodes[i], err);
-		if (fds[i] < 0) {
-			r = fds[i];
-			goto out;
-		}
+	r = check_filter(&labs[0], "--from", o->from, err);
+	if (r >= 0)
+		r = check_filter(&labs[0], "--to", o->to, err);
+	if (r >= 0) {
+		m.lab = xstrdup(labs[0].name);
+		list_pairs(&labs[0], o, &m, &src);
+		sample_pairs(&m, src, o->sample, o->seed);
+		r = probe_pairs(&labs[0], &m, src, o, err);
 	}
-	for (size_t i = 0; i < labs[0].n_nodes; i++) {
-		if (fds[i] < 0)
-			continue;
-		for (size_t j = 0; j < labs[0].n_nodes; j++) {
-			const struct status_node *d = &labs[0].nodes[j];
-
-			if (j == i || !routable(d))
-				continue;
-			for (size_t k = 0; k < d->n_ifaces; k++)
-				for (size_t a = 0; a < d->ifaces[k].n_addrs; a++) {
-					struct addr dst;
-
-					if (!probe_worthy(d->ifaces[k].addrs[a], &dst))
-						continue;
-					probes = grow_array(probes, &cap, np + 1, sizeof(*probes));
-					probes[np] = (struct probe){.netns_fd = fds[i], .dst = dst};
-					m.pairs = xreallocarray(m.pairs, np + 1, sizeof(*m.pairs));
-					m.pairs[np] = (struct check_pair){
-						.from = xstrdup(labs[0].nodes[i].name), .to = xstrdup(d->name)};
-					addr_format(&dst, m.pairs[np].address);
-					np++;
-				}
-		}
+	if (r >= 0) {
+		*ret = m;
+		m = (struct check_matrix){0};
 	}
-	m.n_pairs = np;
-	r = probe_run(probes, np, 1000, 3, err);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < np; i++) {
-		m.pairs[i].ok = probes[i].replied;
-		m.failed += !probes[i].replied;
-	}
-	*ret = m;
-	m = (struct check_matrix){0};
-out:
-	for (size_t i = 0; i < labs[0].n_nodes; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
-	free(probes);
 	check_matrix_free(&m);
 	lab_status_free(labs, nl);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 void check_matrix_free(struct check_matrix *m)

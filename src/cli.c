@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -687,83 +688,123 @@ static void put_json_str(const char *s)
 	putchar('"');
 }
 
+/* Which lab a verb means: the argument, -l, or the only one running. Return: 0 or an exit code. */
+static int pick_lab(const char *verb, int argc, char **argv, char **ret)
+{
+	char **labs = NULL;
+	size_t n = 0;
+
+	if (argc - optind > 1)
+		return usage_error(verb, "expected at most one lab");
+	if (argc - optind == 1)
+		return lab_arg(argv[optind], ret);
+	if (arg_lab) {
+		*ret = xstrdup(arg_lab);
+		return 0;
+	}
+	state_list_labs(&labs, &n);
+	if (n != 1) {
+		strv_free(labs, n);
+		return usage_error(verb, n ? "several labs are running: name one" : "no lab is running");
+	}
+	*ret = xstrdup(labs[0]);
+	strv_free(labs, n);
+	return 0;
+}
+
+/* ping-all's options into o. Return: 0, 'h' for --help, or an exit code. */
+static int ping_all_opts(int argc, char **argv, struct check_ping_opts *o)
+{
+	static const struct option opts[] = {
+		{"lab", required_argument, NULL, 'l'},	   {"json", no_argument, NULL, 'j'},
+		{"timeout", required_argument, NULL, 't'}, {"sample", required_argument, NULL, 's'},
+		{"seed", required_argument, NULL, 'S'},	   {"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 'T'},	   {"help", no_argument, NULL, 'h'},
+		{},
+	};
+	uint64_t ns;
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			arg_lab = optarg;
+			break;
+		case 'j':
+			arg_json = true;
+			break;
+		case 't':
+			if (topo_time_parse(optarg, &ns) < 0 || ns < 1000000 || ns > 600000000000ull)
+				return usage_error("ping-all", "--timeout takes a time from 1ms to 600s (500ms, 2s), not '%s'", optarg);
+			o->timeout_ms = (int)(ns / 1000000);
+			break;
+		case 's':
+		case 'S':
+			errno = 0;
+			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
+			    (c == 's' && !strcmp(optarg, "0")))
+				return usage_error("ping-all", "--%s takes a %snumber, not '%s'",
+						   c == 's' ? "sample" : "seed", c == 's' ? "positive " : "", optarg);
+			if (c == 's')
+				o->sample = strtoull(optarg, &end, 10);
+			else
+				o->seed = strtoull(optarg, &end, 10);
+			break;
+		case 'f':
+			o->from = optarg;
+			break;
+		case 'T':
+			o->to = optarg;
+			break;
+		case 'h':
+			return 'h';
+		default:
+			if (optopt && strchr("ltsSfT", optopt))
+				return usage_error("ping-all", "option '%s' needs a value", argv[optind - 1]);
+			return usage_error("ping-all", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
 static int verb_ping_all(int argc, char **argv)
 {
+	struct check_ping_opts o = {0};
 	struct check_matrix m = {0};
+	struct pingall_group *g = NULL;
 	_cleanup_free_ char *lab = NULL;
 	struct lab_err *e = NULL;
-	int r = parse_opts("ping-all", argc, argv, "jl");
+	size_t ng = 0;
+	int r = ping_all_opts(argc, argv, &o);
 
 	if (r)
-		return r == 'h' ? verb_help(2, (char *[]){"help", "ping-all", NULL}) : 2;
-	if (argc - optind > 1)
-		return usage_error("ping-all", "expected at most one lab");
-	if (argc - optind == 1) {
-		r = lab_arg(argv[optind], &lab);
-		if (r)
-			return r;
-	} else if (arg_lab) {
-		lab = xstrdup(arg_lab);
-	} else {
-		char **labs = NULL;
-		size_t n = 0;
-
-		state_list_labs(&labs, &n);
-		if (n != 1) {
-			strv_free(labs, n);
-			return usage_error("ping-all", n ? "several labs are running: name one" : "no lab is running");
-		}
-		lab = xstrdup(labs[0]);
-		strv_free(labs, n);
-	}
-	if (check_ping_all(lab, &m, &e) < 0)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "ping-all", NULL}) : r;
+	r = pick_lab("ping-all", argc, argv, &lab);
+	if (r)
+		return r;
+	if (o.sample && !o.seed)
+		o.seed = (uint64_t)(now_sec() * 1e6) ^ (uint64_t)getpid() << 32;
+	if (check_ping_all(lab, &o, &m, &e) < 0)
 		return fail(e);
-	if (arg_json) {
-		printf("{\"lab\": ");
-		put_json_str(m.lab);
-		printf(", \"passed\": %zu, \"failed\": %zu, \"results\": [", m.n_pairs - m.failed, m.failed);
-		for (size_t i = 0; i < m.n_pairs; i++) {
-			printf("%s\n  {\"from\": ", i ? "," : "");
-			put_json_str(m.pairs[i].from);
-			printf(", \"to\": ");
-			put_json_str(m.pairs[i].to);
-			printf(", \"address\": \"%s\", \"ok\": %s}", m.pairs[i].address,
-			       m.pairs[i].ok ? "true" : "false");
-		}
-		printf("\n]}\n");
-	} else {
-		size_t w = 4;
-
-		for (size_t i = 0; i < m.n_nodes; i++)
-			if (strlen(m.nodes[i]) > w)
-				w = strlen(m.nodes[i]);
-		printf("%*s ", (int)w, "from\\to");
-		for (size_t j = 0; j < m.n_nodes; j++)
-			printf(" %2zu", j + 1);
-		printf("\n");
-		for (size_t i = 0; i < m.n_nodes; i++) {
-			printf("%*s ", (int)w, m.nodes[i]);
-			for (size_t j = 0; j < m.n_nodes; j++) {
-				size_t ok = 0, all = 0;
-
-				for (size_t k = 0; k < m.n_pairs; k++)
-					if (!strcmp(m.pairs[k].from, m.nodes[i]) && !strcmp(m.pairs[k].to, m.nodes[j])) {
-						all++;
-						ok += m.pairs[k].ok;
-					}
-				printf("  %s", i == j ? "-" : all == 0 ? " " : ok == all ? "." :
-						      ok ? paint("~", RED) : paint("X", RED));
-			}
-			printf("  %zu\n", i + 1);
-		}
-		printf("('.' every address answers, '~' some do, 'X' none do)\n");
-		for (size_t k = 0; k < m.n_pairs; k++)
-			if (!m.pairs[k].ok)
-				printf("%s %s -> %s (%s): no reply\n", paint("FAIL", RED), m.pairs[k].from, m.pairs[k].to,
-				       m.pairs[k].address);
-		printf("ping-all: %zu passed, %zu failed\n", m.n_pairs - m.failed, m.failed);
+	if (m.n_all == 0) {
+		if (o.from || o.to)
+			log_warn("lab '%s': no node selected by --from/--to has an address to ping", m.lab);
+		else
+			log_warn("lab '%s' has no addresses to ping (loopback and link-local ones aside): nothing was tested",
+				 m.lab);
+		check_matrix_free(&m);
+		return 1;
 	}
+	pingall_group(m.pairs, m.n_pairs, &g, &ng);
+	if (arg_json)
+		pingall_print_json(stdout, m.lab, m.pairs, m.n_pairs, m.n_all, g, ng);
+	else
+		pingall_print_text(stdout, paint("FAIL", RED), m.pairs, m.n_pairs, m.n_all, o.seed, g, ng);
 	r = m.failed ? 1 : 0;
+	pingall_groups_free(g, ng);
 	check_matrix_free(&m);
 	return r;
 }
@@ -1226,9 +1267,15 @@ static const struct verb verbs[] = {
 	 "Capture packets on a node's interface with tcpdump inside the node: printed, or\n"
 	 "written to FILE.pcap (on the host) until Ctrl-C or N packets.",
 	 true},
-	{"ping-all", verb_ping_all, "ping-all [--json] [LAB]",
-	 "Every node pings every address of every other node (IPv4 and IPv6), all at once;\n"
-	 "prints a matrix and the failures. Exit 1 when any pair fails.",
+	{"ping-all", verb_ping_all,
+	 "ping-all [--json] [--timeout T] [--sample K [--seed N]] [--from PATTERNS] [--to PATTERNS] [LAB]",
+	 "Every node pings every address of every other node (IPv4 and IPv6), paced, each\n"
+	 "pair without a reply tried 3 times; prints the failures grouped by source and\n"
+	 "destination prefix, then 'N passed, M failed'. --timeout: each try's wait\n"
+	 "(default 1s); --sample K: K pairs chosen at random (--seed repeats a choice);\n"
+	 "--from/--to: only these sources/destinations (node names or shell patterns,\n"
+	 "comma-separated: 'r1-*,h1'). Exit 1 when any pair fails, or with a warning when\n"
+	 "the lab has no address to ping.",
 	 true},
 	{"test", verb_test, "test [--json] [--fresh] [--name LAB] TOPOLOGY.json",
 	 "Check the topology's \"expect\" list against its running lab (--fresh: bring it up,\n"

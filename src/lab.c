@@ -1434,6 +1434,25 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	return state_write(s, STATE_WIRING, err);
 }
 
+/*
+ * The kernel refuses to turn a root qdisc 1: of another kind into ours
+ * ("Invalid qdisc name"): say what is there and how to clear it.
+ */
+static int explain_qdisc(const char *lab, struct netlink *nl, int ifindex, const char *end,
+			 struct lab_err **err)
+{
+	_cleanup_err_ struct lab_err *e2 = NULL;
+	char kind[16];
+	uint32_t handle;
+
+	if (netlink_root_qdisc(nl, ifindex, kind, &handle, &e2) <= 0)
+		return -(*err)->code;
+	*err = err_free(*err);
+	return err_make_kind(err, ERR_RUNTIME, EEXIST,
+			     "'%s' already has a root qdisc netlab did not set (%s %x:); clear it with 'netlab impair -l %s %s --clear' (or 'tc qdisc del dev %s root' inside the node), then impair again",
+			     end, kind, handle >> 16, lab, end, strchr(end, ':') + 1);
+}
+
 int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
 	       struct lab_err **err)
 {
@@ -1485,6 +1504,8 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 			r = netlink_set_impair(nl, ifindex, &ni, desc, err);
 			if (r >= 0)
 				r = netlink_flush(nl, err);
+			if (r == -EINVAL)
+				r = explain_qdisc(s->lab, nl, ifindex, e, err);
 			if (r < 0)
 				break;
 		}

@@ -927,3 +927,42 @@ const char *netlink_proto_name(uint8_t proto, char *buf)
 	snprintf(buf, 16, "%u", proto);
 	return buf;
 }
+
+struct root_qdisc {
+	int ifindex;
+	char *kind;
+	uint32_t handle;
+	bool found;
+};
+
+static int on_qdisc(const struct nlmsghdr *nlh, void *data)
+{
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+	struct root_qdisc *q = data;
+	const struct nlattr *a;
+
+	if (tcm->tcm_ifindex != q->ifindex || tcm->tcm_parent != TC_H_ROOT)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*tcm))
+		if (mnl_attr_get_type(a) == TCA_KIND && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(q->kind, 16, "%s", mnl_attr_get_str(a));
+	q->handle = tcm->tcm_handle;
+	q->found = true;
+	return MNL_CB_OK;
+}
+
+int netlink_root_qdisc(struct netlink *nl, int ifindex, char *kind, uint32_t *ret_handle,
+		       struct lab_err **err)
+{
+	struct root_qdisc q = {.ifindex = ifindex, .kind = kind};
+	int r = -EAGAIN;
+
+	strcpy(kind, "?");
+	for (int tries = 0; r == -EAGAIN && tries < 5; tries++)
+		r = dump(nl, RTM_GETQDISC, AF_UNSPEC, sizeof(struct tcmsg), on_qdisc, &q,
+			 "the qdiscs", err);
+	if (r < 0)
+		return r == -EAGAIN ? err_make(err, EAGAIN, "reading the qdiscs: they kept changing") : r;
+	*ret_handle = q.handle;
+	return q.found;
+}

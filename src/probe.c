@@ -16,6 +16,11 @@
 
 #define PROBE_MAGIC 0x6e65746cu /* "netl" */
 
+/*
+ * A source's socket and its probes: todo is the queue of probes to send
+ * (retries go to its end), flight those sent and not yet given up on, in the
+ * order they were sent (so their deadlines are in order too).
+ */
 struct sock {
 	int netns_fd;
 	int family;
@@ -23,6 +28,10 @@ struct sock {
 	uint16_t id;
 	size_t *index; /* seq -> probe index */
 	size_t n, cap;
+	size_t *todo, todo_head, todo_tail;
+	size_t *flight, flight_head, flight_tail;
+	double *deadline; /* by seq */
+	int *tries;       /* by seq: sends so far */
 };
 
 struct payload {
@@ -45,14 +54,36 @@ static uint16_t checksum(const void *data, size_t len)
 	return htons(~sum & 0xffff);
 }
 
+/* linux/icmp.h's, which clashes with netinet/ip_icmp.h: a mask of the ICMP types to drop */
+#define PROBE_ICMP_FILTER 1
+struct probe_icmp_filter {
+	uint32_t data;
+};
+
+/*
+ * Each source's socket gets a large receive buffer (our own socket's, with
+ * CAP_NET_ADMIN, not the host's setting) and sees only the ICMP types a probe
+ * can get back: a raw socket is otherwise handed every echo request its node
+ * answers, which in a big lab fills the buffer before our replies come.
+ */
+#define PROBE_RCVBUF (4 << 20)
+
 static int open_in(int netns_fd, int family, struct lab_err **err)
 {
 	int fd = ns_socket_in(netns_fd, family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	int size = PROBE_RCVBUF;
 
 	if (fd < 0)
 		return err_make(err, -fd, "opening an ICMP socket in a node");
-	if (family == AF_INET6) {
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (family == AF_INET) {
+		struct probe_icmp_filter f = {
+			~(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH | 1u << ICMP_TIME_EXCEEDED)};
+
+		setsockopt(fd, SOL_RAW, PROBE_ICMP_FILTER, &f, sizeof(f));
+	} else {
 		struct icmp6_filter f;
 
 		ICMP6_FILTER_SETBLOCKALL(&f);
@@ -196,64 +227,144 @@ static void receive(struct sock *s, struct probe *probes)
 	}
 }
 
-int probe_run(struct probe *p, size_t n, int round_ms, int tries, struct lab_err **err)
+/* A plain echo is retried until a reply comes, a TTL probe until anything answers. */
+static bool wants_retry(const struct probe *p)
 {
-	struct sock *socks = NULL;
-	size_t n_socks = 0, cap = 0;
-	struct pollfd *pfds = NULL;
-	int r = 0;
+	return p->ttl ? !p->answered : !p->replied;
+}
+
+/*
+ * Probes sent from one socket before its answers are read. A probe's whole
+ * round trip through veths mostly runs inside sendto(), so its answer is
+ * already queued when sendto() returns: sending all of a node's probes first
+ * and reading afterwards overflowed the socket (ping-all's failures from 64
+ * nodes on), sending a few and reading them keeps every queue short.
+ */
+#define PROBE_BATCH 16
+
+/* Send up to PROBE_BATCH of the socket's queued probes. Return: how many. */
+static size_t send_batch(struct sock *s, struct probe *p, int timeout_ms)
+{
+	size_t sent = 0;
+
+	while (sent < PROBE_BATCH && s->todo_head < s->todo_tail) {
+		size_t seq = s->todo[s->todo_head++];
+
+		if (!wants_retry(&p[s->index[seq]]))
+			continue;
+		send_one(s, &p[s->index[seq]], (uint16_t)seq, s->index[seq]);
+		s->tries[seq]++;
+		s->deadline[seq] = now_sec() + timeout_ms / 1000.0;
+		s->flight[s->flight_tail++] = seq;
+		sent++;
+	}
+	return sent;
+}
+
+/*
+ * Retire the socket's probes that are answered, or out of time (queued again
+ * while tries are left). Return: the deadline of the oldest still in flight,
+ * or 0 when none is.
+ */
+static double expire(struct sock *s, struct probe *p, int tries, double now)
+{
+	while (s->flight_head < s->flight_tail) {
+		size_t seq = s->flight[s->flight_head];
+
+		if (wants_retry(&p[s->index[seq]])) {
+			if (s->deadline[seq] > now)
+				return s->deadline[seq];
+			if (s->tries[seq] < tries)
+				s->todo[s->todo_tail++] = seq;
+		}
+		s->flight_head++;
+	}
+	return 0;
+}
+
+static int add_probes(struct probe *p, size_t n, int tries, struct sock **socks, size_t *n_socks,
+		      struct lab_err **err)
+{
+	size_t cap = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct sock *s = sock_for(&socks, &n_socks, &cap, p[i].netns_fd, p[i].dst.family, err);
+		struct sock *s = sock_for(socks, n_socks, &cap, p[i].netns_fd, p[i].dst.family, err);
 
-		if (!s) {
-			r = -(*err)->code;
-			goto out;
-		}
-		if (s->n >= 65535) {
-			r = err_make(err, E2BIG, "more than 65535 probes from one node");
-			goto out;
-		}
+		if (!s)
+			return -(*err)->code;
+		if (s->n >= 65535)
+			return err_make(err, E2BIG, "more than 65535 probes from one node");
 		s->index = grow_array(s->index, &s->cap, s->n + 1, sizeof(size_t));
 		s->index[s->n++] = i;
 	}
+	for (size_t k = 0; k < *n_socks; k++) {
+		struct sock *s = &(*socks)[k];
+
+		s->todo = xcalloc(s->n * tries, sizeof(size_t));
+		s->flight = xcalloc(s->n * tries, sizeof(size_t));
+		s->deadline = xcalloc(s->n, sizeof(double));
+		s->tries = xcalloc(s->n, sizeof(int));
+		for (size_t q = 0; q < s->n; q++)
+			s->todo[s->todo_tail++] = q;
+	}
+	return 0;
+}
+
+/* Read whatever answers are waiting, at most wait_ms for the first. */
+static void collect(struct sock *socks, struct pollfd *pfds, size_t n_socks, struct probe *p,
+		    int wait_ms)
+{
+	if (poll(pfds, n_socks, wait_ms) <= 0)
+		return;
+	for (size_t k = 0; k < n_socks; k++)
+		if (pfds[k].revents & POLLIN)
+			receive(&socks[k], p);
+}
+
+int probe_run(struct probe *p, size_t n, int timeout_ms, int tries, struct lab_err **err)
+{
+	struct sock *socks = NULL;
+	size_t n_socks = 0;
+	struct pollfd *pfds = NULL;
+	int r;
+
+	if (tries < 1)
+		tries = 1;
+	r = add_probes(p, n, tries, &socks, &n_socks, err);
+	if (r < 0)
+		goto out;
 	pfds = xcalloc(n_socks ? n_socks : 1, sizeof(*pfds));
 	for (size_t k = 0; k < n_socks; k++)
 		pfds[k] = (struct pollfd){.fd = socks[k].fd, .events = POLLIN};
-	for (int round = 0; round < tries; round++) {
-		bool pending = false;
-		double end;
+	for (;;) {
+		bool queued = false;
+		double next = 0, now;
 
-		for (size_t k = 0; k < n_socks; k++)
-			for (size_t q = 0; q < socks[k].n; q++)
-				if (!p[socks[k].index[q]].answered) {
-					send_one(&socks[k], &p[socks[k].index[q]], q, socks[k].index[q]);
-					pending = true;
-				}
-		if (!pending)
-			break;
-		end = now_sec() + round_ms / 1000.0;
-		for (;;) {
-			int left = (int)((end - now_sec()) * 1000);
-			bool all = true;
-
-			if (left <= 0)
-				break;
-			if (poll(pfds, n_socks, left) < 0 && errno != EINTR)
-				break;
-			for (size_t k = 0; k < n_socks; k++)
-				if (pfds[k].revents & POLLIN)
-					receive(&socks[k], p);
-			for (size_t i = 0; i < n && all; i++)
-				all = p[i].answered;
-			if (all)
-				break;
+		for (size_t k = 0; k < n_socks; k++) {
+			if (send_batch(&socks[k], p, timeout_ms))
+				receive(&socks[k], p);
+			queued |= socks[k].todo_head < socks[k].todo_tail;
 		}
+		now = now_sec();
+		for (size_t k = 0; k < n_socks; k++) {
+			double d = expire(&socks[k], p, tries, now);
+
+			if (d && (!next || d < next))
+				next = d;
+			queued |= socks[k].todo_head < socks[k].todo_tail;
+		}
+		if (!queued && !next)
+			break;
+		collect(socks, pfds, n_socks, p, queued ? 0 : (int)((next - now) * 1000) + 1);
 	}
 out:
 	for (size_t k = 0; k < n_socks; k++) {
 		close(socks[k].fd);
 		free(socks[k].index);
+		free(socks[k].todo);
+		free(socks[k].flight);
+		free(socks[k].deadline);
+		free(socks[k].tries);
 	}
 	free(socks);
 	free(pfds);
