@@ -11,6 +11,7 @@
 struct lab_up_result {
 	size_t nodes, links;
 	double seconds;
+	size_t failed; /* nodes whose startup failed (the lab is up all the same) */
 };
 
 /*

@@ -87,6 +87,8 @@ char *state_uts_path(const char *lab, const char *node);
 char *state_file_path(const char *lab);
 char *state_pin_prefix(const char *lab, const char *node); /* .../ns/<node> */
 char *state_log_path(const char *lab, const char *node);
+/* Where up notes why a node's startup failed: beside its log. */
+char *state_failed_path(const char *lab, const char *node);
 
 /* Create /run/netlab (0700, root) and refuse it when it is a symlink or not ours. */
 int state_prepare_root(struct lab_err **err);
@@ -174,6 +176,7 @@ struct status_node {
 	double cpu;
 	uint32_t pids;
 	int init_pid; /* 0: none */
+	char *failed; /* why its startup failed, or NULL */
 	size_t processes;
 	struct status_iface *ifaces;
 	size_t n_ifaces;

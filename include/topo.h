@@ -162,6 +162,7 @@ struct topo {
 	size_t n_expects, cap_expects;
 	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
 	enum topo_routing routing;
+	bool strict; /* a failing startup fails `up` (rolled back) instead of marking its node */
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;

@@ -30,6 +30,7 @@ static bool arg_explain;
 static bool arg_allow_host_paths;
 static const char *arg_name;
 static bool arg_yes;
+static bool arg_strict; /* up: a failing startup rolls the lab back */
 
 struct verb {
 	const char *name;
@@ -128,6 +129,7 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
 		{"allow-host-paths", no_argument, NULL, 'A'},
 		{"name", required_argument, NULL, 'n'}, {"yes", no_argument, NULL, 'y'},
+		{"strict", no_argument, NULL, 'S'},
 		{},
 	};
 	int c;
@@ -180,6 +182,9 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		case 'y':
 			arg_yes = true;
 			break;
+		case 'S':
+			arg_strict = true;
+			break;
 		}
 	}
 	return 0;
@@ -224,7 +229,7 @@ static int verb_up(int argc, char **argv)
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = parse_opts("up", argc, argv, "An");
+	int r = parse_opts("up", argc, argv, "AnS");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
@@ -234,11 +239,17 @@ static int verb_up(int argc, char **argv)
 	if (r)
 		return r;
 	apply_name(t);
+	t->strict |= arg_strict;
 	if (lab_up(t, &res, &e) < 0)
 		return fail(e);
 	if (log_level >= LOG_LEVEL_WARN)
 		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
 		       res.links, res.seconds);
+	if (res.failed) {
+		log_error("lab '%s' is up, but the startup of %zu node%s failed (see 'netlab status %s' and 'netlab logs'; --strict rolls back instead)",
+			  t->name, res.failed, res.failed == 1 ? "" : "s", t->name);
+		return 1;
+	}
 	return 0;
 }
 
@@ -1024,6 +1035,8 @@ static void print_status(const struct status_lab *labs, size_t n)
 					printf(", pids %u", nd->pids);
 				printf("\n");
 			}
+			if (nd->failed)
+				printf("    %s: %s\n", paint("startup failed", RED), nd->failed);
 			for (size_t k = 0; k < nd->n_ifaces; k++) {
 				const struct status_iface *f = &nd->ifaces[k];
 

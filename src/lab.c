@@ -769,11 +769,30 @@ static int run_startup(const char *lab, const struct state_node *n, const char *
 	}
 }
 
-/* Phase 5: startup commands, node by node, in order. */
+/* Note a node whose startup failed (status shows it), and say so now. Return: 0 or -errno. */
+static int mark_failed(const char *lab, const char *node, const char *msg, struct lab_err **err)
+{
+	_cleanup_free_ char *path = state_failed_path(lab, node);
+	int r = write_file_atomic(path, msg, strlen(msg), 0600);
+
+	log_error("node '%s': %s", node, msg);
+	*err = err_free(*err);
+	if (r < 0)
+		return err_make(err, -r, "writing '%s'", path);
+	return 0;
+}
+
+/*
+ * Phase 5: startup commands, node by node, in order. A node whose command fails
+ * runs no more of its commands and is marked failed; the lab stays up
+ * (t->strict: the failure fails `up`, which rolls back). Return: how many nodes
+ * failed, or -errno.
+ */
 static int run_startups(const struct plan *p, const struct state *s, struct lab_err **err)
 {
 	const struct topo *t = p->topo;
 	bool any = false;
+	int failed = 0;
 	int r;
 
 	for (size_t i = 0; i < p->n_nodes && !any; i++)
@@ -793,13 +812,21 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 		for (size_t k = 0; k < n->n_startup; k++) {
 			log_info("node '%s': running '%s'", n->name, n->startup[k]);
 			r = run_startup(t->name, &s->nodes[i], n->startup[k], log_path, err);
+			if (r < 0 && !t->strict && (*err)->kind == ERR_RUNTIME && !interrupted) {
+				/* a typo in one router's config must not take the whole lab down */
+				r = mark_failed(t->name, n->name, (*err)->msg, err);
+				if (r < 0)
+					return r;
+				failed++;
+				break;
+			}
 			if (r >= 0)
 				r = check_interrupt(err);
 			if (r < 0)
 				return err_wrap(err, "node '%s'", n->name);
 		}
 	}
-	return 0;
+	return failed;
 }
 
 /*
@@ -872,7 +899,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	_cleanup_(ns_sysctl_close) struct ns_sysctl sysctl = NS_SYSCTL_INIT;
 	_cleanup_close_ int lock = -EBADF;
 	double start = now_sec();
-	size_t ai = 0, ri = 0, pi = 0, ii = 0;
+	size_t ai = 0, ri = 0, pi = 0, ii = 0, failed = 0;
 	_cleanup_free_ bool *made = NULL;
 	int *fds = NULL;
 	struct netlink **nls = NULL;
@@ -969,6 +996,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	r = run_startups(p, s, err);
 	if (r < 0)
 		goto fail;
+	failed = r;
 	free(s->status);
 	s->status = xstrdup("up");
 	r = state_write(s, STATE_NODES, err);
@@ -979,7 +1007,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	free(fds);
 	free(nls);
 	if (ret)
-		*ret = (struct lab_up_result){p->n_nodes, t->n_links, now_sec() - start};
+		*ret = (struct lab_up_result){p->n_nodes, t->n_links, now_sec() - start, failed};
 	return 0;
 
 fail:
@@ -1565,6 +1593,12 @@ static int node_status(const char *lab, const struct state_node *sn, struct stat
 	out->cpu = sn->cpu;
 	out->pids = sn->pids;
 	out->init_pid = lab_node_init_pid(lab, sn->name, sn);
+	{
+		_cleanup_free_ char *fp = state_failed_path(lab, sn->name);
+
+		if (read_file(fp, 64 << 10, &out->failed, NULL) < 0)
+			out->failed = NULL;
+	}
 	if (access(np, F_OK) < 0)
 		return 0;
 	{
@@ -1751,6 +1785,7 @@ void lab_status_free(struct status_lab *labs, size_t n)
 			free(nd->kind);
 			free(nd->hostname);
 			free(nd->netns);
+			free(nd->failed);
 		}
 		free(l->nodes);
 		for (size_t j = 0; j < l->n_links; j++)

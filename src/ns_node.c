@@ -211,6 +211,36 @@ static int report_ok(int fd, pid_t pid)
 	return write(fd, &rep, sizeof(rep)) == sizeof(rep) ? 0 : -EPIPE;
 }
 
+/* Detach every namespace pin (nsfs mount) in the calling process's mount namespace. */
+static void detach_ns_pins(void)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (read_file("/proc/self/mountinfo", 64 << 20, &text, NULL) < 0)
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *sep = strstr(line, " - nsfs ");
+		char point[4096], *o = point;
+		const char *f = line;
+
+		if (!sep)
+			continue;
+		/* the mount point is the fifth field, with octal escapes (\040) */
+		for (int field = 1; field < 5 && f; field++)
+			f = strchr(f, ' ') ? strchr(f, ' ') + 1 : NULL;
+		for (; f && *f && *f != ' ' && o < point + sizeof(point) - 1; f++) {
+			if (f[0] == '\\' && f[1] >= '0' && f[1] <= '3' && f[2] && f[3]) {
+				*o++ = (char)((f[1] - '0') * 64 + (f[2] - '0') * 8 + (f[3] - '0'));
+				f += 3;
+			} else
+				*o++ = *f;
+		}
+		*o = '\0';
+		if (point[0] == '/')
+			umount2(point, MNT_DETACH);
+	}
+}
+
 int ns_template_pin(const char *path, struct lab_err **err)
 {
 	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
@@ -241,6 +271,8 @@ int ns_template_pin(const char *path, struct lab_err **err)
 		/* every namespace pin of the machine: nodes must not keep copies of them */
 		umount_all("/run/netlab");
 		umount_all(NS_NETNS_DIR);
+		/* and pins anywhere else (ip netns of others, bind mounts of /run/netns) */
+		detach_ns_pins();
 		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);

@@ -81,6 +81,11 @@ char *state_log_path(const char *lab, const char *node)
 	return xasprintf(STATE_ROOT "/%s/logs/%s.log", lab, node);
 }
 
+char *state_failed_path(const char *lab, const char *node)
+{
+	return xasprintf(STATE_ROOT "/%s/logs/%s.failed", lab, node);
+}
+
 int state_prepare_root(struct lab_err **err)
 {
 	struct stat st;
@@ -757,6 +762,8 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 								      "pids", (json_int_t)nd->pids));
 				if (nd->init_pid)
 					json_object_set_new(jn, "init_pid", json_integer(nd->init_pid));
+				if (nd->failed)
+					json_object_set_new(jn, "startup_failed", jstr(nd->failed));
 				json_array_append_new(nodes, jn);
 			}
 		}

@@ -1290,7 +1290,7 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d)
 {
 	static const char *const top_keys[] = {"$schema",    "name",	"defaults", "nodes", "links",
-					       "addressing", "routing", "expect",   NULL};
+					       "addressing", "routing", "expect",   "strict", NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL;
@@ -1368,6 +1368,10 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 		else
 			perr(&p, "routing", "is %s (expected \"static\" or \"none\")", json_type_name(v));
 	}
+
+	v = json_object_get(root, "strict");
+	if (v && want(&p, "strict", v, JSON_TRUE, "true or false"))
+		p.t->strict = json_is_true(v);
 
 	v = json_object_get(root, "nodes");
 	if (!v)

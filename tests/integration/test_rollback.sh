@@ -61,7 +61,7 @@ cat > "$TMP/startup.json" <<JSON
 JSON
 expect_exit 0 "$NETLAB" validate "$TMP/startup.json"
 watch_lab_start "$LAB2"
-expect_exit 1 "$NETLAB" up "$TMP/startup.json"
+expect_exit 1 "$NETLAB" up --strict "$TMP/startup.json"
 watch_lab_stop "$LAB2"
 assert_contains "$ERR" "exit code 3" "the failed startup's message"
 assert_contains "$ERR" "last-words" "the failed startup's message (its last lines)"
@@ -69,3 +69,45 @@ assert_contains "$ERR" "last-words" "the failed startup's message (its last line
 daemon=$(cat "$TMP/daemon.pid")
 proc_ended "$daemon" || fail "the daemon started by startup (pid $daemon) survived the rollback"
 assert_clean "$LAB2"
+# the topology's "strict" does the same
+$PY - "$TMP/startup.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1])); t["strict"] = True; json.dump(t, open(sys.argv[1], "w"))
+PY
+watch_lab_start "$LAB2"
+expect_exit 1 "$NETLAB" up "$TMP/startup.json"
+watch_lab_stop "$LAB2"
+assert_contains "$ERR" "was rolled back" "a strict topology's failed startup"
+assert_clean "$LAB2"
+
+# (3) by default a failing startup keeps the lab up: the node is marked failed, its later
+# commands do not run, the other nodes start, up says so and exits 1
+new_lab LAB3 k
+cat > "$TMP/keep.json" <<JSON
+{ "name": "$LAB3",
+  "nodes": {
+    "a": { "startup": [ "echo first > /tmp/first", "echo typo-here; exit 4", "echo never > /tmp/never" ] },
+    "b": { "startup": [ "echo b-ran > /tmp/b" ] }
+  },
+  "links": [ "a -- b" ] }
+JSON
+expect_exit 1 "$NETLAB" up "$TMP/keep.json"
+record_lab "$LAB3"
+assert_contains "$OUT" "lab '$LAB3' is up" "up with a failing startup"
+assert_contains "$ERR" "exit code 4" "up with a failing startup"
+assert_contains "$ERR" "the startup of 1 node failed" "up's summary"
+assert_eq "$("$NETLAB" exec -l "$LAB3" a cat /tmp/first)" first "a's first command"
+expect_exit nonzero "$NETLAB" exec -l "$LAB3" a test -e /tmp/never
+assert_eq "$("$NETLAB" exec -l "$LAB3" b cat /tmp/b)" b-ran "b's command"
+expect_exit 0 "$NETLAB" status "$LAB3"
+assert_contains "$OUT" "startup failed" "status of the lab"
+assert_contains "$OUT" "typo-here" "status of the lab (the log's last lines)"
+expect_exit 0 "$NETLAB" status --json "$LAB3"
+echo "$OUT" | $PY -c 'import json, sys
+n = {x["name"]: x for x in json.load(sys.stdin)["labs"][0]["nodes"]}
+assert "exit code 4" in n["a"]["startup_failed"] and "startup_failed" not in n["b"], n' ||
+	fail "status --json of the failed node"
+expect_exit 0 "$NETLAB" logs -l "$LAB3" a
+assert_contains "$OUT" "typo-here" "the failed node's log"
+expect_exit 0 "$NETLAB" down "$LAB3"
+assert_clean "$LAB3"

@@ -429,8 +429,8 @@ static void test_unknown_key_top_level(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {}, 'node': {}, 'version': 2}");
 
-	expect_error(c, "t.json: (top level): unknown key 'node' (expected one of: name, defaults, nodes, links, addressing, routing, expect)");
-	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect)");
+	expect_error(c, "t.json: (top level): unknown key 'node' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
+	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
 	expect_counts(c, 2, 0);
 }
 
@@ -1291,7 +1291,7 @@ static void test_all_errors_in_one_run(void **state)
 				    "  'impairments': {}\n"
 				    "}\n");
 
-	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect)");
+	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
 	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
