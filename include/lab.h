@@ -38,6 +38,12 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
  * ENOTUNIQ listing the candidates).
  */
 int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_err **err);
+/*
+ * Run argv on every node of lab, one after the other, each output line
+ * prefixed by the node's name. Return: 0 when it succeeded everywhere, else
+ * the first failing node's exit status; or -errno.
+ */
+int lab_exec_all(const char *lab, char *const argv[], struct lab_err **err);
 /* Replace this process with argv inside the node. Return: only on failure. */
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err);
 /* Set both ends of the link with end "node:ifname" up or down (routes come back with it). */

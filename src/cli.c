@@ -423,14 +423,53 @@ static void node_arg(const char *arg, char **ret_lab, char **ret_node)
 	*ret_node = xstrdup(arg);
 }
 
+/* The lab of a verb that acts on a whole lab: lab when given (and running), else the only one. */
+static int lab_one(const char *lab, char **ret, struct lab_err **err)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	state_list_labs(&labs, &n);
+	if (lab) {
+		bool found = false;
+
+		for (size_t i = 0; i < n; i++)
+			found |= !strcmp(labs[i], lab);
+		if (!found)
+			r = err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
+		else
+			*ret = xstrdup(lab);
+	} else if (n == 1)
+		*ret = xstrdup(labs[0]);
+	else if (n == 0)
+		r = err_make_kind(err, ERR_RUNTIME, ENOENT, "no lab is running");
+	else
+		r = err_make_kind(err, ERR_USAGE, ENOTUNIQ,
+				  "%zu labs are running: choose one with -l LAB (see 'netlab list')", n);
+	strv_free(labs, n);
+	return r;
+}
+
 static int verb_exec(int argc, char **argv)
 {
 	_cleanup_free_ char *lab = NULL, *node = NULL;
 	struct lab_err *e = NULL;
-	int r = parse_opts("exec", argc, argv, "l");
+	int r = parse_opts("exec", argc, argv, "la");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "exec", NULL}) : 2;
+	if (arg_all) {
+		_cleanup_free_ char *found = NULL;
+
+		if (argc - optind < 1)
+			return usage_error("exec", "expected a command after --all");
+		r = lab_one(arg_lab, &found, &e);
+		if (r < 0)
+			return fail(e);
+		r = lab_exec_all(found, argv + optind, &e);
+		return r < 0 ? fail(e) : r;
+	}
 	if (argc - optind < 2)
 		return usage_error("exec", "expected a node and a command");
 	node_arg(argv[optind], &lab, &node);

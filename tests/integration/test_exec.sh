@@ -75,6 +75,17 @@ assert_contains "$ERR" "not running" "exec in a lab that is not running"
 expect_exit 2 "$NETLAB" exec -l "$A" h1
 assert_contains "$ERR" "expected a node and a command" "exec without a command"
 
+# --all: one command on every node, each line prefixed by its node; exit 1 if it fails anywhere
+expect_exit 0 "$NETLAB" exec -l "$A" --all hostname
+for n in h1 h2 h3 r1 sw1; do
+	echo "$OUT" | grep -Eq "^$n: +$n\$" || fail "exec --all: no line '$n: $n' in:"$'\n'"$OUT"
+done
+assert_eq "$(echo "$OUT" | wc -l)" 5 "exec --all's lines"
+expect_exit 1 "$NETLAB" exec -l "$A" --all sh -c 'test "$(hostname)" != h2'
+assert_contains "$ERR" "failed on 1 of 5 nodes" "exec --all's summary"
+# with two labs running, --all needs -l
+expect_exit 2 "$NETLAB" exec --all true
+assert_contains "$ERR" "-l LAB" "exec --all without a lab"
 expect_exit 0 "$NETLAB" down "$B"
 # with B gone, A still works and B is not running
 expect_exit 0 "$NETLAB" exec -l "$A" h1 hostname
