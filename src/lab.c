@@ -374,12 +374,12 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 			.ifname = TOPO_BRIDGE_NAME,
 			.ifindex = b->ifindex,
 			.netns_fd = fds[b->node],
-			.up = true,
+			.up = false, /* after its ports (configure_node) */
 		};
 
 		snprintf(desc, sizeof(desc), "node '%s': creating bridge '%s'",
 			 t->nodes[b->node].name, TOPO_BRIDGE_NAME);
-		r = netlink_add_bridge(nl, &d, b->stp, desc, err);
+		r = netlink_add_bridge(nl, &d, b->stp, b->hub, desc, err);
 		if (r < 0)
 			return r;
 	}
@@ -408,7 +408,50 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 	return netlink_flush(nl, err);
 }
 
-/* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
+/*
+ * Phase 3, a node's devices: lo up, its bridge's IPv6 off unless it has
+ * addresses, every veth end up (a switch's as a port with no IPv6) with its
+ * transmit checksum offload off, then the bridge up after its ports.
+ */
+static int configure_devices(const struct plan *p, size_t ni, struct netlink *nl, size_t *pi,
+			     struct lab_err **err)
+{
+	const struct plan_node *pn = &p->nodes[ni];
+	const struct plan_bridge *br = pn->bridge >= 0 ? &p->bridges[pn->bridge] : NULL;
+	const struct topo_node *n = pn->node;
+	char desc[112];
+	int r;
+
+	snprintf(desc, sizeof(desc), "setting 'lo' up");
+	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
+	if (r >= 0 && br && br->no_ll) {
+		snprintf(desc, sizeof(desc), "turning IPv6 link-local addresses off on '%s'", TOPO_BRIDGE_NAME);
+		r = netlink_set_link_ex(nl, br->ifindex, -1, -1, true, desc, err);
+	}
+	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
+		const struct plan_set *ps = &p->sets[*pi];
+		const char *ifname = ifname_of(n, ps->ifindex);
+
+		/*
+		 * A veth fills in no checksum (it passes CHECKSUM_PARTIAL on), so
+		 * a capture inside the lab shows each one "incorrect": off, the
+		 * kernel computes it before the packet leaves (as containerlab does).
+		 */
+		r = netlink_set_tx_csum(nl, ifname, false);
+		if (r < 0)
+			return err_make(err, -r, "turning the transmit checksum offload of '%s' off", ifname);
+		snprintf(desc, sizeof(desc), "setting '%s'%s%s", ifname, ps->up > 0 ? " up" : "",
+			 ps->master > 0 ? " as a port of br0" : "");
+		r = netlink_set_link_ex(nl, ps->ifindex, ps->up, ps->master, ps->no_ll, desc, err);
+	}
+	if (r >= 0 && br) {
+		snprintf(desc, sizeof(desc), "setting '%s' up", TOPO_BRIDGE_NAME);
+		r = netlink_set_link(nl, br->ifindex, 1, -1, desc, err);
+	}
+	return r;
+}
+
+/* Phase 3, one node: late sysctls, devices, addresses, routes, impairments. */
 static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni, int fd,
 			  struct netlink *nl, size_t *ai, size_t *ri, size_t *pi, size_t *ii,
 			  struct lab_err **err)
@@ -433,17 +476,7 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 			return r;
 	}
 
-	snprintf(desc, sizeof(desc), "setting 'lo' up");
-	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
-	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
-		const struct plan_set *ps = &p->sets[*pi];
-
-		snprintf(desc, sizeof(desc), "setting '%s'%s%s%s", ifname_of(n, ps->ifindex),
-			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "",
-			 ps->forward ? " forwarding" : "");
-		r = netlink_set_link_ex(nl, ps->ifindex, ps->up, ps->master, ps->forward, ps->no_ll,
-					desc, err);
-	}
+	r = configure_devices(p, ni, nl, pi, err);
 	for (; r >= 0 && *ai < p->n_addrs && p->addrs[*ai].node == ni; (*ai)++) {
 		const struct plan_addr *a = &p->addrs[*ai];
 
@@ -530,7 +563,99 @@ static int sync_links(const struct plan *p, struct netlink **nls, struct lab_err
 			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
 					ifname_of(n, ps->ifindex));
 	}
+	/* a bridge's carrier follows its ports': its own change is pending now */
+	for (size_t i = 0; i < p->n_bridges; i++) {
+		const struct topo_node *n = p->nodes[p->bridges[i].node].node;
+		int r = netlink_sync_link(nls[p->bridges[i].node], TOPO_BRIDGE_NAME);
+
+		if (r < 0)
+			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
+					TOPO_BRIDGE_NAME);
+	}
 	return 0;
+}
+
+/* Whether a planned device of a node is up: lo, a bridge, or a veth end on a link that is up. */
+static bool planned_up(const struct plan *p, size_t first_set, size_t ni, int ifindex)
+{
+	if (ifindex == PLAN_IFINDEX_LO || ifindex == PLAN_IFINDEX_BRIDGE)
+		return true;
+	for (size_t i = first_set; i < p->n_sets && p->sets[i].node == ni; i++)
+		if (p->sets[i].ifindex == ifindex)
+			return p->sets[i].up > 0;
+	return true; /* made inside the node by someone else since */
+}
+
+/*
+ * One pass over the nodes still detecting duplicates. Return: how many still
+ * have a tentative IPv6 address on a device that is up, or -errno.
+ */
+static ssize_t dad_pass(const struct plan *p, struct netlink **nls, const size_t *first_set,
+			bool *done, struct lab_err **err)
+{
+	ssize_t pending = 0;
+
+	for (size_t i = 0; i < p->n_nodes; i++) {
+		_cleanup_free_ struct netlink_addr_info *a = NULL;
+		size_t n = 0;
+		int r;
+
+		if (done[i])
+			continue;
+		r = netlink_list_addrs_family(nls[i], AF_INET6, &a, &n, err);
+		if (r < 0)
+			return err_wrap(err, "node '%s'", p->nodes[i].node->name);
+		done[i] = true;
+		for (size_t k = 0; k < n; k++) {
+			char buf[PREFIX_STRLEN];
+
+			if (!a[k].tentative || !planned_up(p, first_set[i], i, a[k].ifindex))
+				continue;
+			if (!a[k].dadfailed) {
+				done[i] = false;
+				continue;
+			}
+			log_warn("node '%s': address %s on '%s' is in use elsewhere on its link (duplicate address detection failed)",
+				 p->nodes[i].node->name, prefix_format(&a[k].prefix, buf),
+				 ifname_of(p->nodes[i].node, a[k].ifindex));
+		}
+		pending += !done[i];
+	}
+	return pending;
+}
+
+/*
+ * Wait until the lab's IPv6 addresses are usable: a new one is tentative
+ * while the kernel checks no other host on the link has it (RFC 4862: up to
+ * rtr_solicit_delay, 1 s, then one probe and retrans_time, 1 s), and a
+ * tentative address neither answers nor serves as a source. All nodes check
+ * at once, so this costs about 2 s whatever the lab's size; a lab without
+ * IPv6 addresses does not wait (plan.wait_dad).
+ */
+static int wait_dad(const struct plan *p, struct netlink **nls, struct lab_err **err)
+{
+	_cleanup_free_ size_t *first_set = xcalloc(p->n_nodes + 1, sizeof(*first_set));
+	_cleanup_free_ bool *done = xcalloc(p->n_nodes + 1, sizeof(*done));
+	double deadline = now_sec() + 30;
+	ssize_t pending;
+
+	if (!p->wait_dad)
+		return 0;
+	for (size_t i = p->n_sets; i-- > 0;)
+		first_set[p->sets[i].node] = i;
+	for (;;) {
+		pending = dad_pass(p, nls, first_set, done, err);
+		if (pending <= 0)
+			return pending;
+		if (now_sec() > deadline) {
+			log_warn("lab '%s': %zd nodes still have tentative IPv6 addresses after 30 s, not waiting longer",
+				 p->topo->name, pending);
+			return 0;
+		}
+		if (check_interrupt(err) < 0)
+			return -EINTR;
+		usleep(20000);
+	}
 }
 
 struct cgroup_ctx {
@@ -941,6 +1066,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		}
 	}
 	r = sync_links(p, nls, err);
+	if (r >= 0)
+		r = wait_dad(p, nls, err);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_nodes; i++)
