@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "dad.h"
 #include "netlink.h"
 #include "ns.h"
 #include "plan.h"
@@ -143,7 +144,7 @@ static struct state *state_from_plan(const struct plan *p)
 			sr->metric = r->metric;
 		}
 		s->nodes[i].n_routes = n->n_routes;
-		/* the planned addresses, netlab's link-local ones included, to restore after link down */
+		/* the planned addresses, to restore after link down (the kernel makes link-local ones again) */
 		size_t first = ai;
 
 		while (ai < p->n_addrs && p->addrs[ai].node == i)
@@ -575,89 +576,6 @@ static int sync_links(const struct plan *p, struct netlink **nls, struct lab_err
 	return 0;
 }
 
-/* Whether a planned device of a node is up: lo, a bridge, or a veth end on a link that is up. */
-static bool planned_up(const struct plan *p, size_t first_set, size_t ni, int ifindex)
-{
-	if (ifindex == PLAN_IFINDEX_LO || ifindex == PLAN_IFINDEX_BRIDGE)
-		return true;
-	for (size_t i = first_set; i < p->n_sets && p->sets[i].node == ni; i++)
-		if (p->sets[i].ifindex == ifindex)
-			return p->sets[i].up > 0;
-	return true; /* made inside the node by someone else since */
-}
-
-/*
- * One pass over the nodes still detecting duplicates. Return: how many still
- * have a tentative IPv6 address on a device that is up, or -errno.
- */
-static ssize_t dad_pass(const struct plan *p, struct netlink **nls, const size_t *first_set,
-			bool *done, struct lab_err **err)
-{
-	ssize_t pending = 0;
-
-	for (size_t i = 0; i < p->n_nodes; i++) {
-		_cleanup_free_ struct netlink_addr_info *a = NULL;
-		size_t n = 0;
-		int r;
-
-		if (done[i])
-			continue;
-		r = netlink_list_addrs_family(nls[i], AF_INET6, &a, &n, err);
-		if (r < 0)
-			return err_wrap(err, "node '%s'", p->nodes[i].node->name);
-		done[i] = true;
-		for (size_t k = 0; k < n; k++) {
-			char buf[PREFIX_STRLEN];
-
-			if (!a[k].tentative || !planned_up(p, first_set[i], i, a[k].ifindex))
-				continue;
-			if (!a[k].dadfailed) {
-				done[i] = false;
-				continue;
-			}
-			log_warn("node '%s': address %s on '%s' is in use elsewhere on its link (duplicate address detection failed)",
-				 p->nodes[i].node->name, prefix_format(&a[k].prefix, buf),
-				 ifname_of(p->nodes[i].node, a[k].ifindex));
-		}
-		pending += !done[i];
-	}
-	return pending;
-}
-
-/*
- * Wait until the lab's IPv6 addresses are usable: a new one is tentative
- * while the kernel checks no other host on the link has it (RFC 4862: up to
- * rtr_solicit_delay, 1 s, then one probe and retrans_time, 1 s), and a
- * tentative address neither answers nor serves as a source. All nodes check
- * at once, so this costs about 2 s whatever the lab's size; a lab without
- * IPv6 addresses does not wait (plan.wait_dad).
- */
-static int wait_dad(const struct plan *p, struct netlink **nls, struct lab_err **err)
-{
-	_cleanup_free_ size_t *first_set = xcalloc(p->n_nodes + 1, sizeof(*first_set));
-	_cleanup_free_ bool *done = xcalloc(p->n_nodes + 1, sizeof(*done));
-	double deadline = now_sec() + 30;
-	ssize_t pending;
-
-	if (!p->wait_dad)
-		return 0;
-	for (size_t i = p->n_sets; i-- > 0;)
-		first_set[p->sets[i].node] = i;
-	for (;;) {
-		pending = dad_pass(p, nls, first_set, done, err);
-		if (pending <= 0)
-			return pending;
-		if (now_sec() > deadline) {
-			log_warn("lab '%s': %zd nodes still have tentative IPv6 addresses after 30 s, not waiting longer",
-				 p->topo->name, pending);
-			return 0;
-		}
-		if (check_interrupt(err) < 0)
-			return -EINTR;
-		usleep(20000);
-	}
-}
-
 struct cgroup_ctx {
 	const char *lab, *node;
 };
@@ -1067,7 +985,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	}
 	r = sync_links(p, nls, err);
 	if (r >= 0)
-		r = wait_dad(p, nls, err);
+		r = dad_wait(p, nls, &interrupted, err);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_nodes; i++)

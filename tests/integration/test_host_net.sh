@@ -21,7 +21,8 @@ write_lab() { # NAME FILE
            "interfaces": { "eth0": { "mac": "00:00:00:00:00:b2", "addresses": ["10.1.0.1/24", "2001:db8:1::1/64"] },
                            "eth1": { "addresses": ["10.9.0.1/24", "2001:db8:9::1/64"] } } },
     "hub": { "kind": "switch", "hub": true },
-    "h2": { "interfaces": { "eth0": { "addresses": ["10.9.0.2/24", "2001:db8:9::2/64"] } },
+    "h2": { "sysctls": { "net.ipv6.conf.default.accept_dad": 0 },
+            "interfaces": { "eth0": { "addresses": ["10.9.0.2/24", "2001:db8:9::2/64"] } },
             "routes": [ { "to": "default", "via": "10.9.0.1" }, { "to": "default", "via": "2001:db8:9::1" } ] },
     "h3": { "interfaces": { "eth0": { "addresses": ["10.9.0.3/24", "2001:db8:9::3/64"] } } },
     "h5": { "sysctls": { "net.ipv6.conf.all.disable_ipv6": 1 },
@@ -112,7 +113,16 @@ done
 expect_exit 0 X h3 ip -6 -o addr show dev eth0
 assert_contains "$(grep 2001:db8:9::2/64 <<< "$OUT")" "dadfailed" "h3's copy of h2's address"
 X h3 ip addr del 2001:db8:9::2/64 dev eth0
-echo "ok: addresses usable when up returns; a duplicate ends dadfailed"
+# accept_dad 0 (conf.default: written before eth0 exists) turns detection off
+expect_exit 0 X h2 cat /proc/sys/net/ipv6/conf/eth0/accept_dad
+assert_eq "$OUT" 0 "h2's eth0 accept_dad"
+X h2 ip addr add 2001:db8:9::3/64 dev eth0
+sleep 2.5
+expect_exit 0 X h2 ip -6 -o addr show dev eth0
+assert_not_contains "$(grep 2001:db8:9::3/64 <<< "$OUT")" "dadfailed" "h2's copy of h3's address (accept_dad 0)"
+assert_not_contains "$(grep 2001:db8:9::3/64 <<< "$OUT")" "tentative" "h2's copy of h3's address (accept_dad 0)"
+X h2 ip addr del 2001:db8:9::3/64 dev eth0
+echo "ok: addresses usable when up returns; a duplicate ends dadfailed; accept_dad 0 honoured"
 
 # down and up inside the node: the kernel makes its link-local again
 X h1 ip link set eth0 down
