@@ -27,3 +27,17 @@
  */
 int dad_wait(const struct plan *p, struct netlink **nls, volatile sig_atomic_t *stop,
 	     struct lab_err **err);
+
+/**
+ * dad_wait_dev() - wait until a device's IPv6 addresses are usable
+ * @nl: a netlink socket in the device's namespace
+ * @ifindex: the device
+ * @err: the error, on failure
+ *
+ * As dad_wait() for one device (`link ... up`, which puts its addresses
+ * back): when one of its addresses other than a link-local one is
+ * tentative, wait until none is, link-local ones included; at most 30 s.
+ *
+ * Return: 0, or a negative errno.
+ */
+int dad_wait_dev(struct netlink *nl, int ifindex, struct lab_err **err);

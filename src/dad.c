@@ -100,3 +100,39 @@ int dad_wait(const struct plan *p, struct netlink **nls, volatile sig_atomic_t *
 	}
 }
 
+
+/* Of a device's IPv6 addresses: 2 when one not link-local is tentative, 1 when only link-local ones are, else 0. */
+static int dev_tentative(const struct netlink_addr_info *a, size_t n, int ifindex)
+{
+	int t = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		if (a[k].ifindex != ifindex || !a[k].tentative || a[k].dadfailed)
+			continue;
+		if (!addr_is_link_local(&a[k].prefix.addr))
+			return 2;
+		t = 1;
+	}
+	return t;
+}
+
+int dad_wait_dev(struct netlink *nl, int ifindex, struct lab_err **err)
+{
+	double deadline = now_sec() + 30;
+	bool global = false;
+
+	for (;;) {
+		_cleanup_free_ struct netlink_addr_info *a = NULL;
+		size_t n = 0;
+		int r = netlink_list_addrs_family(nl, AF_INET6, &a, &n, err);
+
+		if (r < 0)
+			return r;
+		r = dev_tentative(a, n, ifindex);
+		global |= r == 2;
+		/* link-local ones alone: as `up`, a device without IPv6 addresses does not wait */
+		if (!r || (!global && r == 1) || now_sec() > deadline)
+			return 0;
+		usleep(20000);
+	}
+}

@@ -1414,6 +1414,16 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
 	for (int k = 0; k < 2; k++)
 		netlink_sync_link(nl[k], strchr(s->links[li].ends[k], ':') + 1);
+	/* and, as after `up`, the addresses put back usable when this returns */
+	for (int k = 0; up && k < 2; k++) {
+		_cleanup_err_ struct lab_err *e = NULL;
+		int ifindex = netlink_ifindex(nl[k], strchr(s->links[li].ends[k], ':') + 1, &e);
+
+		if (ifindex >= 0)
+			r = dad_wait_dev(nl[k], ifindex, err);
+		if (r < 0)
+			return r;
+	}
 	s->links[li].up = up;
 	return state_write(s, STATE_WIRING, err);
 }
