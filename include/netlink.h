@@ -48,18 +48,19 @@ struct netlink_dev {
 /* Queue the creation of a veth pair, each end directly in its namespace. */
 int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const struct netlink_dev *b,
 		     const char *desc, struct lab_err **err);
-/* Queue the creation of a bridge. */
-int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp,
+/*
+ * Queue the creation of a bridge: spanning tree (forward delay 2 s) or none
+ * (forward delay 0); a hub learns no address (ageing time 0, every frame
+ * floods) and forwards link-local groups (group_fwd_mask 0xfff8).
+ */
+int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp, bool hub,
 		       const char *desc, struct lab_err **err);
 /* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err);
-/* The same, also turning the device's IPv4 forwarding on (its devconf, as a router's). */
-int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
-			 const char *desc, struct lab_err **err);
 /* The same, and with no_ll the kernel makes no IPv6 link-local address (addr_gen_mode none). */
-int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool forward,
-			bool no_ll, const char *desc, struct lab_err **err);
+int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool no_ll,
+			const char *desc, struct lab_err **err);
 /* Queue a change of a device found by name: up (1) or down (0). */
 int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
 			  struct lab_err **err);
@@ -106,10 +107,18 @@ void netlink_trim(struct netlink *nl);
  * Return: 1 carrier, 0 none, or -errno.
  */
 int netlink_sync_link(struct netlink *nl, const char *ifname);
+/*
+ * Turn a device's transmit checksum offload on or off (ETHTOOL_STXCSUM, as
+ * `ethtool -K IF tx off`). Off on a veth, the kernel computes every checksum
+ * before a packet leaves, so captures show none unfilled ("incorrect" in
+ * tcpdump -vv) and a packet that leaves the machine would be right.
+ * nl: a socket in the device's network namespace. Return: 0 or -errno.
+ */
+int netlink_set_tx_csum(struct netlink *nl, const char *ifname, bool on);
 /* The index of a device by name. Return: ifindex or -errno (ENODEV). */
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err);
 
-/* Queue an address; IPv6 ones without duplicate address detection. */
+/* Queue an address; IPv6 ones go through duplicate address detection (tentative at first). */
 int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
 		     struct lab_err **err);
 
@@ -144,7 +153,8 @@ struct netlink_link_info {
 struct netlink_addr_info {
 	int ifindex;
 	struct prefix prefix;
-	bool tentative;
+	bool tentative; /* IFA_F_TENTATIVE: detection of duplicates still running, or failed */
+	bool dadfailed; /* IFA_F_DADFAILED: a duplicate */
 };
 
 #define NETLINK_MAX_VIAS 8
@@ -165,6 +175,9 @@ int netlink_list_links(struct netlink *nl, struct netlink_link_info **ret, size_
 		       struct lab_err **err);
 int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
 		       struct lab_err **err);
+/* The same, one family's (AF_INET, AF_INET6 or AF_UNSPEC for both). */
+int netlink_list_addrs_family(struct netlink *nl, int family, struct netlink_addr_info **ret,
+			      size_t *ret_n, struct lab_err **err);
 int netlink_list_routes(struct netlink *nl, int family, struct netlink_route_info **ret,
 			size_t *ret_n, struct lab_err **err);
 /* The name of a route protocol (kernel, static, boot, zebra, ospf, bgp...) into buf[16]. */

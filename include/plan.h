@@ -8,10 +8,11 @@
  * them, with every name and interface index fixed in advance. Pure data.
  *
  * Interface indexes are chosen by netlab (they are per network namespace):
- * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, the node's interfaces
- * PLAN_IFINDEX_BASE + 2 * their position + the side of their link (0 for the
- * first endpoint, 1 for the second). Knowing them up front lets addresses
- * and routes be sent without asking the kernel first. The two ends of a veth
+ * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, a link's two ends
+ * PLAN_IFINDEX_BASE + 2 * the link's index in topo.links + the side (0 for
+ * the first endpoint, 1 for the second): unique within the lab, so that
+ * `ip link` shows every peer unambiguously (eth0@if105). Knowing them up front
+ * lets addresses and routes be sent without asking the kernel first. The two ends of a veth
  * never share an index: the kernel's link watch deems a veth's carrier change
  * urgent only when its index differs from its peer's
  * (net/core/link_watch.c linkwatch_urgent_event), and otherwise may leave a
@@ -30,12 +31,18 @@ struct plan_sysctl {
 struct plan_node {
 	const struct topo_node *node;
 	char netns[PLAN_NETNS_MAX]; /* "<lab>.<node>": /run/netns/<netns> */
-	/* written right after the namespace is made, before any interface exists */
+	/*
+	 * Written right after the namespace is made, before any interface
+	 * exists: netlab's (a router's forwarding), then the user's that name no
+	 * interface, so that conf.default ones apply to every interface as on a
+	 * host whose sysctls are set at boot.
+	 */
 	struct plan_sysctl *early;
 	size_t n_early;
-	/* the user's, written once the interfaces exist */
+	/* the user's that name an interface (net.ipv6.conf.eth0.*), once it exists and before it is up */
 	struct plan_sysctl *late;
 	size_t n_late;
+	ssize_t bridge; /* index in plan.bridges, -1: none */
 };
 
 struct plan_end {
@@ -43,7 +50,7 @@ struct plan_end {
 	const char *ifname;
 	int ifindex;
 	int mtu;            /* 0: default */
-	const uint8_t *mac; /* NULL: random */
+	uint8_t mac[6];     /* the declared one, or plan_mac()'s */
 	int master;         /* bridge ifindex, 0: none */
 };
 
@@ -55,10 +62,17 @@ struct plan_veth {
 	size_t link; /* index in topo.links */
 };
 
+/*
+ * A switch's bridge, made down and brought up after its ports (a bridge up
+ * without any port would come up alone, with no carrier, first).
+ */
 struct plan_bridge {
 	size_t node;
 	int ifindex;
 	bool stp;
+	bool hub; /* ageing time 0: every frame floods to every port, as on a hub */
+	/* no IPv6 link-local address (addr_gen_mode none): br0 is no IPv6 host unless given addresses */
+	bool no_ll;
 };
 
 struct plan_addr {
@@ -85,12 +99,7 @@ struct plan_set {
 	int ifindex;
 	int up;     /* 1, or -1: unchanged */
 	int master; /* bridge ifindex, or -1: unchanged */
-	bool forward; /* a router's interface: IPv4 forwarding on */
-	/*
-	 * No link-local address from the kernel: its duplicate address detection
-	 * would leave it tentative for a second or two after `up`; netlab adds
-	 * one of its own without DAD instead.
-	 */
+	/* a switch's port: no IPv6 link-local address (addr_gen_mode none), a switch is no IPv6 host */
 	bool no_ll;
 };
 
@@ -118,6 +127,12 @@ struct plan {
 	size_t n_routes, cap_routes;
 	struct plan_impair *impairs;
 	size_t n_impairs, cap_impairs;
+	/*
+	 * The lab has IPv6 addresses: `up` waits until no address of an
+	 * interface that is up is tentative (duplicate address detection done),
+	 * link-local ones included. An IPv4-only lab does not wait.
+	 */
+	bool wait_dad;
 };
 
 /* Build the plan of a validated topology. Return: the plan (never NULL). */
@@ -129,8 +144,21 @@ static inline void plan_freep(struct plan **p)
 	plan_free(*p);
 }
 
-/* The link-local address netlab gives an interface: fe80:: and 64 bits of hash of node and name. */
-struct prefix plan_link_local(const char *node, const char *ifname);
+/*
+ * The MAC address of an interface with none declared: 48 bits of a hash of
+ * the lab's, the node's and the interface's names, locally administered and
+ * unicast. The same file gives the same MACs on every `up`; a copy under
+ * another lab name gives others.
+ */
+void plan_mac(const char *lab, const char *node, const char *ifname, uint8_t ret[6]);
+/*
+ * Whether a node's sysctls turn IPv6 off on an interface: its own
+ * net.ipv6.conf.IF.disable_ipv6 if set, otherwise conf.all's, or for an
+ * interface netlab creates conf.default's. Return: true when off.
+ */
+bool plan_ipv6_off(const struct topo_node *n, const char *ifname);
+/* Whether a sysctl names an interface (net.ipv4.conf.eth0.x, net.ipv6.neigh.eth0.x). */
+bool plan_sysctl_per_iface(const char *key);
 /* The /etc/hosts of a lab: localhost, then every address of every node with its name. */
 char *plan_hosts_file(const struct topo *t);
 /*
@@ -138,8 +166,8 @@ char *plan_hosts_file(const struct topo *t);
  * capped by the host's gc_thresh3 (netlab leaves it alone). Each end of a
  * point-to-point link resolves the other, and on a switched LAN of m members
  * every one may resolve every other: 2 entries per link, m(m-1) per LAN, for
- * each family the lab has addresses of (IPv6 always: every interface has a
- * link-local address). Debian's default of 1024 binds from 512 links on, and
+ * each family the lab has addresses of (IPv6 whenever a host or router is
+ * linked: the kernel gives its interfaces link-local addresses). Debian's default of 1024 binds from 512 links on, and
  * traffic then fails with "neighbour table overflow".
  * family: AF_INET or AF_INET6. Return: the entries the lab may need.
  */
@@ -148,6 +176,9 @@ size_t plan_neighbour_entries(const struct plan *p, int family);
 char *plan_neighbour_advice(const struct plan *p, const char *family, unsigned long gc_thresh3);
 /* The interface index of a node's interface (by name): lo, br0, or its own. Return: index or -ENOENT. */
 int plan_ifindex(const struct topo_node *n, const char *ifname);
-/* The index of the interface at pos of n->ifaces, and back. Return of the latter: pos or -ENOENT. */
+/*
+ * The index of the interface at pos of n->ifaces (-ENOENT for one in no link:
+ * never made), and back. Return of the latter: pos or -ENOENT.
+ */
 int plan_iface_index(const struct topo_node *n, size_t pos);
 ssize_t plan_iface_pos(const struct topo_node *n, int ifindex);

@@ -75,6 +75,7 @@ struct topo_node {
 	enum topo_kind kind;
 	char *hostname;
 	bool stp;
+	bool hub; /* a switch that floods every frame to every port (bridge ageing time 0) */
 	struct topo_iface *ifaces;
 	size_t n_ifaces, cap_ifaces;
 	struct topo_route *routes;

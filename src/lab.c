@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "labinfo.h"
 #include "log.h"
+#include "dad.h"
 #include "netlink.h"
 #include "lab_node.h"
 #include "node_env.h"
@@ -147,7 +148,7 @@ static struct state *state_from_plan(const struct plan *p)
 			sr->metric = r->metric;
 		}
 		s->nodes[i].n_routes = n->n_routes;
-		/* the planned addresses, netlab's link-local ones included, to restore after link down */
+		/* the planned addresses, to restore after link down (the kernel makes link-local ones again) */
 		size_t first = ai;
 
 		while (ai < p->n_addrs && p->addrs[ai].node == i)
@@ -387,12 +388,12 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 			.ifname = TOPO_BRIDGE_NAME,
 			.ifindex = b->ifindex,
 			.netns_fd = fds[b->node],
-			.up = true,
+			.up = false, /* after its ports (configure_node) */
 		};
 
 		snprintf(desc, sizeof(desc), "node '%s': creating bridge '%s'",
 			 t->nodes[b->node].name, TOPO_BRIDGE_NAME);
-		r = netlink_add_bridge(nl, &d, b->stp, desc, err);
+		r = netlink_add_bridge(nl, &d, b->stp, b->hub, desc, err);
 		if (r < 0)
 			return r;
 	}
@@ -421,7 +422,50 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 	return netlink_flush(nl, err);
 }
 
-/* Phase 3, one node: late sysctls, lo, bridge ports, addresses, routes. */
+/*
+ * Phase 3, a node's devices: lo up, its bridge's IPv6 off unless it has
+ * addresses, every veth end up (a switch's as a port with no IPv6) with its
+ * transmit checksum offload off, then the bridge up after its ports.
+ */
+static int configure_devices(const struct plan *p, size_t ni, struct netlink *nl, size_t *pi,
+			     struct lab_err **err)
+{
+	const struct plan_node *pn = &p->nodes[ni];
+	const struct plan_bridge *br = pn->bridge >= 0 ? &p->bridges[pn->bridge] : NULL;
+	const struct topo_node *n = pn->node;
+	char desc[112];
+	int r;
+
+	snprintf(desc, sizeof(desc), "setting 'lo' up");
+	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
+	if (r >= 0 && br && br->no_ll) {
+		snprintf(desc, sizeof(desc), "turning IPv6 link-local addresses off on '%s'", TOPO_BRIDGE_NAME);
+		r = netlink_set_link_ex(nl, br->ifindex, -1, -1, true, desc, err);
+	}
+	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
+		const struct plan_set *ps = &p->sets[*pi];
+		const char *ifname = ifname_of(n, ps->ifindex);
+
+		/*
+		 * A veth fills in no checksum (it passes CHECKSUM_PARTIAL on), so
+		 * a capture inside the lab shows each one "incorrect": off, the
+		 * kernel computes it before the packet leaves (as containerlab does).
+		 */
+		r = netlink_set_tx_csum(nl, ifname, false);
+		if (r < 0)
+			return err_make(err, -r, "turning the transmit checksum offload of '%s' off", ifname);
+		snprintf(desc, sizeof(desc), "setting '%s'%s%s", ifname, ps->up > 0 ? " up" : "",
+			 ps->master > 0 ? " as a port of br0" : "");
+		r = netlink_set_link_ex(nl, ps->ifindex, ps->up, ps->master, ps->no_ll, desc, err);
+	}
+	if (r >= 0 && br) {
+		snprintf(desc, sizeof(desc), "setting '%s' up", TOPO_BRIDGE_NAME);
+		r = netlink_set_link(nl, br->ifindex, 1, -1, desc, err);
+	}
+	return r;
+}
+
+/* Phase 3, one node: late sysctls, devices, addresses, routes, impairments. */
 static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni, int fd,
 			  struct netlink *nl, size_t *ai, size_t *ri, size_t *pi, size_t *ii,
 			  struct lab_err **err)
@@ -446,17 +490,7 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 			return r;
 	}
 
-	snprintf(desc, sizeof(desc), "setting 'lo' up");
-	r = netlink_set_link(nl, PLAN_IFINDEX_LO, 1, -1, desc, err);
-	for (; r >= 0 && *pi < p->n_sets && p->sets[*pi].node == ni; (*pi)++) {
-		const struct plan_set *ps = &p->sets[*pi];
-
-		snprintf(desc, sizeof(desc), "setting '%s'%s%s%s", ifname_of(n, ps->ifindex),
-			 ps->up > 0 ? " up" : "", ps->master > 0 ? " as a port of br0" : "",
-			 ps->forward ? " forwarding" : "");
-		r = netlink_set_link_ex(nl, ps->ifindex, ps->up, ps->master, ps->forward, ps->no_ll,
-					desc, err);
-	}
+	r = configure_devices(p, ni, nl, pi, err);
 	for (; r >= 0 && *ai < p->n_addrs && p->addrs[*ai].node == ni; (*ai)++) {
 		const struct plan_addr *a = &p->addrs[*ai];
 
@@ -542,6 +576,15 @@ static int sync_links(const struct plan *p, struct netlink **nls, struct lab_err
 		if (r < 0)
 			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
 					ifname_of(n, ps->ifindex));
+	}
+	/* a bridge's carrier follows its ports': its own change is pending now */
+	for (size_t i = 0; i < p->n_bridges; i++) {
+		const struct topo_node *n = p->nodes[p->bridges[i].node].node;
+		int r = netlink_sync_link(nls[p->bridges[i].node], TOPO_BRIDGE_NAME);
+
+		if (r < 0)
+			return err_make(err, -r, "node '%s': reading the link state of '%s'", n->name,
+					TOPO_BRIDGE_NAME);
 	}
 	return 0;
 }
@@ -981,6 +1024,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		}
 	}
 	r = sync_links(p, nls, err);
+	if (r >= 0)
+		r = dad_wait(p, nls, &interrupted, err);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_nodes; i++)
@@ -1458,6 +1503,16 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
 	for (int k = 0; k < 2; k++)
 		netlink_sync_link(nl[k], strchr(s->links[li].ends[k], ':') + 1);
+	/* and, as after `up`, the addresses put back usable when this returns */
+	for (int k = 0; up && k < 2; k++) {
+		_cleanup_err_ struct lab_err *e = NULL;
+		int ifindex = netlink_ifindex(nl[k], strchr(s->links[li].ends[k], ':') + 1, &e);
+
+		if (ifindex >= 0)
+			r = dad_wait_dev(nl[k], ifindex, err);
+		if (r < 0)
+			return r;
+	}
 	s->links[li].up = up;
 	return state_write(s, STATE_WIRING, err);
 }

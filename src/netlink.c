@@ -206,7 +206,7 @@ int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const stru
 	return 0;
 }
 
-int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp,
+int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp, bool hub,
 		       const char *desc, struct lab_err **err)
 {
 	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
@@ -225,6 +225,15 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 200);
 	else
 		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
+	if (hub) {
+		/*
+		 * Kathara's LAN: no address is ever learnt, so every frame floods to
+		 * every port, and link-local groups (LLDP, 802.1X...) pass too, all
+		 * but the pause and bonding ones the kernel never lets through.
+		 */
+		mnl_attr_put_u32(nlh, IFLA_BR_AGEING_TIME, 0);
+		mnl_attr_put_u16(nlh, IFLA_BR_GROUP_FWD_MASK, 0xfff8);
+	}
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	req_end(nl, nlh);
@@ -234,17 +243,11 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err)
 {
-	return netlink_set_link_fwd(nl, ifindex, up, master, false, desc, err);
+	return netlink_set_link_ex(nl, ifindex, up, master, false, desc, err);
 }
 
-int netlink_set_link_fwd(struct netlink *nl, int ifindex, int up, int master, bool forward,
-			 const char *desc, struct lab_err **err)
-{
-	return netlink_set_link_ex(nl, ifindex, up, master, forward, false, desc, err);
-}
-
-int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool forward,
-			bool no_ll, const char *desc, struct lab_err **err)
+int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool no_ll,
+			const char *desc, struct lab_err **err)
 {
 	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
 	struct ifinfomsg *ifm;
@@ -260,23 +263,12 @@ int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, boo
 	}
 	if (master >= 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
-	if (forward || no_ll) {
+	if (no_ll) {
 		struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+		struct nlattr *inet6 = mnl_attr_nest_start(nlh, AF_INET6);
 
-		if (forward) {
-			struct nlattr *inet = mnl_attr_nest_start(nlh, AF_INET);
-			struct nlattr *conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
-
-			mnl_attr_put_u32(nlh, IPV4_DEVCONF_FORWARDING, 1);
-			mnl_attr_nest_end(nlh, conf);
-			mnl_attr_nest_end(nlh, inet);
-		}
-		if (no_ll) {
-			struct nlattr *inet6 = mnl_attr_nest_start(nlh, AF_INET6);
-
-			mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-			mnl_attr_nest_end(nlh, inet6);
-		}
+		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+		mnl_attr_nest_end(nlh, inet6);
 		mnl_attr_nest_end(nlh, spec);
 	}
 	req_end(nl, nlh);
@@ -420,6 +412,18 @@ int netlink_sync_link(struct netlink *nl, const char *ifname)
 	return ev.data ? 1 : 0;
 }
 
+int netlink_set_tx_csum(struct netlink *nl, const char *ifname, bool on)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	struct ethtool_value ev = {.cmd = ETHTOOL_STXCSUM, .data = on};
+	struct ifreq ifr = {.ifr_data = (void *)&ev};
+
+	strscpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
 int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err)
 {
 	_cleanup_free_ struct netlink_link_info *links = NULL;
@@ -464,10 +468,7 @@ int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, co
 		}
 		mnl_attr_put(nlh, IFA_BROADCAST, 4, bcast);
 	}
-	if (p->addr.family == AF_INET6) {
-		ifa->ifa_flags = IFA_F_NODAD;
-		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-	}
+	/* IPv6 ones go through duplicate address detection, as on any host (no IFA_F_NODAD) */
 	req_end(nl, nlh);
 	return 0;
 }
@@ -820,13 +821,20 @@ static int on_addr(const struct nlmsghdr *nlh, void *data)
 	ai->prefix.len = ifa->ifa_prefixlen;
 	memcpy(ai->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
 	ai->tentative = flags & IFA_F_TENTATIVE;
+	ai->dadfailed = flags & IFA_F_DADFAILED;
 	return MNL_CB_OK;
 }
 
 int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
 		       struct lab_err **err)
 {
-	return dump_list(nl, RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), on_addr,
+	return netlink_list_addrs_family(nl, AF_UNSPEC, ret, ret_n, err);
+}
+
+int netlink_list_addrs_family(struct netlink *nl, int family, struct netlink_addr_info **ret,
+			      size_t *ret_n, struct lab_err **err)
+{
+	return dump_list(nl, RTM_GETADDR, family, sizeof(struct ifaddrmsg), on_addr,
 			 sizeof(**ret), "the list of addresses", (void **)ret, ret_n, err);
 }
 

@@ -10,19 +10,19 @@ int plan_iface_index(const struct topo_node *n, size_t pos)
 {
 	const struct topo_iface *ifc = &n->ifaces[pos];
 
-	return PLAN_IFINDEX_BASE + 2 * (int)pos + (ifc->link >= 0 && ifc->side);
+	if (ifc->link < 0)
+		return -ENOENT; /* never made (lo and br0 have indexes of their own: plan_ifindex) */
+	return PLAN_IFINDEX_BASE + 2 * (int)ifc->link + ifc->side;
 }
 
 ssize_t plan_iface_pos(const struct topo_node *n, int ifindex)
 {
-	size_t pos;
-
 	if (ifindex < PLAN_IFINDEX_BASE)
 		return -ENOENT;
-	pos = (size_t)(ifindex - PLAN_IFINDEX_BASE) / 2;
-	if (pos >= n->n_ifaces || plan_iface_index(n, pos) != ifindex)
-		return -ENOENT;
-	return pos;
+	for (size_t pos = 0; pos < n->n_ifaces; pos++)
+		if (n->ifaces[pos].link >= 0 && plan_iface_index(n, pos) == ifindex)
+			return pos;
+	return -ENOENT;
 }
 
 int plan_ifindex(const struct topo_node *n, const char *ifname)
@@ -40,32 +40,105 @@ int plan_ifindex(const struct topo_node *n, const char *ifname)
 }
 
 /*
- * A router forwards IPv6 when net.ipv6.conf.all.forwarding is set: the one
- * sysctl netlab writes in a node (each /proc/sys lookup costs more with every
- * namespace). IPv4 forwarding is a per-interface setting, sent by netlink.
- * Addresses need no duplicate address detection sysctl: they carry IFA_F_NODAD.
+ * A router forwards: net.ipv4.ip_forward sets conf.all and conf.default
+ * forwarding too (inet_forward_change), and IPv6's conf.all.forwarding
+ * sets conf.default's (addrconf_fixup_forwarding). Written before any
+ * interface exists, so every one (and any made later inside the node, such
+ * as a bridge) forwards. Two sysctls per router: written through netlab's own
+ * procfs instance (ns_sysctl_write), each costs the same whatever the lab's size.
  */
 static const struct plan_sysctl router_early[] = {
+	{"net.ipv4.ip_forward", "1"},
 	{"net.ipv6.conf.all.forwarding", "1"},
 };
+
+/* The part of a sysctl key after prefix (dots or slashes alike), or NULL. */
+static const char *sysctl_after(const char *key, const char *prefix)
+{
+	for (; *prefix; prefix++, key++)
+		if (*key != *prefix && !(*prefix == '.' && *key == '/'))
+			return NULL;
+	return key;
+}
+
+bool plan_sysctl_per_iface(const char *key)
+{
+	static const char *const dirs[] = {"net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.",
+					   "net.ipv6.neigh."};
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		const char *rest = sysctl_after(key, dirs[i]);
+
+		if (rest)
+			return !sysctl_after(rest, "all.") && !sysctl_after(rest, "default.");
+	}
+	return false;
+}
+
+/* The value of net.ipv6.conf.<dev>.disable_ipv6 in a node's sysctls: 1 off, 0 on, -1 unset. */
+static int disable_ipv6(const struct topo_node *n, const char *dev)
+{
+	for (size_t i = 0; i < n->n_sysctls; i++) {
+		const char *rest = sysctl_after(n->sysctls[i].key, "net.ipv6.conf.");
+
+		rest = rest ? sysctl_after(rest, dev) : NULL;
+		rest = rest ? sysctl_after(rest, ".disable_ipv6") : NULL;
+		if (rest && !*rest)
+			return strtol(n->sysctls[i].value, NULL, 10) != 0;
+	}
+	return -1;
+}
+
+bool plan_ipv6_off(const struct topo_node *n, const char *ifname)
+{
+	int v = disable_ipv6(n, ifname);
+
+	if (v >= 0)
+		return v;
+	/* conf.all is written to every interface; conf.default reaches those made after it, not lo */
+	if (disable_ipv6(n, "all") > 0)
+		return true;
+	return strcmp(ifname, "lo") && disable_ipv6(n, "default") > 0;
+}
 
 static void plan_node_init(struct plan *p, size_t i)
 {
 	const struct topo_node *n = &p->topo->nodes[i];
 	struct plan_node *pn = &p->nodes[i];
-	size_t k = 0;
+	bool router = n->kind == TOPO_ROUTER;
 
 	pn->node = n;
+	pn->bridge = -1;
 	topo_netns_name(p->topo->name, n->name, pn->netns);
-	pn->n_early = n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0;
-	pn->early = xcalloc(pn->n_early + 1, sizeof(*pn->early));
-	if (n->kind == TOPO_ROUTER)
-		for (size_t j = 0; j < ARRAY_SIZE(router_early); j++)
-			pn->early[k++] = router_early[j];
-	pn->n_late = n->n_sysctls;
-	pn->late = xcalloc(n->n_sysctls, sizeof(*pn->late));
-	for (size_t j = 0; j < n->n_sysctls; j++)
-		pn->late[j] = (struct plan_sysctl){n->sysctls[j].key, n->sysctls[j].value};
+	pn->early = xcalloc(ARRAY_SIZE(router_early) + n->n_sysctls + 1, sizeof(*pn->early));
+	pn->late = xcalloc(n->n_sysctls + 1, sizeof(*pn->late));
+	for (size_t j = 0; router && j < ARRAY_SIZE(router_early); j++)
+		pn->early[pn->n_early++] = router_early[j];
+	/* the user's after netlab's: theirs win */
+	for (size_t j = 0; j < n->n_sysctls; j++) {
+		struct plan_sysctl sc = {n->sysctls[j].key, n->sysctls[j].value};
+
+		if (plan_sysctl_per_iface(sc.key))
+			pn->late[pn->n_late++] = sc;
+		else
+			pn->early[pn->n_early++] = sc;
+	}
+}
+
+void plan_mac(const char *lab, const char *node, const char *ifname, uint8_t ret[6])
+{
+	const char *parts[] = {lab, node, ifname};
+	uint64_t h = 1469598103934665603ull;
+
+	/* FNV-1a over the three names, each ended by a NUL so that ("ab", "c") differs from ("a", "bc") */
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		for (const char *s = parts[i]; *s; s++)
+			h = (h ^ (uint8_t)*s) * 1099511628211ull;
+		h *= 1099511628211ull;
+	}
+	for (int i = 0; i < 6; i++)
+		ret[i] = h >> (56 - 8 * i);
+	ret[0] = (ret[0] & ~0x01) | 0x02; /* unicast, locally administered */
 }
 
 static struct plan_end make_end(const struct topo *t, const struct topo_link *l, int side)
@@ -74,14 +147,19 @@ static struct plan_end make_end(const struct topo *t, const struct topo_link *l,
 	const struct topo_node *n = &t->nodes[e->node];
 	const struct topo_iface *ifc = &n->ifaces[e->iface];
 
-	return (struct plan_end){
+	struct plan_end pe = {
 		.node = e->node,
 		.ifname = ifc->name,
 		.ifindex = plan_iface_index(n, e->iface),
 		.mtu = ifc->mtu ? ifc->mtu : l->mtu,
-		.mac = ifc->has_mac ? ifc->mac : NULL,
 		.master = n->kind == TOPO_SWITCH ? PLAN_IFINDEX_BRIDGE : 0,
 	};
+
+	if (ifc->has_mac)
+		memcpy(pe.mac, ifc->mac, 6);
+	else
+		plan_mac(t->name, n->name, ifc->name, pe.mac);
+	return pe;
 }
 
 static void plan_links(struct plan *p)
@@ -102,13 +180,9 @@ static void plan_links(struct plan *p)
 			a = b;
 			b = tmp;
 		}
-		/*
-		 * Both ends come up from inside their nodes, after the kernel's own
-		 * link-local addresses are turned off (they would still be tentative).
-		 */
+		/* both ends come up from inside their nodes, a switch's as ports with no IPv6 */
 		for (int k = 0; k < 2; k++) {
 			const struct plan_end *e = k ? &b : &a;
-			bool router = t->nodes[e->node].kind == TOPO_ROUTER;
 
 			GROW(p->sets, p->cap_sets, p->n_sets + 1);
 			p->sets[p->n_sets++] = (struct plan_set){
@@ -116,8 +190,7 @@ static void plan_links(struct plan *p)
 				.ifindex = e->ifindex,
 				.up = t->links[i].up ? 1 : -1,
 				.master = k && b.master ? b.master : -1,
-				.forward = router,
-				.no_ll = true,
+				.no_ll = t->nodes[e->node].kind == TOPO_SWITCH,
 			};
 		}
 		b.master = 0;
@@ -144,27 +217,26 @@ static void plan_addresses_routes(struct plan *p, size_t ni)
 	for (size_t i = 0; i < n->n_ifaces; i++) {
 		const struct topo_iface *ifc = &n->ifaces[i];
 		int ifindex = plan_ifindex(n, ifc->name);
+		bool v6_off = plan_ipv6_off(n, ifc->name);
 
-		bool has_ll = false;
-
-		if (ifc->link < 0 && ifindex >= PLAN_IFINDEX_BASE)
+		if (ifindex < 0)
 			continue; /* not created */
-		for (size_t a = 0; a < ifc->n_addrs; a++)
-			has_ll |= addr_is_link_local(&ifc->addrs[a].addr);
-		/* a link-local address of netlab's own where the kernel makes none (see plan_set) */
-		if (ifc->link >= 0 && n->kind != TOPO_SWITCH && !has_ll) {
-			GROW(p->addrs, p->cap_addrs, p->n_addrs + 1);
-			p->addrs[p->n_addrs++] = (struct plan_addr){ni, ifindex, plan_link_local(n->name, ifc->name)};
-		}
 		for (size_t a = 0; a < ifc->n_addrs; a++) {
+			/* the kernel would refuse it: IPv6 is off there, as the node's sysctls ask */
+			if (ifc->addrs[a].addr.family == AF_INET6 && v6_off)
+				continue;
 			GROW(p->addrs, p->cap_addrs, p->n_addrs + 1);
 			p->addrs[p->n_addrs++] = (struct plan_addr){ni, ifindex, ifc->addrs[a]};
+			if (ifc->addrs[a].addr.family == AF_INET6 && ifindex != PLAN_IFINDEX_LO)
+				p->wait_dad = true;
 		}
 	}
 	for (size_t i = 0; i < n->n_routes; i++) {
 		const struct topo_route *r = &n->routes[i];
 		struct plan_route *pr;
 
+		if (r->to.addr.family == AF_INET6 && plan_ipv6_off(n, r->dev[0] ? r->dev : "all"))
+			continue; /* no IPv6 there to route with */
 		GROW(p->routes, p->cap_routes, p->n_routes + 1);
 		pr = &p->routes[p->n_routes++];
 		*pr = (struct plan_route){
@@ -198,24 +270,6 @@ static int cmp_set(const void *a, const void *b)
 	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
 }
 
-struct prefix plan_link_local(const char *node, const char *ifname)
-{
-	struct prefix p = {.addr = {.family = AF_INET6}, .len = 64};
-	uint64_t h = 1469598103934665603ull;
-
-	for (const char *s = node; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	h = (h ^ ':') * 1099511628211ull;
-	for (const char *s = ifname; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	p.addr.bytes[0] = 0xfe;
-	p.addr.bytes[1] = 0x80;
-	for (int i = 0; i < 8; i++)
-		p.addr.bytes[8 + i] = h >> (56 - 8 * i);
-	p.addr.bytes[8] &= ~0x02; /* not a universal (EUI-64) identifier */
-	return p;
-}
-
 struct plan *plan_build(const struct topo *t)
 {
 	struct plan *p = xcalloc(1, sizeof(*p));
@@ -226,9 +280,17 @@ struct plan *plan_build(const struct topo *t)
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		plan_node_init(p, i);
 		if (t->nodes[i].kind == TOPO_SWITCH) {
+			ssize_t br = topo_find_iface(&t->nodes[i], TOPO_BRIDGE_NAME);
+
 			GROW(p->bridges, p->cap_bridges, p->n_bridges + 1);
-			p->bridges[p->n_bridges++] =
-				(struct plan_bridge){i, PLAN_IFINDEX_BRIDGE, t->nodes[i].stp};
+			p->nodes[i].bridge = p->n_bridges;
+			p->bridges[p->n_bridges++] = (struct plan_bridge){
+				.node = i,
+				.ifindex = PLAN_IFINDEX_BRIDGE,
+				.stp = t->nodes[i].stp,
+				.hub = t->nodes[i].hub,
+				.no_ll = br < 0 || !t->nodes[i].ifaces[br].n_addrs,
+			};
 		}
 	}
 	plan_links(p);
@@ -318,6 +380,9 @@ size_t plan_neighbour_entries(const struct plan *p, int family)
 		if (a->ifindex == PLAN_IFINDEX_BRIDGE)
 			ends[a->node]++;
 	}
+	/* the kernel gives every linked interface of a host or router an IPv6 link-local address */
+	for (size_t i = 0; family == AF_INET6 && !used && i < p->n_sets; i++)
+		used = !p->sets[i].no_ll;
 	if (!used)
 		return 0;
 	/* a LAN: the switches linked to each other, and every node linked to one of them */

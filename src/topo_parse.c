@@ -125,8 +125,9 @@ static bool get_int(struct parse *p, const char *path, json_t *j, long long min,
 }
 
 static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "routes",
-					"sysctls", "stp",      "isolation",  "limits",
-					"files",   "env",      "startup",    NULL};
+					"sysctls", "stp",      "hub",        "isolation",
+					"limits",  "files",    "env",        "startup",
+					NULL};
 static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
@@ -561,6 +562,13 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 
 		if (want(p, spath, v, JSON_TRUE, "true or false"))
 			n->stp = json_is_true(v);
+	}
+	v = json_object_get(j, "hub");
+	if (v) {
+		_cleanup_free_ char *hpath = xasprintf("%s.hub", path);
+
+		if (want(p, hpath, v, JSON_TRUE, "true or false"))
+			n->hub = json_is_true(v);
 	}
 	v = json_object_get(j, "interfaces");
 	if (v) {
@@ -1442,6 +1450,8 @@ char *topo_dump_json(const struct topo *t)
 			json_object_set_new(jn, "hostname", json_string(n->hostname));
 		if (n->stp)
 			json_object_set_new(jn, "stp", json_true());
+		if (n->hub)
+			json_object_set_new(jn, "hub", json_true());
 		for (size_t k = 0; k < n->n_ifaces; k++) {
 			const struct topo_iface *ifc = &n->ifaces[k];
 			json_t *ji, *addrs;

@@ -93,9 +93,10 @@ assert_contains "$OUT" "2001:db8:2::/64 via 2001:db8:12::2 dev eth1" "r1's IPv6 
 assert_contains "$OUT" "2001:db8:3::/64 via 2001:db8:31::1 dev eth2" "r1's IPv6 routes"
 expect_exit 0 "$NETLAB" exec -l "$LAB" h1 ip route
 assert_contains "$OUT" "default via 10.1.0.1 dev eth0" "h1's routes"
-# routers forward (IPv4 per interface, IPv6 for all), hosts do not
-expect_exit 0 "$NETLAB" exec -l "$LAB" r1 cat /proc/sys/net/ipv4/conf/eth1/forwarding /proc/sys/net/ipv6/conf/all/forwarding
-assert_eq "${OUT//$'\n'/ }" "1 1" "forwarding on r1 (IPv4 eth1, IPv6 all)"
+# routers forward (ip_forward, so all, default and every interface; IPv6 all and default), hosts do not
+expect_exit 0 "$NETLAB" exec -l "$LAB" r1 cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/default/forwarding \
+	/proc/sys/net/ipv4/conf/eth1/forwarding /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/ipv6/conf/default/forwarding
+assert_eq "${OUT//$'\n'/ }" "1 1 1 1 1" "forwarding on r1 (IPv4 ip_forward, default, eth1; IPv6 all, default)"
 expect_exit 0 "$NETLAB" exec -l "$LAB" h1 cat /proc/sys/net/ipv4/conf/eth0/forwarding /proc/sys/net/ipv6/conf/all/forwarding
 assert_eq "${OUT//$'\n'/ }" "0 0" "forwarding on h1"
 

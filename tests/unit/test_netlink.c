@@ -310,12 +310,13 @@ static void test_bridge(void **state)
 	const struct ifinfomsg *ifm;
 	struct lab_err *err = NULL;
 
-	assert_int_equal(netlink_add_bridge(c->nl, &br, true, "bridge sw1", &err), 0);
-	assert_int_equal(netlink_add_bridge(c->nl, &br, false, "bridge sw2", &err), 0);
+	assert_int_equal(netlink_add_bridge(c->nl, &br, true, false, "bridge sw1", &err), 0);
+	assert_int_equal(netlink_add_bridge(c->nl, &br, false, false, "bridge sw2", &err), 0);
+	assert_int_equal(netlink_add_bridge(c->nl, &br, false, true, "hub sw3", &err), 0);
 	assert_null(err);
-	assert_int_equal(walk(c), 2);
-	for (size_t i = 0; i < 2; i++) {
-		bool stp = i == 0;
+	assert_int_equal(walk(c), 3);
+	for (size_t i = 0; i < 3; i++) {
+		bool stp = i == 0, hub = i == 2;
 
 		assert_header(c->msg[i], RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, i + 1);
 		ifm = mnl_nlmsg_get_payload(c->msg[i]);
@@ -330,6 +331,15 @@ static void test_bridge(void **state)
 		assert_u32_attr(data.tb[IFLA_BR_STP_STATE], stp ? 1 : 0);
 		/* with STP the shortest forward delay (2 s), else none */
 		assert_u32_attr(data.tb[IFLA_BR_FORWARD_DELAY], stp ? 200 : 0);
+		/* a hub learns nothing (every frame floods) and passes link-local groups */
+		if (hub) {
+			assert_u32_attr(data.tb[IFLA_BR_AGEING_TIME], 0);
+			assert_non_null(data.tb[IFLA_BR_GROUP_FWD_MASK]);
+			assert_int_equal(mnl_attr_get_u16(data.tb[IFLA_BR_GROUP_FWD_MASK]), 0xfff8);
+		} else {
+			assert_null(data.tb[IFLA_BR_AGEING_TIME]);
+			assert_null(data.tb[IFLA_BR_GROUP_FWD_MASK]);
+		}
 	}
 }
 
@@ -420,54 +430,28 @@ static void test_trim(void **state)
 	netlink_trim(NULL);
 }
 
-static void test_set_link_forwarding(void **state)
-{
-	struct ctx *c = *state;
-	struct lab_err *err = NULL;
-	struct attrs t, spec, inet, conf;
-
-	assert_int_equal(netlink_set_link_fwd(c->nl, 104, 1, -1, true, "router port", &err), 0);
-	assert_int_equal(netlink_set_link_fwd(c->nl, 105, 1, -1, false, "host port", &err), 0);
-	assert_null(err);
-	assert_int_equal(walk(c), 2);
-	parse_msg(c->msg[0], sizeof(struct ifinfomsg), &t);
-	/* IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { FORWARDING = 1 } } } */
-	parse_nested(t.tb[IFLA_AF_SPEC], &spec);
-	parse_nested(spec.tb[AF_INET], &inet);
-	parse_nested(inet.tb[IFLA_INET_CONF], &conf);
-	assert_u32_attr(conf.tb[IPV4_DEVCONF_FORWARDING], 1);
-	assert_int_equal(conf.n, 1);
-	parse_msg(c->msg[1], sizeof(struct ifinfomsg), &t);
-	assert_null(t.tb[IFLA_AF_SPEC]);
-}
-
 static void test_set_link_no_link_local(void **state)
 {
 	struct ctx *c = *state;
 	struct lab_err *err = NULL;
-	struct attrs t, spec, inet6, inet, conf;
+	struct attrs t, spec, inet6;
 	const struct nlattr *mode;
 
-	assert_int_equal(netlink_set_link_ex(c->nl, 104, 1, -1, true, true, "router port", &err), 0);
-	assert_int_equal(netlink_set_link_ex(c->nl, 105, 1, -1, false, true, "host port", &err), 0);
+	assert_int_equal(netlink_set_link_ex(c->nl, 104, 1, -1, true, "switch port", &err), 0);
+	assert_int_equal(netlink_set_link_ex(c->nl, 105, 1, -1, false, "host port", &err), 0);
 	assert_null(err);
 	assert_int_equal(walk(c), 2);
-	/* IFLA_AF_SPEC { AF_INET { conf }, AF_INET6 { IFLA_INET6_ADDR_GEN_MODE = NONE } } */
+	/* IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE = NONE } }, nothing for IPv4 */
 	parse_msg(c->msg[0], sizeof(struct ifinfomsg), &t);
 	parse_nested(t.tb[IFLA_AF_SPEC], &spec);
-	parse_nested(spec.tb[AF_INET], &inet);
-	parse_nested(inet.tb[IFLA_INET_CONF], &conf);
-	assert_u32_attr(conf.tb[IPV4_DEVCONF_FORWARDING], 1);
+	assert_null(spec.tb[AF_INET]);
 	parse_nested(spec.tb[AF_INET6], &inet6);
 	mode = inet6.tb[IFLA_INET6_ADDR_GEN_MODE];
 	assert_non_null(mode);
 	assert_int_equal(mnl_attr_get_u8(mode), IN6_ADDR_GEN_MODE_NONE);
-	/* a host's port: only the IPv6 part */
+	/* a host's port: the kernel's own link-local address (no IFLA_AF_SPEC at all) */
 	parse_msg(c->msg[1], sizeof(struct ifinfomsg), &t);
-	parse_nested(t.tb[IFLA_AF_SPEC], &spec);
-	assert_null(spec.tb[AF_INET]);
-	parse_nested(spec.tb[AF_INET6], &inet6);
-	assert_int_equal(mnl_attr_get_u8(inet6.tb[IFLA_INET6_ADDR_GEN_MODE]), IN6_ADDR_GEN_MODE_NONE);
+	assert_null(t.tb[IFLA_AF_SPEC]);
 }
 
 static void test_set_link_name(void **state)
@@ -547,7 +531,7 @@ static void test_addr_v4_broadcast(void **state)
 	}
 }
 
-static void test_addr_v6_nodad(void **state)
+static void test_addr_v6_dad(void **state)
 {
 	struct ctx *c = *state;
 	struct prefix p = P("2001:db8::1/64"), ll = P("fe80::1/64");
@@ -566,18 +550,19 @@ static void test_addr_v6_nodad(void **state)
 	assert_int_equal(ifa->ifa_prefixlen, 64);
 	assert_int_equal(ifa->ifa_index, 102);
 	assert_int_equal(ifa->ifa_scope, RT_SCOPE_UNIVERSE);
-	assert_int_equal(ifa->ifa_flags & IFA_F_NODAD, IFA_F_NODAD);
+	/* duplicate address detection, as on any host: no IFA_F_NODAD */
+	assert_int_equal(ifa->ifa_flags & IFA_F_NODAD, 0);
 	parse_msg(c->msg[0], sizeof(*ifa), &t);
-	/* usable at once: no duplicate address detection */
-	assert_u32_attr(t.tb[IFA_FLAGS], IFA_F_NODAD);
+	assert_null(t.tb[IFA_FLAGS]);
 	assert_addr_attr(t.tb[IFA_LOCAL], "2001:db8::1");
 	assert_addr_attr(t.tb[IFA_ADDRESS], "2001:db8::1");
 	assert_null(t.tb[IFA_BROADCAST]);
 
 	ifa = mnl_nlmsg_get_payload(c->msg[1]);
 	assert_int_equal(ifa->ifa_scope, RT_SCOPE_LINK);
+	assert_int_equal(ifa->ifa_flags & IFA_F_NODAD, 0);
 	parse_msg(c->msg[1], sizeof(*ifa), &t);
-	assert_u32_attr(t.tb[IFA_FLAGS], IFA_F_NODAD);
+	assert_null(t.tb[IFA_FLAGS]);
 	assert_addr_attr(t.tb[IFA_LOCAL], "fe80::1");
 }
 
@@ -752,7 +737,7 @@ static void test_batch_sequence_and_flags(void **state)
 		{RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL}, {RTM_NEWLINK, 0},
 	};
 
-	assert_int_equal(netlink_add_bridge(c->nl, &br, false, "bridge", &err), 0);
+	assert_int_equal(netlink_add_bridge(c->nl, &br, false, false, "bridge", &err), 0);
 	assert_int_equal(netlink_add_veth(c->nl, &a, &b, "veth", &err), 0);
 	assert_int_equal(netlink_set_link(c->nl, 101, 1, 100, "port", &err), 0);
 	assert_int_equal(netlink_add_addr(c->nl, 101, &p, "address", &err), 0);
@@ -877,12 +862,11 @@ int main(void)
 		T(test_set_link),
 		T(test_get_link),
 		T(test_trim),
-		T(test_set_link_forwarding),
 		T(test_set_link_no_link_local),
 		T(test_set_link_name),
 		T(test_addr_v4),
 		T(test_addr_v4_broadcast),
-		T(test_addr_v6_nodad),
+		T(test_addr_v6_dad),
 		T(test_route_via),
 		T(test_route_default_on_link),
 		T(test_route_v6_replace),

@@ -361,18 +361,30 @@ static void test_wrong_types_node(void **state)
 	expect_counts(c, 5, 0);
 }
 
+static void test_hub(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'lan': {'kind': 'switch', 'hub': true}, "
+				    "'sw': {'kind': 'switch', 'hub': false}, 'sw2': 'switch'}}");
+
+	expect_counts(c, 0, 0);
+	assert_true(node(c, "lan")->hub);
+	assert_false(node(c, "sw")->hub);
+	assert_false(node(c, "sw2")->hub);
+}
+
 static void test_wrong_types_node_keys(void **state)
 {
-	struct ctx *c = load(state, "{'nodes': {'a': {'kind': 3, 'hostname': [], 'stp': 'yes', "
+	struct ctx *c = load(state, "{'nodes': {'a': {'kind': 3, 'hostname': [], 'stp': 'yes', 'hub': 1, "
 				    "'interfaces': [], 'routes': {}, 'sysctls': ['net.x']}}}");
 
 	expect_error(c, "t.json: nodes.a.kind: is an integer (expected \"host\", \"router\" or \"switch\")");
 	expect_error(c, "t.json: nodes.a.hostname: is an array (expected a host name)");
 	expect_error(c, "t.json: nodes.a.stp: is a string (expected true or false)");
+	expect_error(c, "t.json: nodes.a.hub: is an integer (expected true or false)");
 	expect_error(c, "t.json: nodes.a.interfaces: is an array (expected an object of interface names)");
 	expect_error(c, "t.json: nodes.a.routes: is an object (expected an array of routes)");
 	expect_error(c, "t.json: nodes.a.sysctls: is an array (expected an object of sysctl names to values)");
-	expect_counts(c, 6, 0);
+	expect_counts(c, 7, 0);
 }
 
 static void test_wrong_types_interface(void **state)
@@ -438,8 +450,8 @@ static void test_unknown_key_node(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'interface': {}, 'Kind': 'router'}}}");
 
-	expect_error(c, "t.json: nodes.a: unknown key 'interface' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
-	expect_error(c, "t.json: nodes.a: unknown key 'Kind' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.a: unknown key 'interface' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.a: unknown key 'Kind' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
 	expect_counts(c, 2, 0);
 	/* the misspelt kind is not taken */
 	assert_int_equal(node(c, "a")->kind, TOPO_HOST);
@@ -1140,7 +1152,7 @@ static void test_defaults_errors_once(void **state)
 	struct ctx *c = load(state, "{'defaults': {'color': 'red', 'sysctls': {'kernel.x': '1'}, 'stp': 1}, "
 				    "'nodes': {'a': {}, 'b': {}, 'c': 'router', 'd': {}}}");
 
-	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
 	expect_error(c, "t.json: defaults.sysctls.kernel.x: 'kernel.x' is not a network sysctl (expected a name under net., such as net.ipv4.ip_forward)");
 	expect_error(c, "t.json: defaults.stp: is an integer (expected true or false)");
 	/* once, under "defaults", not once per node */
@@ -1292,7 +1304,7 @@ static void test_all_errors_in_one_run(void **state)
 				    "}\n");
 
 	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
-	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
 	expect_error(c, "t.json: nodes.r2.routes[1].to: \"10.5.0.1/16\" has host bits set (expected the network 10.5.0.0/16)");
@@ -1421,6 +1433,7 @@ int main(void)
 		T(test_wrong_types_top_level),
 		T(test_wrong_types_node),
 		T(test_wrong_types_node_keys),
+		T(test_hub),
 		T(test_wrong_types_interface),
 		T(test_wrong_types_route),
 		T(test_wrong_types_link),

@@ -167,19 +167,18 @@ static void test_ifindexes(void **state)
 	assert_int_equal(plan_ifindex(r1, "lo"), PLAN_IFINDEX_LO);
 	assert_int_equal(PLAN_IFINDEX_LO, 1);
 	/*
-	 * interfaces: 101 + 2 * their place in the node + the side of their link
-	 * (lo is declared first here, so eth0 is second and eth1 third)
+	 * a link's ends: 101 + 2 * the link's index + the side, whatever their
+	 * place in the node (lo is declared first here)
 	 */
-	assert_int_equal(plan_ifindex(r1, "eth0"), 101 + 2 * topo_find_iface(r1, "eth0"));
-	assert_int_equal(plan_ifindex(r1, "eth0"), 103);
-	assert_int_equal(plan_ifindex(r1, "eth1"), 105);
+	assert_int_equal(plan_ifindex(r1, "eth0"), 101);
 	assert_int_equal(plan_ifindex(r2, "eth0"), 102); /* the second end of r1:eth0 -- r2:eth0 */
+	assert_int_equal(plan_ifindex(r1, "eth1"), 103);
 	assert_int_equal(plan_ifindex(r1, "eth9"), -ENOENT);
 	/* br0 is the bridge only on a switch */
 	assert_int_equal(plan_ifindex(sw, "br0"), PLAN_IFINDEX_BRIDGE);
 	assert_int_equal(PLAN_IFINDEX_BRIDGE, 100);
 	assert_int_equal(plan_ifindex(r1, "br0"), -ENOENT);
-	assert_int_equal(plan_ifindex(sw, "eth0"), 101 + 2 * topo_find_iface(sw, "eth0") + 1);
+	assert_int_equal(plan_ifindex(sw, "eth0"), 104);
 	/* the two ends of a veth never share an index (the kernel's link watch needs it) */
 	for (size_t i = 0; i < c->p->n_veths; i++)
 		assert_int_not_equal(c->p->veths[i].end[0].ifindex, c->p->veths[i].end[1].ifindex);
@@ -187,12 +186,18 @@ static void test_ifindexes(void **state)
 	for (size_t n = 0; n < c->t->n_nodes; n++) {
 		const struct topo_node *nd = &c->t->nodes[n];
 
-		for (size_t k = 0; k < nd->n_ifaces; k++)
+		for (size_t k = 0; k < nd->n_ifaces; k++) {
+			if (nd->ifaces[k].link < 0) {
+				/* lo, in no link: none of plan_iface_index's (plan_ifindex has it) */
+				assert_int_equal(plan_iface_index(nd, k), -ENOENT);
+				continue;
+			}
 			assert_int_equal(plan_iface_pos(nd, plan_iface_index(nd, k)), k);
+		}
 	}
-	assert_int_equal(plan_iface_pos(r1, 104), -ENOENT); /* eth0's slot, the wrong side */
+	assert_int_equal(plan_iface_pos(r1, 102), -ENOENT); /* eth0's link, the other side */
 	assert_int_equal(plan_iface_pos(r1, PLAN_IFINDEX_BRIDGE), -ENOENT);
-	assert_int_equal(plan_iface_pos(r1, 101 + 2 * 3), -ENOENT);   /* past the last interface */
+	assert_int_equal(plan_iface_pos(r1, 101 + 2 * 2), -ENOENT);   /* past the last link */
 }
 
 static void test_bridges(void **state)
@@ -223,19 +228,18 @@ static void test_veth_host_host(void **state)
 	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
 	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
 	assert_int_equal(v->end[0].mtu, 0);
-	assert_null(v->end[0].mac);
-	/* both ends come up from inside their nodes, without the kernel's link-local address */
+	/* both ends come up from inside their nodes, with the kernel's link-local address */
 	assert_int_equal(c->p->n_sets, 2);
 	s = find_set(c, "h2", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	assert_true(s->no_ll);
+	assert_false(s->no_ll);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	assert_true(s->no_ll);
+	assert_false(s->no_ll);
 }
 
 static void test_veth_switch_end_first(void **state)
@@ -254,21 +258,25 @@ static void test_veth_switch_end_first(void **state)
 	/* written switch first: stays */
 	v = veth_of_link(c, 1);
 	assert_end(c, &v->end[0], "sw", "eth1", 103, PLAN_IFINDEX_BRIDGE);
-	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
+	assert_end(c, &v->end[1], "h2", "eth0", 104, 0);
 	/* every end is brought up afterwards; only the switch ends are ports, enslaved at creation */
 	assert_int_equal(c->p->n_sets, 4);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
-	s = find_set(c, "h2", 102);
+	s = find_set(c, "h2", 104);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
+	assert_false(s->no_ll);
 	s = find_set(c, "sw", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
+	/* a switch is no IPv6 host: its ports get no link-local address */
+	assert_true(s->no_ll);
+	assert_true(find_set(c, "sw", 103)->no_ll);
 }
 
 static void test_veth_switch_to_switch(void **state)
@@ -347,7 +355,7 @@ static void test_link_down(void **state)
 	assert_int_equal(find_set(c, "a", 103)->up, -1);
 	/* the second switch still joins its bridge, staying down */
 	assert_int_equal(c->p->n_sets, 6);
-	s = find_set(c, "sw2", 102);
+	s = find_set(c, "sw2", 106);
 	assert_non_null(s);
 	assert_int_equal(s->up, -1);
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
@@ -378,9 +386,12 @@ static void test_mtu_and_mac(void **state)
 	/* the interface's own MTU wins over the link's */
 	assert_int_equal(v->end[0].mtu, 1400);
 	assert_int_equal(v->end[1].mtu, 9000);
-	assert_non_null(v->end[0].mac);
+	uint8_t want[6];
+
 	assert_memory_equal(v->end[0].mac, mac, 6);
-	assert_null(v->end[1].mac);
+	/* undeclared: netlab's own, from the names */
+	plan_mac("lab", "b", "eth0", want);
+	assert_memory_equal(v->end[1].mac, want, 6);
 	v = veth_of_link(c, 1);
 	assert_int_equal(v->end[0].mtu, 0);
 	assert_int_equal(v->end[1].mtu, 0);
@@ -393,9 +404,16 @@ static void test_router_sysctls(void **state)
 	const struct plan_node *h = &c->p->nodes[node_index(c, "h")];
 	const struct plan_node *s = &c->p->nodes[node_index(c, "s")];
 
-	/* IPv6 forwarding by sysctl (IPv4 forwarding goes per interface, see test_router_forwarding) */
-	assert_non_null(find_sysctl(r->early, r->n_early, "net.ipv6.conf.all.forwarding"));
-	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv6.conf.all.forwarding"), "1");
+	/*
+	 * forwarding of both families by sysctl, before any interface exists:
+	 * ip_forward sets IPv4's conf.all and conf.default, IPv6's conf.all sets its
+	 * conf.default, so interfaces made later inside the router forward too
+	 */
+	assert_int_equal(r->n_early, 2);
+	assert_string_equal(r->early[0].key, "net.ipv4.ip_forward");
+	assert_string_equal(r->early[0].value, "1");
+	assert_string_equal(r->early[1].key, "net.ipv6.conf.all.forwarding");
+	assert_string_equal(r->early[1].value, "1");
 	/* forwarding only on routers */
 	assert_int_equal(h->n_early, 0);
 	assert_int_equal(s->n_early, 0);
@@ -406,61 +424,47 @@ static void test_router_sysctls(void **state)
 	assert_int_equal(r->n_late, 0);
 }
 
-static void test_router_forwarding(void **state)
-{
-	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'r1': 'router', 'r2': 'router', 'h': {}, "
-				     "'sw': 'switch'}, 'links': ['r1 -- r2', 'h -- r1', 'sw -- r2', "
-				     "{'endpoints': ['r2', 'h'], 'state': 'down'}]}");
-	const struct plan_set *s;
-	size_t fwd = 0;
-
-	/* every router interface gets IPv4 forwarding by a set, whichever end it is */
-	s = find_set(c, "r1", 101);
-	assert_non_null(s);
-	assert_true(s->forward);
-	assert_int_equal(s->up, 1);
-	assert_int_equal(s->master, -1);
-	s = find_set(c, "r2", 102);
-	assert_non_null(s);
-	assert_true(s->forward);
-	assert_int_equal(s->up, 1);
-	s = find_set(c, "r1", 104);
-	assert_non_null(s);
-	assert_true(s->forward);
-	s = find_set(c, "r2", 104);
-	assert_non_null(s);
-	assert_true(s->forward);
-	assert_int_equal(s->up, 1);
-	/* on a link that is down too, without bringing it up */
-	s = find_set(c, "r2", 105);
-	assert_non_null(s);
-	assert_true(s->forward);
-	assert_int_not_equal(s->up, 1);
-	/* never on hosts or switches */
-	for (size_t i = 0; i < c->p->n_sets; i++) {
-		const struct plan_set *x = &c->p->sets[i];
-
-		if (x->forward) {
-			fwd++;
-			assert_int_equal(c->t->nodes[x->node].kind, TOPO_ROUTER);
-		}
-	}
-	assert_int_equal(fwd, 5);
-}
-
-static void test_user_sysctls_late(void **state)
+static void test_user_sysctls(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'defaults': {'sysctls': {'net.ipv4.conf.all.rp_filter': '0'}}, "
-				     "'nodes': {'r': {'kind': 'router', 'sysctls': {'net.ipv4.ip_forward': 0}}, 'h': {}}}");
+				     "'nodes': {'r': {'kind': 'router', 'sysctls': {'net.ipv4.ip_forward': 0, "
+				     "'net.ipv6.conf.default.accept_dad': 0, 'net.ipv6.conf.eth0.addr_gen_mode': 1, "
+				     "'net/ipv4/neigh/eth0/ucast_solicit': 4, 'net.core.somaxconn': 64}}, 'h': {}}, "
+				     "'links': ['r:eth0 -- h']}");
 	const struct plan_node *r = &c->p->nodes[node_index(c, "r")];
 	const struct plan_node *h = &c->p->nodes[node_index(c, "h")];
 
+	/* those naming no interface: early, after netlab's, so the user's value wins */
+	assert_int_equal(r->n_early, 2 + 4);
+	assert_string_equal(r->early[0].key, "net.ipv4.ip_forward");
+	assert_string_equal(r->early[0].value, "1");
+	for (size_t i = 2; i < r->n_early; i++)
+		assert_false(plan_sysctl_per_iface(r->early[i].key));
+	assert_string_equal(find_sysctl(r->early + 2, r->n_early - 2, "net.ipv4.ip_forward"), "0");
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv4.conf.all.rp_filter"), "0");
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv6.conf.default.accept_dad"), "0");
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.core.somaxconn"), "64");
+	/* those naming an interface: once it exists, before it is up */
 	assert_int_equal(r->n_late, 2);
-	/* written after the early ones: the user's value wins */
-	assert_string_equal(find_sysctl(r->late, r->n_late, "net.ipv4.ip_forward"), "0");
-	assert_string_equal(find_sysctl(r->late, r->n_late, "net.ipv4.conf.all.rp_filter"), "0");
-	assert_int_equal(h->n_late, 1);
-	assert_string_equal(find_sysctl(h->late, h->n_late, "net.ipv4.conf.all.rp_filter"), "0");
+	assert_string_equal(find_sysctl(r->late, r->n_late, "net.ipv6.conf.eth0.addr_gen_mode"), "1");
+	assert_string_equal(find_sysctl(r->late, r->n_late, "net/ipv4/neigh/eth0/ucast_solicit"), "4");
+	assert_int_equal(h->n_early, 1);
+	assert_string_equal(find_sysctl(h->early, h->n_early, "net.ipv4.conf.all.rp_filter"), "0");
+	assert_int_equal(h->n_late, 0);
+}
+
+static void test_sysctl_per_iface(void **state)
+{
+	(void)state;
+	assert_true(plan_sysctl_per_iface("net.ipv6.conf.eth0.disable_ipv6"));
+	assert_true(plan_sysctl_per_iface("net/ipv4/conf/eth1/rp_filter"));
+	assert_true(plan_sysctl_per_iface("net.ipv4.neigh.eth0.gc_stale_time"));
+	assert_true(plan_sysctl_per_iface("net.ipv6.conf.lo.disable_ipv6"));
+	assert_false(plan_sysctl_per_iface("net.ipv6.conf.all.disable_ipv6"));
+	assert_false(plan_sysctl_per_iface("net/ipv6/conf/default/accept_dad"));
+	assert_false(plan_sysctl_per_iface("net.ipv4.neigh.default.gc_thresh1"));
+	assert_false(plan_sysctl_per_iface("net.ipv4.ip_forward"));
+	assert_false(plan_sysctl_per_iface("net.core.somaxconn"));
 }
 
 static void test_addresses(void **state)
@@ -475,25 +479,21 @@ static void test_addresses(void **state)
 	size_t sw = node_index(c, "sw"), r = node_index(c, "r"), h = node_index(c, "h");
 	size_t n_r = 0;
 
-	/* 6 written, and a link-local address of netlab's own on each linked interface of r and h */
-	assert_int_equal(c->p->n_addrs, 9);
+	/* the 6 written; link-local ones are the kernel's */
+	assert_int_equal(c->p->n_addrs, 6);
 	/* sorted by node */
 	for (size_t i = 1; i < c->p->n_addrs; i++)
 		assert_true(c->p->addrs[i - 1].node <= c->p->addrs[i].node);
 	assert_int_equal(c->p->addrs[0].node, sw);
 	assert_int_equal(c->p->addrs[0].ifindex, PLAN_IFINDEX_BRIDGE);
 	assert_string_equal(prefix_format(&c->p->addrs[0].prefix, buf), "10.0.1.254/24");
-	assert_int_equal(c->p->addrs[8].node, h);
-	assert_int_equal(c->p->addrs[8].ifindex, 101);
-	assert_string_equal(prefix_format(&c->p->addrs[8].prefix, buf), "10.0.0.2/30");
-	assert_int_equal(c->p->addrs[7].node, h);
-	assert_true(addr_is_link_local(&c->p->addrs[7].prefix.addr));
-	{
-		struct prefix ll = plan_link_local("h", "eth0");
-
-		assert_true(addr_equal(&c->p->addrs[7].prefix.addr, &ll.addr));
-		assert_int_equal(c->p->addrs[7].prefix.len, 64);
-	}
+	assert_int_equal(c->p->addrs[5].node, h);
+	assert_int_equal(c->p->addrs[5].ifindex, 101);
+	assert_string_equal(prefix_format(&c->p->addrs[5].prefix, buf), "10.0.0.2/30");
+	for (size_t i = 0; i < c->p->n_addrs; i++)
+		assert_false(addr_is_link_local(&c->p->addrs[i].prefix.addr));
+	/* r has an IPv6 address: `up` waits for duplicate address detection */
+	assert_true(c->p->wait_dad);
 	for (size_t i = 0; i < c->p->n_addrs; i++) {
 		const struct plan_addr *a = &c->p->addrs[i];
 		const struct topo_node *n = &c->t->nodes[a->node];
@@ -508,12 +508,10 @@ static void test_addresses(void **state)
 			assert_int_equal(a->ifindex, plan_ifindex(n, "eth0"));
 		else if (strcmp(buf, "10.0.1.1/24") == 0 || strcmp(buf, "2001:db8::1/64") == 0)
 			assert_int_equal(a->ifindex, plan_ifindex(n, "eth1"));
-		else if (addr_is_link_local(&a->prefix.addr))
-			assert_true(a->ifindex == plan_ifindex(n, "eth0") || a->ifindex == plan_ifindex(n, "eth1"));
 		else
 			fail_msg("unexpected address %s", buf);
 	}
-	assert_int_equal(n_r, 6);
+	assert_int_equal(n_r, 4);
 }
 
 static void test_routes(void **state)
@@ -667,13 +665,14 @@ static void test_demo_lab(void **state)
 				     "'links': [{'endpoints': ['h1:eth0', 'sw1']}, {'endpoints': ['h2:eth0', 'sw1']}, "
 				     "{'endpoints': ['r1:eth0', 'sw1']}, {'endpoints': ['r1:eth1', 'r2:eth0']}, "
 				     "{'endpoints': ['r2:eth1', 'h3:eth0']}]}");
-	size_t ports = 0, fwd = 0;
+	size_t ports = 0, no_ll = 0;
 
 	assert_int_equal(c->p->n_nodes, 6);
 	assert_int_equal(c->p->n_bridges, 1);
 	assert_int_equal(c->p->n_veths, 5);
-	/* 8 written, and 7 link-local ones: every linked interface but the switch's */
-	assert_int_equal(c->p->n_addrs, 15);
+	/* the 8 written; IPv4 only: no wait for duplicate address detection */
+	assert_int_equal(c->p->n_addrs, 8);
+	assert_false(c->p->wait_dad);
 	assert_int_equal(c->p->n_routes, 5);
 	/* every veth with a switch end: that end first, enslaved */
 	for (size_t i = 0; i < c->p->n_veths; i++) {
@@ -686,7 +685,7 @@ static void test_demo_lab(void **state)
 		}
 	}
 	assert_int_equal(ports, 3);
-	/* each veth end is brought up by one set; router ends get forwarding */
+	/* each veth end is brought up by one set */
 	for (size_t i = 0; i < c->p->n_veths; i++)
 		for (int k2 = 0; k2 < 2; k2++) {
 			const struct plan_end *e = &c->p->veths[i].end[k2];
@@ -702,11 +701,138 @@ static void test_demo_lab(void **state)
 	for (size_t i = 0; i < c->p->n_sets; i++) {
 		const struct plan_set *x = &c->p->sets[i];
 
-		assert_true(x->up == 1 || x->forward);
-		assert_int_equal(x->forward, c->t->nodes[x->node].kind == TOPO_ROUTER);
-		fwd += x->forward;
+		assert_int_equal(x->up, 1);
+		assert_int_equal(x->no_ll, c->t->nodes[x->node].kind == TOPO_SWITCH);
+		no_ll += x->no_ll;
 	}
-	assert_int_equal(fwd, 4);
+	assert_int_equal(no_ll, 3);
+}
+
+static void test_macs(void **state)
+{
+	static const char lab[] = "{'name': '%s', 'nodes': {'a': {}, 'b': {}, "
+				  "'c': {'interfaces': {'eth0': {'mac': '00:00:00:00:00:b2'}}}}, "
+				  "'links': ['a -- b', 'a -- c:eth0']}";
+	_cleanup_free_ char *one = xasprintf(lab, "one");
+	_cleanup_free_ char *two = xasprintf(lab, "two");
+	const uint8_t declared[6] = {0, 0, 0, 0, 0, 0xb2};
+	uint8_t first[3][6], m[6], m2[6];
+	struct ctx *c = build(state, one);
+
+	/* declared: exactly; undeclared: locally administered unicast, each its own */
+	assert_memory_equal(veth_of_link(c, 1)->end[1].mac, declared, 6);
+	memcpy(first[0], veth_of_link(c, 0)->end[0].mac, 6);
+	memcpy(first[1], veth_of_link(c, 0)->end[1].mac, 6);
+	memcpy(first[2], veth_of_link(c, 1)->end[0].mac, 6);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(first[i][0] & 0x03, 0x02);
+		for (int k = 0; k < i; k++)
+			assert_memory_not_equal(first[i], first[k], 6);
+	}
+	/* the same file: the same MACs */
+	c = build(state, one);
+	assert_memory_equal(veth_of_link(c, 0)->end[0].mac, first[0], 6);
+	assert_memory_equal(veth_of_link(c, 0)->end[1].mac, first[1], 6);
+	assert_memory_equal(veth_of_link(c, 1)->end[0].mac, first[2], 6);
+	/* a copy under another lab name: others, the declared one kept */
+	c = build(state, two);
+	for (int i = 0; i < 2; i++)
+		assert_memory_not_equal(veth_of_link(c, 0)->end[i].mac, first[i], 6);
+	assert_memory_not_equal(veth_of_link(c, 1)->end[0].mac, first[2], 6);
+	assert_memory_equal(veth_of_link(c, 1)->end[1].mac, declared, 6);
+	/* names are not merely concatenated */
+	plan_mac("ab", "c", "eth0", m);
+	plan_mac("a", "bc", "eth0", m2);
+	assert_memory_not_equal(m, m2, 6);
+}
+
+static void test_ifindexes_unique(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'r1': 'router', 'r2': 'router', "
+				     "'r3': 'router', 'sw': 'switch', 'h': {}}, "
+				     "'links': ['r1 -- r2', 'r2 -- r3', 'r3 -- r1', 'sw -- r1', 'h -- sw']}");
+
+	/* every link end of the lab has an index of its own: eth0@if105 names one device */
+	for (size_t i = 0; i < c->p->n_veths; i++)
+		for (int a = 0; a < 2; a++) {
+			const struct plan_end *x = &c->p->veths[i].end[a];
+
+			assert_true(x->ifindex > PLAN_IFINDEX_BRIDGE);
+			for (size_t k = 0; k < c->p->n_veths; k++)
+				for (int b = 0; b < 2; b++)
+					if (k != i || b != a)
+						assert_int_not_equal(x->ifindex, c->p->veths[k].end[b].ifindex);
+		}
+	/* r2 has eth0 (link 0, second end) and eth1 (link 1, first end) */
+	assert_int_equal(plan_ifindex(&c->t->nodes[node_index(c, "r2")], "eth0"), 102);
+	assert_int_equal(plan_ifindex(&c->t->nodes[node_index(c, "r2")], "eth1"), 103);
+	assert_int_equal(plan_ifindex(&c->t->nodes[node_index(c, "h")], "eth0"), 109);
+}
+
+static void test_ipv6_off(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'a': {'sysctls': {'net.ipv6.conf.all.disable_ipv6': 1}, 'interfaces': {"
+				     "'lo': {'addresses': ['2001:db8:ff::1/128']}, "
+				     "'eth0': {'addresses': ['10.0.0.1/30', '2001:db8::1/64']}}, "
+				     "'routes': [{'to': '2001:db8:9::/64', 'via': '2001:db8::2'}]}, "
+				     "'b': {'sysctls': {'net.ipv6.conf.default.disable_ipv6': '1'}, 'interfaces': {"
+				     "'lo': {'addresses': ['2001:db8:ff::2/128']}, "
+				     "'eth0': {'addresses': ['10.0.0.2/30', '2001:db8::2/64']}}}, "
+				     "'c': {'sysctls': {'net.ipv6.conf.all.disable_ipv6': 1, 'net.ipv6.conf.eth0.disable_ipv6': 0}, "
+				     "'interfaces': {'eth0': {'addresses': ['2001:db8:1::3/64']}, "
+				     "'eth1': {'addresses': ['2001:db8:2::3/64']}}}, "
+				     "'d': {'interfaces': {'eth0': {'addresses': ['2001:db8:1::4/64']}, "
+				     "'eth1': {'addresses': ['2001:db8:2::4/64']}}, "
+				     "'sysctls': {'net/ipv6/conf/eth1/disable_ipv6': 1}}}, "
+				     "'links': ['a:eth0 -- b:eth0', 'c:eth0 -- d:eth0', 'c:eth1 -- d:eth1']}");
+	const struct topo_node *b = &c->t->nodes[node_index(c, "b")];
+	const struct topo_node *d = &c->t->nodes[node_index(c, "d")];
+	char buf[PREFIX_STRLEN];
+	size_t v6 = 0;
+
+	assert_true(plan_ipv6_off(&c->t->nodes[node_index(c, "a")], "lo"));
+	/* conf.default reaches the interfaces made after it, not lo */
+	assert_true(plan_ipv6_off(b, "eth0"));
+	assert_false(plan_ipv6_off(b, "lo"));
+	/* an interface's own setting wins */
+	assert_false(plan_ipv6_off(&c->t->nodes[node_index(c, "c")], "eth0"));
+	assert_true(plan_ipv6_off(&c->t->nodes[node_index(c, "c")], "eth1"));
+	assert_true(plan_ipv6_off(d, "eth1"));
+	assert_false(plan_ipv6_off(d, "eth0"));
+	/* no IPv6 address (nor route) where IPv6 is off: the kernel would refuse them */
+	for (size_t i = 0; i < c->p->n_addrs; i++) {
+		const struct plan_addr *x = &c->p->addrs[i];
+
+		if (x->prefix.addr.family != AF_INET6)
+			continue;
+		v6++;
+		prefix_format(&x->prefix, buf);
+		assert_true(strcmp(buf, "2001:db8:ff::2/128") == 0 || strcmp(buf, "2001:db8:1::3/64") == 0 ||
+			    strcmp(buf, "2001:db8:1::4/64") == 0);
+	}
+	assert_int_equal(v6, 3);
+	assert_int_equal(c->p->n_routes, 0);
+	assert_true(c->p->wait_dad);
+}
+
+static void test_hub(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'hub': {'kind': 'switch', 'hub': true}, "
+				     "'sw': 'switch', 'sw6': {'kind': 'switch', 'interfaces': {'br0': "
+				     "{'addresses': ['2001:db8::9/64']}}}}}");
+	const struct plan_bridge *b = c->p->bridges;
+
+	assert_int_equal(c->p->n_bridges, 3);
+	assert_true(b[0].hub);
+	assert_false(b[1].hub);
+	assert_false(b[2].hub);
+	/* br0 is no IPv6 host unless given addresses */
+	assert_true(b[0].no_ll);
+	assert_true(b[1].no_ll);
+	assert_false(b[2].no_ll);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(c->p->nodes[b[i].node].bridge, (ssize_t)i);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -726,8 +852,12 @@ int main(void)
 		T(test_sets_sorted_by_node),
 		T(test_mtu_and_mac),
 		T(test_router_sysctls),
-		T(test_router_forwarding),
-		T(test_user_sysctls_late),
+		T(test_user_sysctls),
+		T(test_sysctl_per_iface),
+		T(test_macs),
+		T(test_ifindexes_unique),
+		T(test_ipv6_off),
+		T(test_hub),
 		T(test_addresses),
 		T(test_routes),
 		T(test_default_route_v6),
