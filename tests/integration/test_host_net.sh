@@ -147,7 +147,9 @@ echo "ok: IPv6 off gets no IPv6 address; addr_gen_mode none gets no link-local"
 new_ns="fnet$$x"
 ip netns add "$new_ns" && FOREIGN_NS+=("$new_ns")
 X r ip link add br9 type bridge
-X r ip link add v9 type veth peer name v9p netns "$new_ns"
+# (the node has its own /run: the host's namespace names are not in it; move the peer from outside)
+X r ip link add v9 type veth peer name v9p
+ip -n "$LAB.r" link set v9p netns "$new_ns"
 X r ip link set v9 master br9
 X r ip link set v9 up
 X r ip link set br9 up
