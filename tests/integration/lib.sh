@@ -287,6 +287,9 @@ assert_clean() {
 	[ -z "$left" ] || fail "namespaces of $lab are left: $left"
 	[ ! -e "/run/netlab/$lab" ] || fail "/run/netlab/$lab is left: $(ls -R "/run/netlab/$lab")"
 	[ ! -e "/run/netlab/.netns/$lab" ] || fail "/run/netlab/.netns/$lab is left: $(ls "/run/netlab/.netns/$lab")"
+	left=$(awk -v a="/run/netlab/$lab/" -v b="/run/netlab/.netns/$lab" \
+		'index($5 "/", a) == 1 || index($5 "/", b "/") == 1 { print $5 }' /proc/self/mountinfo)
+	[ -z "$left" ] || fail "mounts of $lab are left: $left"
 	left=$(ls -d /sys/fs/cgroup/netlab/"$lab" /sys/fs/cgroup/*/netlab/"$lab" 2>/dev/null || true)
 	[ -z "$left" ] || fail "cgroups of $lab are left: $left"
 	left=$(persisting lab_leftovers "$lab")
