@@ -148,6 +148,10 @@ prepare() {
 	lab="bn${T}_$key"
 	"$NETLAB" gen "$@" --name "$lab" -o "$tmp/$key.json"
 	"$NETLAB" validate --explain "$tmp/$key.json" >"$tmp/$key.x.json"
+	# the light mode ("mount": false: the host's files and process table) of the same lab
+	"$PY" -c 'import json, sys
+t = json.load(open(sys.argv[1])); t.setdefault("defaults", {})["isolation"] = {"mount": False}
+json.dump(t, open(sys.argv[2], "w"))' "$tmp/$key.json" "$tmp/$key.light.json"
 	"$PY" bench/ipbatch.py "$tmp/$key.x.json" "bi${T}_$key." "$tmp/$key.ip"
 	lab_of[$key]=$lab
 	read -r nodes_of[$key] pair_of[$key] < <("$PY" - "$tmp/$key.x.json" <<'PY'
@@ -180,9 +184,9 @@ dur=0 rss_kib=0 phases=""
 elapsed() { dur=$(secs $(($(usec "$2") - $(usec "$1")))); }
 # netlab_up KEY; phases: namespaces links nodes after before (seconds, from -v)
 netlab_up() {
-	local key=$1 s e
+	local key=$1 file=$tmp/$1${2:+.$2}.json s e
 	s=$EPOCHREALTIME
-	/usr/bin/time -f %M -o "$tmp/rss" "$NETLAB" -v up "$tmp/$key.json" >"$tmp/out" 2>"$tmp/err" ||
+	/usr/bin/time -f %M -o "$tmp/rss" "$NETLAB" -v up "$file" >"$tmp/out" 2>"$tmp/err" ||
 		fail "netlab up $key"
 	e=$EPOCHREALTIME
 	labs+=("${lab_of[$key]}")
@@ -255,6 +259,7 @@ one_tool() {
 	k0=$(kmem_kib)
 	case $tool in
 	netlab) netlab_up "$key" ;;
+	light) netlab_up "$key" light ;;
 	base) base_run up "$key" ;;
 	classic) base_run up "$key" -c ;;
 	ip) ip_up "$key" ;;
@@ -267,6 +272,10 @@ one_tool() {
 	netlab)
 		res[$key,rss,$run]=$rss_kib
 		res[$key,phases,$run]=$phases
+		check "$key" "${lab_of[$key]}." "$run"
+		netlab_down "${lab_of[$key]}"
+		;;
+	light)
 		check "$key" "${lab_of[$key]}." "$run"
 		netlab_down "${lab_of[$key]}"
 		;;
@@ -358,7 +367,7 @@ log "Mininet: $([ "$have_mininet" = 1 ] && echo "on ${mn_keys[*]:-no lab} (BENCH
 
 for run in $(seq "$RUNS"); do
 	for key in "${keys[@]}"; do
-		tools=(netlab base classic ip)
+		tools=(netlab light base classic ip)
 		with_mininet "$key" && tools+=(mininet)
 		# rotate the order: netlab base ip, base ip netlab, ip netlab base, ...
 		order=()
@@ -382,6 +391,17 @@ for key in "${keys[@]}"; do
 		-v rss="$(med "$key" rss)" -v cl="$(med "$key" netlab cleanup)" 'BEGIN {
 		printf "%-10s %5d | %7.3f %7.3f %7.3f | %7.3f %7.3f %7.3f | %7.2fx %7.2fx | %6.1fx %6.1fx | %7.1f %7.1f\n",
 			k, n, nu, bu, iu, nd, bd, id, nu / bu, nd / bd, iu / nu, id / nd, rss / 1024, cl }'
+done
+
+echo
+echo "nodes as hosts (the default: their own mount and PID namespaces, made on first use) against the"
+echo "light mode (\"isolation\": {\"mount\": false}), medians of $RUNS interleaved runs, seconds:"
+printf "%-10s %5s | %8s %8s %8s | %8s %8s %8s | %8s\n" topology nodes default light ratio default light ratio "def/lim"
+printf "%-10s %5s | %8s %8s %8s | %8s %8s %8s | %8s\n" "" "" up up up down down down up
+for key in "${keys[@]}"; do
+	awk -v k="$key" -v n="${nodes_of[$key]}" -v nu="$(med "$key" netlab up)" -v lu="$(med "$key" light up)" \
+		-v nd="$(med "$key" netlab down)" -v ld="$(med "$key" light down)" -v bu="$(med "$key" base up)" 'BEGIN {
+		printf "%-10s %5d | %8.3f %8.3f %7.2fx | %8.3f %8.3f %7.2fx | %7.2fx\n", k, n, nu, lu, nu / lu, nd, ld, nd / ld, nu / bu }'
 done
 
 echo

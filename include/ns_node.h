@@ -31,6 +31,9 @@ struct ns_node_fs {
 	bool proc;                   /* mount a /proc for the caller's PID namespace */
 };
 
+/* In a new mount namespace: detach /run/netlab, /run/netns and every namespace pin, as the template has them. */
+void ns_template_clean(void);
+
 /*
  * Make a lab's template mount namespace (a copy of ours, slave to it, without
  * /run/netlab and /run/netns) and pin it at path. Return: 0 or -errno.
@@ -49,7 +52,8 @@ int ns_template_pin(const char *path, struct lab_err **err);
 int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err);
 
 /*
- * Make a node's mount namespace from the template tmpl_fd, inside the node's
+ * Make a node's mount namespace from the template tmpl_fd (-EBADF: from ours,
+ * cleaned as a template is), inside the node's
  * network and UTS namespaces, set up by ns_node_mounts (without /proc), and
  * pin it at pin_path. Return: 0 or -errno.
  */

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "ns_node.h"
 #include "plan.h"
 #include "topo.h"
@@ -91,9 +92,7 @@ static int make_mount(const char *lab, const char *node, int net, int uts, const
 	struct ns_node_fs fs;
 	int r;
 
-	tmpl = ns_open(tp, err);
-	if (tmpl < 0)
-		return tmpl;
+	tmpl = open(tp, O_RDONLY | O_CLOEXEC); /* none: see lab_node_prepare */
 	r = read_file(hp, 64 << 20, &hosts, NULL);
 	if (r < 0)
 		return err_make(err, -r, "reading '%s'", hp);
@@ -115,7 +114,13 @@ static int make_mount(const char *lab, const char *node, int net, int uts, const
 			return r;
 		if (buf[0])
 			fs.hostname = hn = xstrdup(buf);
-		return ns_mount_create(tmpl, net, uts, &fs, pin, err);
+		r = ns_mount_create(tmpl, net, uts, &fs, pin, err);
+		if (r == -EINVAL && tmpl >= 0) {
+			/* the pin refused (see lab_node_prepare): from our own mount table instead */
+			*err = err_free(*err);
+			r = ns_mount_create(-EBADF, net, uts, &fs, pin, err);
+		}
+		return r;
 	}
 }
 
@@ -196,5 +201,22 @@ int lab_node_prepare(const char *lab, const char *hosts, struct lab_err **err)
 
 	if (r < 0)
 		return err_make(err, -r, "writing '%s'", hp);
-	return ns_template_pin(tp, err);
+	/*
+	 * The kernel now and then refuses the bind of the template (EINVAL, its
+	 * mount namespace loop check) when netlab runs in a mount namespace of
+	 * its own; try again, and without a template nodes copy our mount table
+	 * instead (cleaned the same way: slower in large labs, same result).
+	 */
+	for (int tries = 0; tries < 3; tries++) {
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		r = ns_template_pin(tp, &e);
+		if (r >= 0)
+			return 0;
+		if (r != -EINVAL)
+			return err_make(err, -r, "%s", e->msg);
+		if (tries == 2)
+			log_info("lab '%s': %s; nodes copy netlab's mount table instead", lab, e->msg);
+	}
+	return 0;
 }

@@ -241,6 +241,15 @@ static void detach_ns_pins(void)
 	}
 }
 
+void ns_template_clean(void)
+{
+	/* every namespace pin of the machine: nodes must not keep copies of them */
+	umount_all("/run/netlab");
+	umount_all(NS_NETNS_DIR);
+	/* and pins anywhere else (ip netns of others, bind mounts of /run/netns) */
+	detach_ns_pins();
+}
+
 int ns_template_pin(const char *path, struct lab_err **err)
 {
 	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
@@ -268,11 +277,7 @@ int ns_template_pin(const char *path, struct lab_err **err)
 			err_make(&e, errno, "creating the lab's template mount namespace");
 			ns_child_fail(rep[1], e);
 		}
-		/* every namespace pin of the machine: nodes must not keep copies of them */
-		umount_all("/run/netlab");
-		umount_all(NS_NETNS_DIR);
-		/* and pins anywhere else (ip netns of others, bind mounts of /run/netns) */
-		detach_ns_pins();
+		ns_template_clean();
 		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -327,10 +332,13 @@ int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		f.proc = false;
 		if (setns(net_fd, CLONE_NEWNET) < 0 || setns(uts_fd, CLONE_NEWUTS) < 0 ||
-		    setns(tmpl_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0) {
+		    (tmpl_fd >= 0 && setns(tmpl_fd, CLONE_NEWNS) < 0) || unshare(CLONE_NEWNS) < 0 ||
+		    (tmpl_fd < 0 && mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0)) {
 			err_make(&e, errno, "creating the node's mount namespace");
 			ns_child_fail(rep[1], e);
 		}
+		if (tmpl_fd < 0)
+			ns_template_clean(); /* no template: a copy of ours, made like one */
 		if (ns_node_mounts(&f, &e) < 0)
 			ns_child_fail(rep[1], e);
 		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
