@@ -9,6 +9,7 @@
 
 #include "autoroute.h"
 #include "pool.h"
+#include "topo_hint.h"
 #include "topo_validate.h"
 #include "util.h"
 
@@ -94,14 +95,17 @@ static bool check_keys(struct parse *p, const char *path, json_t *obj, const cha
 		}
 		{
 			char list[512] = "";
+			size_t n_known = 0;
+			_cleanup_free_ char *hint = NULL;
 
-			for (const char *const *k = known; *k; k++) {
+			for (const char *const *k = known; *k; k++, n_known++) {
 				if (strcmp(*k, "$schema") == 0)
 					continue;
 				strncat(list, list[0] ? ", " : "", sizeof(list) - strlen(list) - 1);
 				strncat(list, *k, sizeof(list) - strlen(list) - 1);
 			}
-			perr(p, path, "unknown key '%s' (expected one of: %s)", key, list);
+			hint = topo_did_you_mean(topo_suggest(key, known, n_known));
+			perr(p, path, "unknown key '%s'%s (expected one of: %s)", key, hint, list);
 		}
 	}
 	return ok;
@@ -629,9 +633,14 @@ static int node_kind(struct parse *p, const char *path, json_t *j)
 	if (!want(p, kpath, v, JSON_STRING, "\"host\", \"router\" or \"switch\""))
 		return -EINVAL;
 	k = topo_kind_parse(json_string_value(v));
-	if (k < 0)
-		perr(p, kpath, "\"%s\" is not a node kind (expected \"host\", \"router\" or \"switch\")",
-		     json_string_value(v));
+	if (k < 0) {
+		static const char *const kinds[] = {"host", "router", "switch"};
+		_cleanup_free_ char *hint =
+			topo_did_you_mean(topo_suggest(json_string_value(v), kinds, ARRAY_SIZE(kinds)));
+
+		perr(p, kpath, "\"%s\" is not a node kind%s (expected \"host\", \"router\" or \"switch\")",
+		     json_string_value(v), hint);
+	}
 	return k;
 }
 
@@ -768,8 +777,10 @@ static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
 		}
 		pl->ep[i].node = topo_find_node(p->t, node);
 		if (pl->ep[i].node < 0) {
-			perr(p, epath, "unknown node '%s' (expected one of the names under \"nodes\")",
-			     node);
+			_cleanup_free_ char *hint = topo_did_you_mean(topo_suggest_node(p->t, node));
+
+			perr(p, epath, "unknown node '%s'%s (expected one of the names under \"nodes\")",
+			     node, hint);
 			pl->ok = false;
 			continue;
 		}
@@ -1162,8 +1173,14 @@ static char *node_ref(struct parse *p, const char *path, json_t *o, const char *
 	if (topo_find_node(p->t, json_string_value(v)) >= 0 ||
 	    (addr_ok && addr_parse(json_string_value(v), &a) == 0))
 		return xstrdup(json_string_value(v));
-	perr(p, kpath, "'%s' is not a node of this lab%s", json_string_value(v),
-	     addr_ok ? " nor an IP address (expected a node name or an address)" : " (expected a node name)");
+	{
+		_cleanup_free_ char *hint =
+			topo_did_you_mean(topo_suggest_node(p->t, json_string_value(v)));
+
+		perr(p, kpath, "'%s' is not a node of this lab%s%s (expected a node name%s)",
+		     json_string_value(v), addr_ok ? " nor an IP address" : "", hint,
+		     addr_ok ? " or an address" : "");
+	}
 	return NULL;
 }
 
@@ -1294,8 +1311,10 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		topo_diag_add(d, TOPO_ERROR, "%s:%d:%d: %s (expected valid JSON)", file, jerr.line,
-			      jerr.column, jerr.text);
+		_cleanup_free_ char *excerpt = topo_json_excerpt(text, len, jerr.line, jerr.column);
+
+		topo_diag_add(d, TOPO_ERROR, "%s:%d:%d: %s (expected valid JSON)%s", file, jerr.line,
+			      jerr.column, jerr.text, excerpt ? excerpt : "");
 		return NULL;
 	}
 	p.t = topo_new();

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "topo_hint.h"
 #include "util.h"
 
 struct addr_use {
@@ -137,18 +138,22 @@ static void check_routes(const struct topo *t, const struct topo_node *nd, struc
 		char buf[ADDR_STRLEN], path[256];
 
 		route_path(nd, r, path, sizeof(path));
-		if (r->dev[0] && !node_has_dev(nd, r->dev))
+		if (r->dev[0] && !node_has_dev(nd, r->dev)) {
+			_cleanup_free_ char *hint = topo_did_you_mean(topo_suggest_iface(nd, r->dev));
+
 			topo_diag_add(d, TOPO_ERROR,
-				      "%s: %s.dev: node '%s' has no interface '%s' (expected one of its interfaces)",
-				      t->file, path, nd->name, r->dev);
+				      "%s: %s.dev: node '%s' has no interface '%s'%s (expected one of its interfaces)",
+				      t->file, path, nd->name, r->dev, hint);
+		}
 		if (r->has_via && own_address(nd, &r->via))
-			topo_diag_add(d, TOPO_WARNING,
-				      "%s: %s.via: gateway %s is an address of node '%s' itself (the kernel will refuse this route)",
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s.via: gateway %s is an address of node '%s' itself (expected a neighbour's address)",
 				      t->file, path, addr_format(&r->via, buf), nd->name);
 		else if (r->has_via && !gateway_reachable(nd, r))
-			topo_diag_add(d, TOPO_WARNING,
-				      "%s: %s.via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
-				      t->file, path, addr_format(&r->via, buf), nd->name);
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s.via: gateway %s is in no subnet of node '%s' (expected an address on a subnet of %s)",
+				      t->file, path, addr_format(&r->via, buf), nd->name,
+				      r->dev[0] ? "that interface" : "its interfaces");
 		/* routing: static never adds a route to a destination already routed */
 		for (size_t j = 0; j < i && !r->automatic; j++) {
 			const struct topo_route *o = &nd->routes[j];
