@@ -910,9 +910,11 @@ static int verb_gen(int argc, char **argv)
 		{"switches", no_argument, NULL, 'S'},      {"routing", required_argument, NULL, 'r'},
 		{"ipv6", no_argument, NULL, '6'},          {"name", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+		{"spines", required_argument, NULL, 's'},  {"leaves", required_argument, NULL, 'L'},
+		{"hosts-per-leaf", required_argument, NULL, 'P'},
 		{},
 	};
-	struct gen_opts o = {.node_kind = -1};
+	struct gen_opts o = {.node_kind = -1, .hosts_per_leaf = 1};
 	const char *out = NULL, *problem = NULL;
 	_cleanup_free_ char *text = NULL;
 	char *end;
@@ -932,6 +934,18 @@ static int verb_gen(int argc, char **argv)
 				o.depth = v;
 			else
 				o.fanout = v;
+			break;
+		}
+		case 's':
+		case 'L':
+		case 'P': {
+			static const char *const what[] = {"spines", "leaves", "hosts-per-leaf"};
+			int k = c == 's' ? 0 : c == 'L' ? 1 : 2;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 10000)
+				return usage_error("gen", "--%s takes a number from %d to 10000", what[k], k == 2 ? 0 : 1);
+			*(k == 0 ? &o.spines : k == 1 ? &o.leaves : &o.hosts_per_leaf) = v;
 			break;
 		}
 		case 'R':
@@ -966,13 +980,14 @@ static int verb_gen(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree or full");
+		return usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree, full or clos");
 	if (gen_shape_parse(argv[optind], &o.shape) < 0)
-		return usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree or full)", argv[optind]);
+		return usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree, full or clos)", argv[optind]);
 	optind++;
-	if (o.shape == GEN_TREE) {
+	if (o.shape == GEN_TREE || o.shape == GEN_CLOS) {
 		if (optind != argc)
-			return usage_error("gen", "tree takes --depth D --fanout F, no size");
+			return usage_error("gen", o.shape == GEN_TREE ? "tree takes --depth D --fanout F, no size" :
+					   "clos takes --spines S --leaves L [--hosts-per-leaf H], no size");
 	} else {
 		if (optind != argc - 1)
 			return usage_error("gen", "%s takes one size, such as %s", argv[optind - 1],
@@ -989,7 +1004,8 @@ static int verb_gen(int argc, char **argv)
 		}
 	}
 	if (gen_topology(&o, &text, &problem) < 0)
-		return usage_error("gen", "%s %s", argv[optind - (o.shape == GEN_TREE ? 1 : 2)], problem);
+		return usage_error("gen", "%s %s",
+				   argv[optind - (o.shape == GEN_TREE || o.shape == GEN_CLOS ? 1 : 2)], problem);
 	if (out) {
 		int r = write_file_atomic(out, text, strlen(text), 0644);
 
@@ -1060,7 +1076,8 @@ static const struct verb verbs[] = {
 	{"logs", verb_logs, "logs [-l LAB] NODE",
 	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},
 	{"gen", verb_gen,
-	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K [OPTIONS]",
+	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K |\n"
+	 "    clos --spines S --leaves L [--hosts-per-leaf H] [OPTIONS]",
 	 "Write a topology in the compact syntax with address pools (to stdout, or -o FILE).\n"
 	 "  line N, ring N, full N   N routers (--hosts: hosts) in a line, a ring, a full mesh\n"
 	 "  star N                   a switch 'sw' with N hosts (--routers: routers)\n"
@@ -1070,6 +1087,9 @@ static const struct verb verbs[] = {
 	 "  fattree K                k-ary fat tree: (K/2)^2 core, K pods of K/2 aggregation and\n"
 	 "                           K/2 edge switches with spanning tree (--routers: routers),\n"
 	 "                           K/2 hosts per edge\n"
+	 "  clos --spines S --leaves L [--hosts-per-leaf H]  leaf-spine: every leaf router\n"
+	 "                           linked to every spine router, H hosts (default 1) per leaf;\n"
+	 "                           with --routing static, multipath routes over every spine\n"
 	 "options: --routing static|none, --ipv6 (dual stack), --name NAME, -o FILE",
 	 false},
 	{"graph", verb_graph, "graph [--format dot|mermaid] [-o FILE] TOPOLOGY.json",

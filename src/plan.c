@@ -49,19 +49,42 @@ static const struct plan_sysctl router_early[] = {
 	{"net.ipv6.conf.all.forwarding", "1"},
 };
 
+/*
+ * A node with a multipath route: a nexthop whose device has lost its carrier
+ * is skipped, as one whose device is down (the kernel's default keeps using
+ * it). Written as the defaults before any interface exists, so that every
+ * interface made after inherits them; only where needed, each write costs.
+ */
+static const struct plan_sysctl multipath_early[] = {
+	{"net.ipv4.conf.default.ignore_routes_with_linkdown", "1"},
+	{"net.ipv6.conf.default.ignore_routes_with_linkdown", "1"},
+};
+
+static bool has_multipath(const struct topo_node *n)
+{
+	for (size_t i = 0; i < n->n_routes; i++)
+		if (n->routes[i].n_extra_via)
+			return true;
+	return false;
+}
+
 static void plan_node_init(struct plan *p, size_t i)
 {
 	const struct topo_node *n = &p->topo->nodes[i];
 	struct plan_node *pn = &p->nodes[i];
+	bool mp = has_multipath(n);
 	size_t k = 0;
 
 	pn->node = n;
 	topo_netns_name(p->topo->name, n->name, pn->netns);
-	pn->n_early = n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0;
+	pn->n_early = (n->kind == TOPO_ROUTER ? ARRAY_SIZE(router_early) : 0) +
+		      (mp ? ARRAY_SIZE(multipath_early) : 0);
 	pn->early = xcalloc(pn->n_early + 1, sizeof(*pn->early));
 	if (n->kind == TOPO_ROUTER)
 		for (size_t j = 0; j < ARRAY_SIZE(router_early); j++)
 			pn->early[k++] = router_early[j];
+	for (size_t j = 0; mp && j < ARRAY_SIZE(multipath_early); j++)
+		pn->early[k++] = multipath_early[j];
 	pn->n_late = n->n_sysctls;
 	pn->late = xcalloc(n->n_sysctls, sizeof(*pn->late));
 	for (size_t j = 0; j < n->n_sysctls; j++)
@@ -174,6 +197,8 @@ static void plan_addresses_routes(struct plan *p, size_t ni)
 			.via = r->via,
 			.oif = r->dev[0] ? plan_ifindex(n, r->dev) : 0,
 			.metric = r->metric,
+			.extra_via = r->extra_via,
+			.n_extra_via = r->n_extra_via,
 		};
 		if (pr->oif < 0)
 			pr->oif = 0;

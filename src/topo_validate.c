@@ -97,9 +97,19 @@ static void check_addresses(const struct topo *t, struct topo_diags *d)
 	free(uses);
 }
 
-static bool gateway_reachable(const struct topo_node *nd, const struct topo_route *r)
+static bool own_address(const struct topo_node *nd, const struct addr *a)
 {
-	if (addr_is_link_local(&r->via))
+	for (size_t i = 0; i < nd->n_ifaces; i++)
+		for (size_t k = 0; k < nd->ifaces[i].n_addrs; k++)
+			if (addr_equal(&nd->ifaces[i].addrs[k].addr, a))
+				return true;
+	return false;
+}
+
+static bool gateway_reachable(const struct topo_node *nd, const struct topo_route *r,
+			      const struct addr *via)
+{
+	if (addr_is_link_local(via))
 		return true;
 	for (size_t i = 0; i < nd->n_ifaces; i++) {
 		const struct topo_iface *ifc = &nd->ifaces[i];
@@ -107,10 +117,34 @@ static bool gateway_reachable(const struct topo_node *nd, const struct topo_rout
 		if (r->dev[0] && strcmp(r->dev, ifc->name))
 			continue;
 		for (size_t a = 0; a < ifc->n_addrs; a++)
-			if (prefix_contains(&ifc->addrs[a], &r->via))
+			if (prefix_contains(&ifc->addrs[a], via))
 				return true;
 	}
 	return false;
+}
+
+/* Every gateway of a route: on a subnet of the node, not its own address. */
+static void check_gateways(const struct topo *t, const struct topo_node *nd,
+			   const struct topo_route *r, const char *path, struct topo_diags *d)
+{
+	for (size_t k = 0; r->has_via && k <= r->n_extra_via; k++) {
+		const struct addr *via = k ? &r->extra_via[k - 1] : &r->via;
+		char buf[ADDR_STRLEN], vpath[300];
+
+		if (r->n_extra_via)
+			snprintf(vpath, sizeof(vpath), "%s.via[%zu]", path, k);
+		else
+			snprintf(vpath, sizeof(vpath), "%s.via", path);
+		if (own_address(nd, via))
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s: gateway %s is an address of node '%s' itself (expected a neighbour's address)",
+				      t->file, vpath, addr_format(via, buf), nd->name);
+		else if (!gateway_reachable(nd, r, via))
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s: gateway %s is in no subnet of node '%s' (expected an address on a subnet of %s)",
+				      t->file, vpath, addr_format(via, buf), nd->name,
+				      r->dev[0] ? "that interface" : "its interfaces");
+	}
 }
 
 static bool node_has_dev(const struct topo_node *nd, const char *dev)
@@ -122,20 +156,11 @@ static bool node_has_dev(const struct topo_node *nd, const char *dev)
 	return topo_find_iface(nd, dev) >= 0;
 }
 
-static bool own_address(const struct topo_node *nd, const struct addr *a)
-{
-	for (size_t i = 0; i < nd->n_ifaces; i++)
-		for (size_t k = 0; k < nd->ifaces[i].n_addrs; k++)
-			if (addr_equal(&nd->ifaces[i].addrs[k].addr, a))
-				return true;
-	return false;
-}
-
 static void check_routes(const struct topo *t, const struct topo_node *nd, struct topo_diags *d)
 {
 	for (size_t i = 0; i < nd->n_routes; i++) {
 		const struct topo_route *r = &nd->routes[i];
-		char buf[ADDR_STRLEN], path[256];
+		char path[256];
 
 		route_path(nd, r, path, sizeof(path));
 		if (r->dev[0] && !node_has_dev(nd, r->dev)) {
@@ -145,15 +170,7 @@ static void check_routes(const struct topo *t, const struct topo_node *nd, struc
 				      "%s: %s.dev: node '%s' has no interface '%s'%s (expected one of its interfaces)",
 				      t->file, path, nd->name, r->dev, hint);
 		}
-		if (r->has_via && own_address(nd, &r->via))
-			topo_diag_add(d, TOPO_ERROR,
-				      "%s: %s.via: gateway %s is an address of node '%s' itself (expected a neighbour's address)",
-				      t->file, path, addr_format(&r->via, buf), nd->name);
-		else if (r->has_via && !gateway_reachable(nd, r))
-			topo_diag_add(d, TOPO_ERROR,
-				      "%s: %s.via: gateway %s is in no subnet of node '%s' (expected an address on a subnet of %s)",
-				      t->file, path, addr_format(&r->via, buf), nd->name,
-				      r->dev[0] ? "that interface" : "its interfaces");
+		check_gateways(t, nd, r, path, d);
 		/* routing: static never adds a route to a destination already routed */
 		for (size_t j = 0; j < i && !r->automatic; j++) {
 			const struct topo_route *o = &nd->routes[j];

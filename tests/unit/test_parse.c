@@ -1037,6 +1037,33 @@ static void test_route_unknown_dev(void **state)
 	expect_counts(c, 1, 0);
 }
 
+/* "via" as an array: one multipath route; each gateway is checked */
+static void test_route_multipath(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'r': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}, 'eth1': {'addresses': ['10.0.2.1/24']}}, "
+				    "'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', '10.0.2.2']}]}, 'a': {}, 'b': {}}, "
+				    "'links': ['r:eth0 -- a', 'r:eth1 -- b']}");
+	const struct topo_route *r;
+	char buf[ADDR_STRLEN];
+
+	expect_clean(c);
+	r = &node(c, "r")->routes[0];
+	assert_true(r->has_via);
+	assert_string_equal(addr_format(&r->via, buf), "10.0.1.2");
+	assert_int_equal(r->n_extra_via, 1);
+	assert_string_equal(addr_format(&r->extra_via[0], buf), "10.0.2.2");
+
+	c = load(state, "{'nodes': {'r': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}}, "
+			"'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', 'x', '10.0.1.2', 'fd00::1']}, "
+			"{'to': '10.8.0.0/24', 'via': []}, {'to': '10.7.0.0/24', 'via': ['10.0.1.2', '10.5.0.1']}]}, 'a': {}}, "
+			"'links': ['r:eth0 -- a']}");
+	expect_error(c, "t.json: nodes.r.routes[0].via[1]: \"x\" is not an IP address (expected a.b.c.d or x:y::z)");
+	expect_error(c, "t.json: nodes.r.routes[0].via[2]: repeats gateway 10.0.1.2 (expected each gateway once)");
+	expect_error(c, "t.json: nodes.r.routes[1].via: has 0 gateways (expected 1 to 64)");
+	expect_error(c, "t.json: nodes.r.routes[2].via[1]: gateway 10.5.0.1 is in no subnet of node 'r' (expected an address on a subnet of its interfaces)");
+	expect_counts(c, 4, 0);
+}
+
 static void test_route_duplicate(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'routes': [{'to': 'default', 'dev': 'lo'}, "
@@ -1475,6 +1502,7 @@ int main(void)
 		T(test_route_required_parts),
 		T(test_route_unknown_dev),
 		T(test_route_duplicate),
+		T(test_route_multipath),
 		T(test_gateway_unreachable_is_error),
 		T(test_gateway_reachable_cases),
 		T(test_sysctls),

@@ -406,6 +406,32 @@ static void test_router_sysctls(void **state)
 	assert_int_equal(r->n_late, 0);
 }
 
+/* A router with a multipath route skips nexthops without carrier; the others write nothing more. */
+static void test_multipath_sysctls(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'r': {'kind': 'router', 'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}, 'eth1': {'addresses': ['10.0.2.1/24']}},"
+				     " 'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', '10.0.2.2']}]},"
+				     "'a': 'router', 'b': 'router', 'q': 'router'},"
+				     "'links': ['r:eth0 -- a', 'r:eth1 -- b']}");
+	const struct plan_node *r = &c->p->nodes[node_index(c, "r")];
+	const struct plan_node *q = &c->p->nodes[node_index(c, "q")];
+
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv4.conf.default.ignore_routes_with_linkdown"), "1");
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv6.conf.default.ignore_routes_with_linkdown"), "1");
+	assert_int_equal(q->n_early, 1);
+	assert_null(find_sysctl(q->early, q->n_early, "net.ipv4.conf.default.ignore_routes_with_linkdown"));
+	/* the route keeps every gateway */
+	for (size_t i = 0; i < c->p->n_routes; i++)
+		if (c->p->routes[i].node == node_index(c, "r")) {
+			char buf[ADDR_STRLEN];
+
+			assert_int_equal(c->p->routes[i].n_extra_via, 1);
+			assert_string_equal(addr_format(&c->p->routes[i].via, buf), "10.0.1.2");
+			assert_string_equal(addr_format(&c->p->routes[i].extra_via[0], buf), "10.0.2.2");
+		}
+}
+
 static void test_router_forwarding(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'r1': 'router', 'r2': 'router', 'h': {}, "
@@ -726,6 +752,7 @@ int main(void)
 		T(test_sets_sorted_by_node),
 		T(test_mtu_and_mac),
 		T(test_router_sysctls),
+		T(test_multipath_sysctls),
 		T(test_router_forwarding),
 		T(test_user_sysctls_late),
 		T(test_addresses),
