@@ -26,6 +26,7 @@ static bool arg_all;
 static bool arg_force;
 static bool arg_explain;
 static bool arg_allow_host_paths;
+static bool arg_strict; /* --strict: warnings fail validate and up */
 
 struct verb {
 	const char *name;
@@ -101,6 +102,16 @@ static int load(const char *file, struct topo **ret)
 	struct topo_diags d = {0};
 	int r = topo_load_ex(file, arg_allow_host_paths, ret, &d);
 
+	/* --strict: every warning counts as an error */
+	for (size_t i = 0; arg_strict && i < d.n; i++)
+		if (d.v[i].severity == TOPO_WARNING) {
+			d.v[i].severity = TOPO_ERROR;
+			d.n_errors++;
+			if (r == 0) {
+				*ret = topo_free(*ret);
+				r = -EINVAL;
+			}
+		}
 	print_diags(&d);
 	if (r < 0 && d.n_errors)
 		fprintf(stderr, "netlab: %s: %zu error%s\n", file, d.n_errors,
@@ -119,7 +130,7 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		{"all", no_argument, NULL, 'a'},       {"force", no_argument, NULL, 'f'},
 		{"explain", no_argument, NULL, 'e'},   {"help", no_argument, NULL, 'h'},
 		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
-		{"allow-host-paths", no_argument, NULL, 'A'},
+		{"allow-host-paths", no_argument, NULL, 'A'}, {"strict", no_argument, NULL, 'W'},
 		{},
 	};
 	int c;
@@ -161,6 +172,9 @@ static int parse_opts(const char *verb, int argc, char **argv, const char *allow
 		case 'A':
 			arg_allow_host_paths = true;
 			break;
+		case 'W':
+			arg_strict = true;
+			break;
 		}
 	}
 	return 0;
@@ -171,7 +185,7 @@ static int verb_help(int argc, char **argv);
 static int verb_validate(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
-	int r = parse_opts("validate", argc, argv, "eA");
+	int r = parse_opts("validate", argc, argv, "eAW");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
@@ -196,7 +210,7 @@ static int verb_up(int argc, char **argv)
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = parse_opts("up", argc, argv, "A");
+	int r = parse_opts("up", argc, argv, "AW");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
@@ -1020,13 +1034,14 @@ static int verb_gen(int argc, char **argv)
 }
 
 static const struct verb verbs[] = {
-	{"validate", verb_validate, "validate [--explain] [--allow-host-paths] TOPOLOGY.json",
+	{"validate", verb_validate, "validate [--explain] [--strict] [--allow-host-paths] TOPOLOGY.json",
 	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
 	 "what is expected). Exit 2 when it has errors. --explain prints the expanded\n"
 	 "topology (pool addresses, automatic routes, interface names) in the long form.\n"
-	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.",
+	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.\n"
+	 "--strict makes every warning an error (also for up).",
 	 false},
-	{"up", verb_up, "up [--allow-host-paths] TOPOLOGY.json",
+	{"up", verb_up, "up [--strict] [--allow-host-paths] TOPOLOGY.json",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"

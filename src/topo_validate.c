@@ -191,6 +191,74 @@ static void check_routes(const struct topo *t, const struct topo_node *nd, struc
 	}
 }
 
+/* Whether two interfaces share a subnet of a family (both ways: a /24 and a /30 inside it count). */
+static bool share_subnet(const struct topo_iface *a, const struct topo_iface *b, int family,
+			 bool *ret_both)
+{
+	bool has_a = false, has_b = false;
+
+	for (size_t i = 0; i < a->n_addrs; i++) {
+		if (a->addrs[i].addr.family != family || addr_is_link_local(&a->addrs[i].addr))
+			continue;
+		has_a = true;
+		for (size_t k = 0; k < b->n_addrs; k++) {
+			if (b->addrs[k].addr.family != family || addr_is_link_local(&b->addrs[k].addr))
+				continue;
+			has_b = true;
+			if (prefix_contains(&a->addrs[i], &b->addrs[k].addr) ||
+			    prefix_contains(&b->addrs[k], &a->addrs[i].addr))
+				return true;
+		}
+	}
+	*ret_both = has_a && has_b;
+	return false;
+}
+
+/* A point-to-point link whose two ends have addresses of a family on no common subnet. */
+static void check_link_subnets(const struct topo *t, struct topo_diags *d)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *na = &t->nodes[l->ep[0].node], *nb = &t->nodes[l->ep[1].node];
+		const struct topo_iface *a = &na->ifaces[l->ep[0].iface], *b = &nb->ifaces[l->ep[1].iface];
+
+		if (na->kind == TOPO_SWITCH || nb->kind == TOPO_SWITCH)
+			continue;
+		for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+			bool both = false;
+			char pa[PREFIX_STRLEN] = "", pb[PREFIX_STRLEN] = "";
+
+			if (share_subnet(a, b, families[f], &both) || !both)
+				continue;
+			for (size_t k = 0; k < a->n_addrs && !pa[0]; k++)
+				if (a->addrs[k].addr.family == families[f] && !addr_is_link_local(&a->addrs[k].addr))
+					prefix_format(&a->addrs[k], pa);
+			for (size_t k = 0; k < b->n_addrs && !pb[0]; k++)
+				if (b->addrs[k].addr.family == families[f] && !addr_is_link_local(&b->addrs[k].addr))
+					prefix_format(&b->addrs[k], pb);
+			topo_diag_add(d, TOPO_WARNING,
+				      "%s: links[%zu]: its ends %s:%s (%s) and %s:%s (%s) are in different subnets (expected both on one subnet, or they cannot talk)",
+				      t->file, i, na->name, a->name, pa, nb->name, b->name, pb);
+		}
+	}
+}
+
+/* routing: "static" that computed nothing: no router, or nothing for it to route. */
+static void check_routing_used(const struct topo *t, struct topo_diags *d)
+{
+	if (t->routing != TOPO_ROUTING_STATIC)
+		return;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		for (size_t k = 0; k < t->nodes[i].n_routes; k++)
+			if (t->nodes[i].routes[k].automatic)
+				return;
+	topo_diag_add(d, TOPO_WARNING,
+		      "%s: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)",
+		      t->file);
+}
+
 size_t topo_validate(const struct topo *t, struct topo_diags *d)
 {
 	size_t before = d->n_errors;
@@ -224,6 +292,8 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 		check_routes(t, nd, d);
 	}
 	check_addresses(t, d);
+	check_link_subnets(t, d);
+	check_routing_used(t, d);
 	return d->n_errors - before;
 }
 

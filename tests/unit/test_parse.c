@@ -523,7 +523,9 @@ static void test_formerly_reserved_top_level_keys(void **state)
 				    "'addressing': {'p2p': '10.255.0.0/16', 'ipv6': 'fd00::/48'}, 'routing': 'static', "
 				    "'expect': [{'from': 'a', 'to': 'b', 'reach': true}]}");
 
-	expect_clean(c);
+	/* two hosts: static routing has nothing to do */
+	expect_warning(c, "t.json: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)");
+	expect_counts(c, 0, 1);
 	assert_true(c->t->pool_p2p.set);
 	assert_true(c->t->pool_ipv6.set);
 	assert_false(c->t->pool_lan.set);
@@ -1064,6 +1066,33 @@ static void test_route_multipath(void **state)
 	expect_counts(c, 4, 0);
 }
 
+/* The two ends of a link in different subnets: a warning naming both ends, per family. */
+static void test_link_ends_in_different_subnets(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {"
+				    "'a': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24', 'fd00:1::1/64']}, 'eth1': {'addresses': ['10.0.3.1/30']}}}, "
+				    "'b': {'interfaces': {'eth0': {'addresses': ['10.0.2.1/24', 'fd00:1::2/64']}, 'eth1': {'addresses': ['10.0.3.2/24']}}}, "
+				    "'c': {'interfaces': {'eth0': {'addresses': ['fe80::1/64']}}}, 'd': {}}, "
+				    "'links': ['a:eth0 -- b:eth0', 'a:eth1 -- b:eth1', 'c:eth0 -- d']}");
+
+	expect_warning(c, "t.json: links[0]: its ends a:eth0 (10.0.1.1/24) and b:eth0 (10.0.2.1/24) are in different subnets (expected both on one subnet, or they cannot talk)");
+	/* IPv6 agrees on links[0]; a /30 inside the other end's /24 talks; an end without addresses says nothing */
+	expect_counts(c, 0, 1);
+}
+
+/* routing: "static" on a lab where it adds nothing */
+static void test_routing_static_with_nothing_to_route(void **state)
+{
+	struct ctx *c = load(state, "{'routing': 'static', 'nodes': {'a': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}}}, "
+				    "'b': {'interfaces': {'eth0': {'addresses': ['10.0.1.2/24']}}}}, 'links': ['a:eth0 -- b:eth0']}");
+
+	expect_warning(c, "t.json: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)");
+	expect_counts(c, 0, 1);
+	/* routing: "none" says nothing */
+	c = load(state, "{'routing': 'none', 'nodes': {'a': {}}}");
+	expect_clean(c);
+}
+
 static void test_route_duplicate(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'routes': [{'to': 'default', 'dev': 'lo'}, "
@@ -1502,6 +1531,8 @@ int main(void)
 		T(test_route_required_parts),
 		T(test_route_unknown_dev),
 		T(test_route_duplicate),
+		T(test_link_ends_in_different_subnets),
+		T(test_routing_static_with_nothing_to_route),
 		T(test_route_multipath),
 		T(test_gateway_unreachable_is_error),
 		T(test_gateway_reachable_cases),
