@@ -683,7 +683,7 @@ static void test_route_multipath(void **state)
 	assert_non_null(t.tb[RTA_MULTIPATH]);
 	nh = mnl_attr_get_payload(t.tb[RTA_MULTIPATH]);
 	left = mnl_attr_get_payload_len(t.tb[RTA_MULTIPATH]);
-	while (RTNH_OK(nh, left)) {
+	while (left >= (int)sizeof(*nh) && RTNH_OK(nh, left)) {
 		const struct nlattr *a = (const struct nlattr *)RTNH_DATA(nh);
 
 		assert_true(k < 3);
