@@ -281,7 +281,7 @@ ping-all test graph gen help"
             fi
             ;;
         gen)
-            ((nargs == 0)) && _netlab_reply "line ring star full grid tree fattree"
+            ((nargs == 0)) && _netlab_reply "line ring star full grid tree fattree clos"
             ;;
         help)
             ((nargs == 0)) && _netlab_reply "$verbs"

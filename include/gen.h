@@ -16,6 +16,7 @@ enum gen_shape {
 	GEN_GRID,
 	GEN_FATTREE,
 	GEN_FULL,
+	GEN_CLOS,
 };
 
 struct gen_opts {
@@ -23,6 +24,7 @@ struct gen_opts {
 	unsigned n;             /* line, ring, star, full: nodes; fattree: k */
 	unsigned rows, cols;    /* grid */
 	unsigned depth, fanout; /* tree */
+	unsigned spines, leaves, hosts_per_leaf; /* clos */
 	int node_kind;          /* -1: the shape's default; else TOPO_HOST / TOPO_ROUTER */
 	bool switches;          /* tree, fattree: inner nodes are switches */
 	bool routing_static;

@@ -128,8 +128,14 @@ struct netlink_route {
 	struct addr via;
 	int oif;
 	uint32_t metric;
+	/* more gateways: one multipath route (RTA_MULTIPATH) through via and these */
+	const struct addr *extra_via;
+	size_t n_extra_via;
 };
-/* Queue a route in the main table (create, or replace when replace is set). */
+/*
+ * Queue a route in the main table (create, or replace when replace is set);
+ * with extra_via, one route whose nexthops are via and every extra_via.
+ */
 int netlink_add_route(struct netlink *nl, const struct netlink_route *r, bool replace,
 		      const char *desc, struct lab_err **err);
 /* The queued, unsent requests (for tests: they parse the batch). Return: the buffer. */

@@ -88,6 +88,9 @@ struct plan_route {
 	struct addr via;
 	int oif; /* 0: let the kernel find it from via */
 	uint32_t metric;
+	/* more gateways of a multipath route (the topology's, which outlives the plan) */
+	const struct addr *extra_via;
+	size_t n_extra_via;
 };
 
 /*

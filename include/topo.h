@@ -19,6 +19,8 @@
 /* A node's network namespace, as /run/netns names it: "<lab>.<node>" */
 #define TOPO_NETNS_MAX (TOPO_LAB_NAME_MAX + 1 + TOPO_NODE_NAME_MAX + 1)
 #define TOPO_BRIDGE_NAME "br0"
+/* Most nexthops of one multipath route (the kernel takes more; a fabric needs fewer). */
+#define TOPO_MAX_NEXTHOPS 64
 
 enum topo_kind {
 	TOPO_HOST = 0,
@@ -48,6 +50,9 @@ struct topo_route {
 	struct addr via;
 	char dev[TOPO_IFNAMSIZ];
 	uint32_t metric;
+	/* equal-cost multipath: more gateways besides via, one route with every nexthop */
+	struct addr *extra_via;
+	size_t n_extra_via;
 	bool automatic;      /* computed by routing: static */
 	int pos;             /* index in the file's "routes" array */
 };

@@ -6,7 +6,9 @@
 /*
  * Check a parsed model as a whole: interfaces with addresses linked nowhere,
  * addresses used twice, switch ports with addresses, unknown route devices,
- * gateways outside every subnet of their node (a warning), duplicate routes.
+ * gateways outside every subnet of their node, duplicate routes; warnings for
+ * the two ends of a link in different subnets and for routing: "static" with
+ * nothing to route (run after pool_assign and autoroute_compute).
  * Every problem goes to d. Return: the number of errors found.
  */
 size_t topo_validate(const struct topo *t, struct topo_diags *d);

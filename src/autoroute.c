@@ -2,6 +2,7 @@
 #include "autoroute.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -121,6 +122,94 @@ static bool routes_to(const struct topo_node *n, size_t n_own, const struct pref
 	return false;
 }
 
+static bool on_subnet(const struct graph *g, size_t node, size_t s)
+{
+	for (size_t i = 0; i < g->n_node_subnets[node]; i++)
+		if (g->node_subnets[node][i] == s)
+			return true;
+	return false;
+}
+
+/* A set of first hops of one source: indexes into its hop list, ascending. */
+struct hopset {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* Per source: the first hops met (neighbour addresses) and, per node, the set reaching it. */
+struct spf {
+	int *dist;
+	struct hopset *sets;
+	struct addr *hops;
+	size_t n_hops, cap_hops;
+	size_t *queue;
+};
+
+static void hopset_add(struct hopset *h, uint32_t x)
+{
+	size_t i = h->n;
+
+	while (i > 0 && h->v[i - 1] > x)
+		i--;
+	if (i > 0 && h->v[i - 1] == x)
+		return;
+	GROW(h->v, h->cap, h->n + 1);
+	memmove(&h->v[i + 1], &h->v[i], (h->n - i) * sizeof(uint32_t));
+	h->v[i] = x;
+	h->n++;
+}
+
+static void hopset_union(struct hopset *h, const struct hopset *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		hopset_add(h, o->v[i]);
+}
+
+/*
+ * BFS over routers from src: the distance of every router and every first
+ * hop of a shortest path to it. All the routers at one distance are taken
+ * before the next, so a router's set is whole before it passes it on.
+ */
+static void spf_run(const struct topo *t, const struct graph *g, size_t src, struct spf *sp)
+{
+	size_t head = 0, tail = 0;
+
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		sp->dist[i] = -1;
+		sp->sets[i].n = 0;
+	}
+	sp->n_hops = 0;
+	sp->dist[src] = 0;
+	sp->queue[tail++] = src;
+	while (head < tail) {
+		size_t x = sp->queue[head++];
+
+		for (size_t k = 0; k < g->n_node_subnets[x]; k++) {
+			const struct subnet *s = &g->subnets[g->node_subnets[x][k]];
+
+			for (size_t m = 0; m < s->n; m++) {
+				size_t y = s->a[m].node;
+
+				if (t->nodes[y].kind != TOPO_ROUTER || y == x)
+					continue;
+				if (sp->dist[y] >= 0 && sp->dist[y] != sp->dist[x] + 1)
+					continue;
+				if (sp->dist[y] < 0) {
+					sp->dist[y] = sp->dist[x] + 1;
+					sp->queue[tail++] = y;
+				}
+				if (x != src) {
+					hopset_union(&sp->sets[y], &sp->sets[x]);
+					continue;
+				}
+				GROW(sp->hops, sp->cap_hops, sp->n_hops + 1);
+				sp->hops[sp->n_hops] = s->a[m].addr;
+				hopset_add(&sp->sets[y], sp->n_hops++);
+			}
+		}
+	}
+}
+
 static void add_route(struct topo_node *n, const struct prefix *to, const struct addr *via,
 		      bool is_default)
 {
@@ -132,110 +221,99 @@ static void add_route(struct topo_node *n, const struct prefix *to, const struct
 				 .via = *via, .automatic = true, .pos = -1};
 }
 
-static bool on_subnet(const struct graph *g, size_t node, size_t s)
+/* A router's route to subnet s: through every first hop of the shortest paths to it. */
+static bool route_to_subnet(struct topo *t, size_t r, const struct subnet *sub,
+			    const struct spf *sp, struct hopset *via)
 {
-	for (size_t i = 0; i < g->n_node_subnets[node]; i++)
-		if (g->node_subnets[node][i] == s)
-			return true;
-	return false;
+	struct topo_node *n = &t->nodes[r];
+	struct topo_route *rt;
+	int best = -1;
+
+	via->n = 0;
+	for (size_t m = 0; m < sub->n; m++) {
+		size_t y = sub->a[m].node;
+
+		if (t->nodes[y].kind != TOPO_ROUTER || sp->dist[y] <= 0)
+			continue;
+		if (best < 0 || sp->dist[y] < best) {
+			best = sp->dist[y];
+			via->n = 0;
+		}
+		if (sp->dist[y] == best)
+			hopset_union(via, &sp->sets[y]);
+	}
+	if (best <= 0 || !via->n)
+		return false;
+	add_route(n, &sub->net, &sp->hops[via->v[0]], false);
+	rt = &n->routes[n->n_routes - 1];
+	if (via->n > TOPO_MAX_NEXTHOPS)
+		via->n = TOPO_MAX_NEXTHOPS;
+	if (via->n > 1) {
+		rt->n_extra_via = via->n - 1;
+		rt->extra_via = xcalloc(rt->n_extra_via, sizeof(struct addr));
+		for (size_t i = 1; i < via->n; i++)
+			rt->extra_via[i - 1] = sp->hops[via->v[i]];
+	}
+	return true;
 }
 
-/* BFS over routers from src: dist and first hop (the via address) of every router. */
-static void bfs(const struct topo *t, const struct graph *g, size_t src, int *dist,
-		struct addr *first, size_t *queue)
+/* A host's default route: via the first router on its first routed subnet. */
+static bool host_default(struct topo *t, size_t h, const struct graph *g, int family)
 {
-	size_t head = 0, tail = 0;
+	struct topo_node *n = &t->nodes[h];
+	struct prefix any = {.addr = {.family = family}, .len = 0};
 
-	for (size_t i = 0; i < t->n_nodes; i++)
-		dist[i] = -1;
-	dist[src] = 0;
-	queue[tail++] = src;
-	while (head < tail) {
-		size_t x = queue[head++];
+	if (routes_to(n, n->n_routes, &any, true))
+		return false;
+	for (size_t k = 0; k < g->n_node_subnets[h]; k++) {
+		const struct subnet *s = &g->subnets[g->node_subnets[h][k]];
 
-		for (size_t k = 0; k < g->n_node_subnets[x]; k++) {
-			const struct subnet *s = &g->subnets[g->node_subnets[x][k]];
-
-			for (size_t m = 0; m < s->n; m++) {
-				size_t y = s->a[m].node;
-
-				if (t->nodes[y].kind != TOPO_ROUTER || dist[y] >= 0)
-					continue;
-				dist[y] = dist[x] + 1;
-				first[y] = x == src ? s->a[m].addr : first[x];
-				queue[tail++] = y;
+		for (size_t m = 0; m < s->n; m++)
+			if (t->nodes[s->a[m].node].kind == TOPO_ROUTER) {
+				add_route(n, &any, &s->a[m].addr, true);
+				return true;
 			}
-		}
 	}
+	return false;
 }
 
 static size_t route_family(struct topo *t, int family)
 {
 	struct graph g = {0};
 	size_t nn = t->n_nodes ? t->n_nodes : 1;
-	int *dist = xcalloc(nn, sizeof(int));
-	struct addr *first = xcalloc(nn, sizeof(struct addr));
-	size_t *queue = xcalloc(nn, sizeof(size_t));
+	struct spf sp = {.dist = xcalloc(nn, sizeof(int)),
+			 .sets = xcalloc(nn, sizeof(struct hopset)),
+			 .queue = xcalloc(nn, sizeof(size_t))};
+	struct hopset via = {0};
 	size_t added = 0;
 
 	build(t, family, &g);
 	for (size_t r = 0; r < t->n_nodes; r++) {
 		struct topo_node *n = &t->nodes[r];
+		size_t n_own = n->n_routes;
 
 		if (n->kind == TOPO_HOST) {
-			/* default route via the first router on the host's first routed subnet */
-			struct prefix any = {.addr = {.family = family}, .len = 0};
-
-			if (routes_to(n, n->n_routes, &any, true))
-				continue;
-			for (size_t k = 0; k < g.n_node_subnets[r]; k++) {
-				const struct subnet *s = &g.subnets[g.node_subnets[r][k]];
-				size_t m;
-
-				for (m = 0; m < s->n; m++)
-					if (t->nodes[s->a[m].node].kind == TOPO_ROUTER)
-						break;
-				if (m < s->n) {
-					add_route(n, &any, &s->a[m].addr, true);
-					added++;
-					break;
-				}
-			}
+			added += host_default(t, r, &g, family);
 			continue;
 		}
 		if (n->kind != TOPO_ROUTER)
 			continue;
 		/* subnets are unique: only the routes written in the file can already cover one */
-		size_t n_own = n->n_routes;
-
-		bfs(t, &g, r, dist, first, queue);
+		spf_run(t, &g, r, &sp);
 		for (size_t s = 0; s < g.n_subnets; s++) {
-			const struct subnet *sub = &g.subnets[s];
-			int best = -1;
-			size_t via = 0;
-
-			if (on_subnet(&g, r, s) || routes_to(n, n_own, &sub->net, false))
+			if (on_subnet(&g, r, s) || routes_to(n, n_own, &g.subnets[s].net, false))
 				continue;
-			for (size_t m = 0; m < sub->n; m++) {
-				size_t y = sub->a[m].node;
-
-				if (t->nodes[y].kind != TOPO_ROUTER || dist[y] < 0)
-					continue;
-				if (best < 0 || dist[y] < best) {
-					best = dist[y];
-					via = y;
-				}
-			}
-			if (best <= 0)
-				continue;
-			add_route(n, &sub->net, &first[via], false);
-			added++;
+			added += route_to_subnet(t, r, &g.subnets[s], &sp, &via);
 		}
 	}
 	graph_free(t, &g);
-	free(dist);
-	free(first);
-	free(queue);
+	for (size_t i = 0; i < nn; i++)
+		free(sp.sets[i].v);
+	free(sp.sets);
+	free(sp.dist);
+	free(sp.hops);
+	free(sp.queue);
+	free(via.v);
 	return added;
 }
 

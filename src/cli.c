@@ -30,7 +30,7 @@ static bool arg_explain;
 static bool arg_allow_host_paths;
 static const char *arg_name;
 static bool arg_yes;
-static bool arg_strict; /* up: a failing startup rolls the lab back */
+static bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
 
 struct verb {
 	const char *name;
@@ -106,6 +106,16 @@ static int load(const char *file, struct topo **ret)
 	struct topo_diags d = {0};
 	int r = topo_load_ex(file, arg_allow_host_paths, ret, &d);
 
+	/* --strict: every warning counts as an error */
+	for (size_t i = 0; arg_strict && i < d.n; i++)
+		if (d.v[i].severity == TOPO_WARNING) {
+			d.v[i].severity = TOPO_ERROR;
+			d.n_errors++;
+			if (r == 0) {
+				*ret = topo_free(*ret);
+				r = -EINVAL;
+			}
+		}
 	print_diags(&d);
 	if (r < 0 && d.n_errors)
 		fprintf(stderr, "netlab: %s: %zu error%s\n", file, d.n_errors,
@@ -204,7 +214,7 @@ static int verb_help(int argc, char **argv);
 static int verb_validate(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
-	int r = parse_opts("validate", argc, argv, "eA");
+	int r = parse_opts("validate", argc, argv, "eAS");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
@@ -1174,9 +1184,11 @@ static int verb_gen(int argc, char **argv)
 		{"switches", no_argument, NULL, 'S'},      {"routing", required_argument, NULL, 'r'},
 		{"ipv6", no_argument, NULL, '6'},          {"name", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+		{"spines", required_argument, NULL, 's'},  {"leaves", required_argument, NULL, 'L'},
+		{"hosts-per-leaf", required_argument, NULL, 'P'},
 		{},
 	};
-	struct gen_opts o = {.node_kind = -1};
+	struct gen_opts o = {.node_kind = -1, .hosts_per_leaf = 1};
 	const char *out = NULL, *problem = NULL;
 	_cleanup_free_ char *text = NULL;
 	char *end;
@@ -1196,6 +1208,18 @@ static int verb_gen(int argc, char **argv)
 				o.depth = v;
 			else
 				o.fanout = v;
+			break;
+		}
+		case 's':
+		case 'L':
+		case 'P': {
+			static const char *const what[] = {"spines", "leaves", "hosts-per-leaf"};
+			int k = c == 's' ? 0 : c == 'L' ? 1 : 2;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 10000)
+				return usage_error("gen", "--%s takes a number from %d to 10000", what[k], k == 2 ? 0 : 1);
+			*(k == 0 ? &o.spines : k == 1 ? &o.leaves : &o.hosts_per_leaf) = v;
 			break;
 		}
 		case 'R':
@@ -1230,13 +1254,14 @@ static int verb_gen(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree or full");
+		return usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree, full or clos");
 	if (gen_shape_parse(argv[optind], &o.shape) < 0)
-		return usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree or full)", argv[optind]);
+		return usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree, full or clos)", argv[optind]);
 	optind++;
-	if (o.shape == GEN_TREE) {
+	if (o.shape == GEN_TREE || o.shape == GEN_CLOS) {
 		if (optind != argc)
-			return usage_error("gen", "tree takes --depth D --fanout F, no size");
+			return usage_error("gen", o.shape == GEN_TREE ? "tree takes --depth D --fanout F, no size" :
+					   "clos takes --spines S --leaves L [--hosts-per-leaf H], no size");
 	} else {
 		if (optind != argc - 1)
 			return usage_error("gen", "%s takes one size, such as %s", argv[optind - 1],
@@ -1253,7 +1278,8 @@ static int verb_gen(int argc, char **argv)
 		}
 	}
 	if (gen_topology(&o, &text, &problem) < 0)
-		return usage_error("gen", "%s %s", argv[optind - (o.shape == GEN_TREE ? 1 : 2)], problem);
+		return usage_error("gen", "%s %s",
+				   argv[optind - (o.shape == GEN_TREE || o.shape == GEN_CLOS ? 1 : 2)], problem);
 	if (out) {
 		int r = write_file_atomic(out, text, strlen(text), 0644);
 
@@ -1268,13 +1294,14 @@ static int verb_gen(int argc, char **argv)
 }
 
 static const struct verb verbs[] = {
-	{"validate", verb_validate, "validate [--explain] [--allow-host-paths] TOPOLOGY.json",
+	{"validate", verb_validate, "validate [--explain] [--strict] [--allow-host-paths] TOPOLOGY.json",
 	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
 	 "what is expected). Exit 2 when it has errors. --explain prints the expanded\n"
 	 "topology (pool addresses, automatic routes, interface names) in the long form.\n"
-	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.",
+	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.\n"
+	 "--strict makes every warning an error (also for up).",
 	 false},
-	{"up", verb_up, "up [--allow-host-paths] [--name LAB] TOPOLOGY.json",
+	{"up", verb_up, "up [--strict] [--allow-host-paths] [--name LAB] TOPOLOGY.json",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
@@ -1338,7 +1365,8 @@ static const struct verb verbs[] = {
 	{"logs", verb_logs, "logs [-l LAB] NODE",
 	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},
 	{"gen", verb_gen,
-	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K [OPTIONS]",
+	 "gen line|ring|star|full N | grid RxC | tree --depth D --fanout F | fattree K |\n"
+	 "    clos --spines S --leaves L [--hosts-per-leaf H] [OPTIONS]",
 	 "Write a topology in the compact syntax with address pools (to stdout, or -o FILE).\n"
 	 "  line N, ring N, full N   N routers (--hosts: hosts) in a line, a ring, a full mesh\n"
 	 "  star N                   a switch 'sw' with N hosts (--routers: routers)\n"
@@ -1348,6 +1376,9 @@ static const struct verb verbs[] = {
 	 "  fattree K                k-ary fat tree: (K/2)^2 core, K pods of K/2 aggregation and\n"
 	 "                           K/2 edge switches with spanning tree (--routers: routers),\n"
 	 "                           K/2 hosts per edge\n"
+	 "  clos --spines S --leaves L [--hosts-per-leaf H]  leaf-spine: every leaf router\n"
+	 "                           linked to every spine router, H hosts (default 1) per leaf;\n"
+	 "                           with --routing static, multipath routes over every spine\n"
 	 "options: --routing static|none, --ipv6 (dual stack), --name NAME, -o FILE",
 	 false},
 	{"graph", verb_graph, "graph [--format dot|mermaid] [-o FILE] TOPOLOGY.json",

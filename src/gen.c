@@ -58,7 +58,7 @@ static void add_link(struct buf *b, const char *x, const char *y)
 
 int gen_shape_parse(const char *s, enum gen_shape *ret)
 {
-	static const char *const names[] = {"line", "ring", "star", "tree", "grid", "fattree", "full"};
+	static const char *const names[] = {"line", "ring", "star", "tree", "grid", "fattree", "full", "clos"};
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strcmp(s, names[i]) == 0) {
@@ -114,10 +114,54 @@ static int check(const struct gen_opts *o, const char **problem)
 			return *problem = "needs an even k of at least 2", -EINVAL;
 		total = o->n * (unsigned long long)o->n * o->n / 4 * 2;
 		break;
+	case GEN_CLOS:
+		if (o->spines < 1 || o->leaves < 1)
+			return *problem = "needs --spines and --leaves of at least 1", -EINVAL;
+		total = o->spines + (unsigned long long)o->leaves * (1 + o->hosts_per_leaf);
+		if (total < 2)
+			return *problem = "needs at least 2 nodes", -EINVAL;
+		break;
 	}
 	if (total > GEN_MAX_NODES)
 		return *problem = "is larger than 100000 nodes", -EINVAL;
 	return 0;
+}
+
+/*
+ * Leaf-spine: every leaf linked to every spine (the links in leaf order, then
+ * spine order), then each leaf's hosts. Spines and leaves are routers.
+ */
+static void gen_clos(struct buf *b, const struct gen_opts *o)
+{
+	char x[64], y[64];
+
+	for (unsigned s = 1; s <= o->spines; s++) {
+		snprintf(x, sizeof(x), "spine%u", s);
+		add_node(b, x, "router");
+	}
+	for (unsigned l = 1; l <= o->leaves; l++) {
+		snprintf(x, sizeof(x), "leaf%u", l);
+		add_node(b, x, "router");
+	}
+	for (unsigned l = 1; l <= o->leaves; l++)
+		for (unsigned h = 1; h <= o->hosts_per_leaf; h++) {
+			snprintf(x, sizeof(x), "h%u-%u", l, h);
+			add_node(b, x, "host");
+		}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned l = 1; l <= o->leaves; l++)
+		for (unsigned s = 1; s <= o->spines; s++) {
+			snprintf(x, sizeof(x), "leaf%u", l);
+			snprintf(y, sizeof(y), "spine%u", s);
+			add_link(b, x, y);
+		}
+	for (unsigned l = 1; l <= o->leaves; l++)
+		for (unsigned h = 1; h <= o->hosts_per_leaf; h++) {
+			snprintf(x, sizeof(x), "h%u-%u", l, h);
+			snprintf(y, sizeof(y), "leaf%u", l);
+			add_link(b, x, y);
+		}
 }
 
 int gen_topology(const struct gen_opts *o, char **ret, const char **ret_problem)
@@ -151,8 +195,11 @@ int gen_topology(const struct gen_opts *o, char **ret, const char **ret_problem)
 		case GEN_FATTREE:
 			put(&b, "fattree%u", o->n);
 			break;
+		case GEN_CLOS:
+			put(&b, "clos%ux%u", o->spines, o->leaves);
+			break;
 		default: {
-			static const char *const names[] = {"line", "ring", "star", "tree", "grid", "fattree", "full"};
+			static const char *const names[] = {"line", "ring", "star", "tree", "grid", "fattree", "full", "clos"};
 
 			put(&b, "%s%u", names[o->shape], o->n);
 		}
@@ -253,6 +300,9 @@ int gen_topology(const struct gen_opts *o, char **ret, const char **ret_problem)
 		}
 		break;
 	}
+	case GEN_CLOS:
+		gen_clos(&b, o);
+		break;
 	case GEN_FATTREE: {
 		/* k pods of k/2 aggregation and k/2 edge nodes, (k/2)^2 cores, k/2 hosts per edge */
 		unsigned k = o->n, h = k / 2;

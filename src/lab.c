@@ -137,17 +137,25 @@ static struct state *state_from_plan(const struct plan *p)
 			s->nodes[i].env[k] = xasprintf("%s=%s", n->env[k].key, n->env[k].value);
 		s->nodes[i].n_env = n->n_env;
 		s->nodes[i].routes = xcalloc(n->n_routes + 1, sizeof(struct state_route));
+		s->nodes[i].n_routes = 0;
 		for (size_t k = 0; k < n->n_routes; k++) {
 			const struct topo_route *r = &n->routes[k];
-			struct state_route *sr = &s->nodes[i].routes[k];
+			struct state_route *sr;
 
+			/*
+			 * Not a multipath route: the kernel keeps it while one nexthop lives and
+			 * revives the others with their links, and `link up` would put it back
+			 * through one gateway only.
+			 */
+			if (r->n_extra_via)
+				continue;
+			sr = &s->nodes[i].routes[s->nodes[i].n_routes++];
 			sr->to = prefix_network(&r->to);
 			sr->has_via = r->has_via;
 			sr->via = r->via;
 			strscpy(sr->dev, r->dev, sizeof(sr->dev));
 			sr->metric = r->metric;
 		}
-		s->nodes[i].n_routes = n->n_routes;
 		/* the planned addresses, to restore after link down (the kernel makes link-local ones again) */
 		size_t first = ai;
 
@@ -500,7 +508,8 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 	}
 	for (; r >= 0 && *ri < p->n_routes && p->routes[*ri].node == ni; (*ri)++) {
 		const struct plan_route *rt = &p->routes[*ri];
-		struct netlink_route nr = {rt->to, rt->has_via, rt->via, rt->oif, rt->metric};
+		struct netlink_route nr = {rt->to, rt->has_via, rt->via, rt->oif, rt->metric,
+					   rt->extra_via, rt->n_extra_via};
 		int len = 0;
 
 		len = snprintf(desc, sizeof(desc), "adding route %s",
@@ -1440,7 +1449,7 @@ static void restore_routes(struct netlink *nl, const struct state_node *n)
 {
 	for (size_t i = 0; i < n->n_routes; i++) {
 		const struct state_route *sr = &n->routes[i];
-		struct netlink_route nr = {sr->to, sr->has_via, sr->via, 0, sr->metric};
+		struct netlink_route nr = {sr->to, sr->has_via, sr->via, 0, sr->metric, NULL, 0};
 		_cleanup_err_ struct lab_err *e = NULL;
 
 		if (sr->dev[0]) {

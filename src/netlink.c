@@ -473,6 +473,30 @@ int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, co
 	return 0;
 }
 
+/*
+ * RTA_MULTIPATH: one struct rtnexthop per gateway, each followed by its
+ * RTA_GATEWAY, weight 1 (rtnh_hops 0), on rt->oif or the device the kernel
+ * finds for the gateway. The kernel spreads flows over them by hash and skips
+ * a nexthop whose device is down (or has no carrier, with
+ * ignore_routes_with_linkdown).
+ */
+static void put_multipath(struct nlmsghdr *nlh, const struct netlink_route *rt)
+{
+	int family = rt->to.addr.family;
+	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+
+	for (size_t i = 0; i <= rt->n_extra_via; i++) {
+		const struct addr *gw = i ? &rt->extra_via[i - 1] : &rt->via;
+		struct rtnexthop *nh = (struct rtnexthop *)mnl_nlmsg_get_payload_tail(nlh);
+
+		nlh->nlmsg_len += RTNH_ALIGN(sizeof(*nh));
+		*nh = (struct rtnexthop){.rtnh_ifindex = rt->oif};
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), gw->bytes);
+		nh->rtnh_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nh;
+	}
+	mnl_attr_nest_end(nlh, mp);
+}
+
 int netlink_add_route(struct netlink *nl, const struct netlink_route *rt, bool replace,
 		      const char *desc, struct lab_err **err)
 {
@@ -493,7 +517,9 @@ int netlink_add_route(struct netlink *nl, const struct netlink_route *rt, bool r
 	rtm->rtm_type = RTN_UNICAST;
 	if (rt->to.len)
 		mnl_attr_put(nlh, RTA_DST, addr_size(family), rt->to.addr.bytes);
-	if (rt->has_via)
+	if (rt->has_via && rt->n_extra_via)
+		put_multipath(nlh, rt);
+	else if (rt->has_via)
 		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), rt->via.bytes);
 	if (rt->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, rt->oif);

@@ -101,19 +101,42 @@ bool plan_ipv6_off(const struct topo_node *n, const char *ifname)
 	return strcmp(ifname, "lo") && disable_ipv6(n, "default") > 0;
 }
 
+/*
+ * A node with a multipath route: a nexthop whose device has lost its carrier
+ * is skipped, as one whose device is down (the kernel's default keeps using
+ * it). Written as the defaults before any interface exists, so that every
+ * interface made after inherits them; only where needed, each write costs.
+ */
+static const struct plan_sysctl multipath_early[] = {
+	{"net.ipv4.conf.default.ignore_routes_with_linkdown", "1"},
+	{"net.ipv6.conf.default.ignore_routes_with_linkdown", "1"},
+};
+
+static bool has_multipath(const struct topo_node *n)
+{
+	for (size_t i = 0; i < n->n_routes; i++)
+		if (n->routes[i].n_extra_via)
+			return true;
+	return false;
+}
+
 static void plan_node_init(struct plan *p, size_t i)
 {
 	const struct topo_node *n = &p->topo->nodes[i];
 	struct plan_node *pn = &p->nodes[i];
 	bool router = n->kind == TOPO_ROUTER;
+	bool mp = has_multipath(n);
 
 	pn->node = n;
 	pn->bridge = -1;
 	topo_netns_name(p->topo->name, n->name, pn->netns);
-	pn->early = xcalloc(ARRAY_SIZE(router_early) + n->n_sysctls + 1, sizeof(*pn->early));
+	pn->early = xcalloc(ARRAY_SIZE(router_early) + ARRAY_SIZE(multipath_early) + n->n_sysctls + 1,
+			    sizeof(*pn->early));
 	pn->late = xcalloc(n->n_sysctls + 1, sizeof(*pn->late));
 	for (size_t j = 0; router && j < ARRAY_SIZE(router_early); j++)
 		pn->early[pn->n_early++] = router_early[j];
+	for (size_t j = 0; mp && j < ARRAY_SIZE(multipath_early); j++)
+		pn->early[pn->n_early++] = multipath_early[j];
 	/* the user's after netlab's: theirs win */
 	for (size_t j = 0; j < n->n_sysctls; j++) {
 		struct plan_sysctl sc = {n->sysctls[j].key, n->sysctls[j].value};
@@ -246,6 +269,8 @@ static void plan_addresses_routes(struct plan *p, size_t ni)
 			.via = r->via,
 			.oif = r->dev[0] ? plan_ifindex(n, r->dev) : 0,
 			.metric = r->metric,
+			.extra_via = r->extra_via,
+			.n_extra_via = r->n_extra_via,
 		};
 		if (pr->oif < 0)
 			pr->oif = 0;

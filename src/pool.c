@@ -6,25 +6,17 @@
 
 #include "util.h"
 
-uint64_t pool_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
-}
-
 /* A member of a segment: one interface of a node. */
 struct member {
 	size_t node, iface;
-	const char *name; /* node name, for ordering */
+	size_t order; /* the member's place in link order */
 	bool router;
 };
 
 struct segment {
-	char *key; /* "a:eth0--b:eth0" or the LAN's first switch name */
+	char *key; /* "a:eth0--b:eth0" or the LAN's first switch name, for messages */
 	bool lan;
+	size_t first_link; /* the first link of the segment: placement order */
 	struct member *m;
 	size_t n, cap;
 };
@@ -95,14 +87,16 @@ struct pool {
 	uint64_t reserved_slot0; /* the IPv6 pool keeps its first /64 for loopbacks */
 	/* LANs come in several lengths: their subnets also go to the taken list */
 	bool mixed_lengths;
+	/* per prefix length: the first slot not yet looked at */
+	uint64_t next[129];
 };
 
 /*
- * A free subnet of length len in the pool, placed by key.
+ * The first free subnet of length len in the pool, after those handed out
+ * before: in the order of the calls, from the pool's start.
  * Return: 0, or -ENOSPC when the pool has no free subnet of that length.
  */
-static int pool_take(struct pool *pl, int len, const char *key, struct taken *tk,
-		     struct prefix *ret)
+static int pool_take(struct pool *pl, int len, struct taken *tk, struct prefix *ret)
 {
 	const struct prefix *pp = &pl->cfg->prefix;
 	int width = len - pp->len;
@@ -116,9 +110,9 @@ static int pool_take(struct pool *pl, int len, const char *key, struct taken *tk
 	for (size_t i = 0; i < tk->n; i++)
 		if (tk->v[i].len <= pp->len && prefix_overlaps(&tk->v[i], pp))
 			return -ENOSPC;
-	slot = pool_hash(key) % nslots;
+	slot = pl->next[len];
 	/* bounded: past a million taken or blocked places the pool is as good as full */
-	for (tries = 0; tries < nslots && tries < POOL_MAX_PROBES; tries++, slot = (slot + 1) % nslots) {
+	for (tries = 0; slot < nslots && tries < POOL_MAX_PROBES; tries++, slot++) {
 		if (pl->reserved_slot0 && slot == 0)
 			continue;
 		if (slots_has(&pl->used, slot))
@@ -130,9 +124,11 @@ static int pool_take(struct pool *pl, int len, const char *key, struct taken *tk
 		slots_add(&pl->used, slot);
 		if (pl->mixed_lengths)
 			take(tk, &cand);
+		pl->next[len] = slot + 1;
 		*ret = cand;
 		return 0;
 	}
+	pl->next[len] = slot;
 	return -ENOSPC;
 }
 
@@ -160,21 +156,17 @@ static void add_addr(struct topo_iface *ifc, const struct prefix *p)
 static int cmp_member(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
-	int c;
 
 	if (x->router != y->router)
 		return x->router ? -1 : 1;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->iface > y->iface) - (x->iface < y->iface);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 static int cmp_segment(const void *a, const void *b)
 {
 	const struct segment *x = a, *y = b;
 
-	return strcmp(x->key, y->key);
+	return (x->first_link > y->first_link) - (x->first_link < y->first_link);
 }
 
 static size_t uf_find(size_t *parent, size_t i)
@@ -186,14 +178,20 @@ static size_t uf_find(size_t *parent, size_t i)
 	return i;
 }
 
-static void add_member(struct segment *s, const struct topo *t, size_t node, size_t iface)
+static void add_member(struct segment *s, const struct topo *t, size_t link, size_t node,
+		       size_t iface)
 {
+	if (link < s->first_link)
+		s->first_link = link;
 	GROW(s->m, s->cap, s->n + 1);
-	s->m[s->n++] = (struct member){node, iface, t->nodes[node].name,
-				       t->nodes[node].kind == TOPO_ROUTER};
+	s->m[s->n] = (struct member){node, iface, s->n, t->nodes[node].kind == TOPO_ROUTER};
+	s->n++;
 }
 
-/* Point-to-point links and switched LANs, sorted by key, members ordered. */
+/*
+ * Point-to-point links and switched LANs, in the order of their first link;
+ * in each, routers first, then the other members, each in link order.
+ */
 static struct segment *find_segments(const struct topo *t, size_t *ret_n)
 {
 	size_t *parent = xcalloc(t->n_nodes ? t->n_nodes : 1, sizeof(size_t));
@@ -221,7 +219,8 @@ static struct segment *find_segments(const struct topo *t, size_t *ret_n)
 		root = uf_find(parent, i);
 		if (lan_of[root] == (size_t)-1) {
 			GROW(segs, cap, n + 1);
-			segs[n] = (struct segment){.key = xstrdup(t->nodes[i].name), .lan = true};
+			segs[n] = (struct segment){.key = xstrdup(t->nodes[i].name), .lan = true,
+						   .first_link = SIZE_MAX};
 			lan_of[root] = n++;
 		} else if (strcmp(t->nodes[i].name, segs[lan_of[root]].key) < 0) {
 			free(segs[lan_of[root]].key);
@@ -239,7 +238,8 @@ static struct segment *find_segments(const struct topo *t, size_t *ret_n)
 		if (sa || sb) {
 			const struct topo_endpoint *host = sa ? b : a, *sw = sa ? a : b;
 
-			add_member(&segs[lan_of[uf_find(parent, sw->node)]], t, host->node, host->iface);
+			add_member(&segs[lan_of[uf_find(parent, sw->node)]], t, i, host->node,
+				   host->iface);
 			continue;
 		}
 		{
@@ -249,11 +249,11 @@ static struct segment *find_segments(const struct topo *t, size_t *ret_n)
 			bool swap = strcmp(na, nb) > 0;
 
 			GROW(segs, cap, n + 1);
-			segs[n] = (struct segment){0};
+			segs[n] = (struct segment){.first_link = SIZE_MAX};
 			segs[n].key = swap ? xasprintf("%s:%s--%s:%s", nb, ib, na, ia) :
 					     xasprintf("%s:%s--%s:%s", na, ia, nb, ib);
-			add_member(&segs[n], t, a->node, a->iface);
-			add_member(&segs[n], t, b->node, b->iface);
+			add_member(&segs[n], t, i, a->node, a->iface);
+			add_member(&segs[n], t, i, b->node, b->iface);
 			n++;
 		}
 	}
@@ -347,7 +347,7 @@ static void assign_segments(struct topo *t, struct segment *segs, size_t n, int 
 			len = family == AF_INET6 ? 64 : s->lan ? lan_len(s->n) : 30;
 			if (!pl->cfg->set)
 				continue;
-			if (pool_take(pl, len, s->key, tk, &net) < 0) {
+			if (pool_take(pl, len, tk, &net) < 0) {
 				_cleanup_free_ char *what = xasprintf(
 					"%s '%s'", s->lan ? "the LAN of switch" : "link", s->key);
 
@@ -369,87 +369,111 @@ static void assign_segments(struct topo *t, struct segment *segs, size_t n, int 
 	free(v6.used.v);
 }
 
+/* An IPv4 address as a number, for the set of loopbacks taken. */
+static uint64_t v4_number(const struct addr *a)
+{
+	return (uint64_t)a->bytes[0] << 24 | (uint64_t)a->bytes[1] << 16 |
+	       (uint64_t)a->bytes[2] << 8 | a->bytes[3];
+}
+
+/* The low 64 bits of an IPv6 address: its host number in a /64. */
+static uint64_t v6_host(const struct addr *a)
+{
+	uint64_t h = 0;
+
+	for (int i = 8; i < 16; i++)
+		h = h << 8 | a->bytes[i];
+	return h;
+}
+
+/* Explicit loopback addresses inside the pools: never handed out. */
+static void loopbacks_taken(const struct topo *t, const struct prefix *v6net,
+			    struct slots *used4, struct slots *used6)
+{
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+		ssize_t lo = n->kind == TOPO_ROUTER ? topo_find_iface(n, "lo") : -1;
+
+		for (size_t a = 0; lo >= 0 && a < n->ifaces[lo].n_addrs; a++) {
+			const struct prefix *p = &n->ifaces[lo].addrs[a];
+
+			if (p->addr.family == AF_INET && t->pool_loopback.set &&
+			    prefix_contains(&t->pool_loopback.prefix, &p->addr))
+				slots_add(used4, v4_number(&p->addr));
+			if (p->addr.family == AF_INET6 && t->pool_ipv6.set &&
+			    prefix_contains(v6net, &p->addr))
+				slots_add(used6, v6_host(&p->addr));
+		}
+	}
+}
+
+/* The next free IPv4 loopback from *next on. Return: 0, or -ENOSPC. */
+static int next_loopback4(const struct prefix *pool, struct slots *used, uint64_t *next,
+			  struct prefix *ret)
+{
+	int width = 32 - pool->len;
+	uint64_t nhosts = 1ull << width;
+
+	for (; *next < nhosts; (*next)++) {
+		/* skip the pool's first and last address: they look like network and broadcast */
+		if (width >= 2 && (*next == 0 || *next == nhosts - 1))
+			continue;
+		if (prefix_host(pool, *next, ret) < 0 || slots_has(used, v4_number(&ret->addr)))
+			continue;
+		slots_add(used, v4_number(&ret->addr));
+		ret->len = 32;
+		(*next)++;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/*
+ * A /32 from the loopback pool and a /128 from the IPv6 pool's first /64 on
+ * lo of every router without one: host numbers 1, 2, ... in node order.
+ */
 static void assign_loopbacks(struct topo *t, struct topo_diags *d)
 {
 	struct pool lo4 = {.name = "addressing.loopback", .cfg = &t->pool_loopback};
 	struct slots used6 = {0};
-	struct prefix v6net;
+	struct prefix v6net = {0};
+	uint64_t next4 = 0, next6 = 1;
 
+	if (!lo4.cfg->set && !t->pool_ipv6.set)
+		return;
 	if (t->pool_ipv6.set)
 		prefix_subnet(&t->pool_ipv6.prefix, 64, 0, &v6net);
-	for (int pass = 0; pass < 2; pass++) {
-		/* explicit loopback addresses first, so that hashing never lands on them */
-		for (size_t i = 0; i < t->n_nodes; i++) {
-			struct topo_node *n = &t->nodes[i];
-			ssize_t lo;
-			struct topo_iface *ifc;
+	loopbacks_taken(t, &v6net, &lo4.used, &used6);
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		struct topo_node *n = &t->nodes[i];
+		ssize_t lo;
+		struct topo_iface *ifc;
+		struct prefix p;
 
-			if (n->kind != TOPO_ROUTER)
-				continue;
-			lo = topo_find_iface(n, "lo");
-			if (pass == 0) {
-				if (lo < 0)
-					continue;
-				for (size_t a = 0; a < n->ifaces[lo].n_addrs; a++) {
-					const struct prefix *p = &n->ifaces[lo].addrs[a];
+		if (n->kind != TOPO_ROUTER)
+			continue;
+		lo = topo_find_iface(n, "lo");
+		if (lo < 0) {
+			lo = topo_add_iface(n, "lo");
+			n->ifaces[lo].declared = true;
+		}
+		ifc = &n->ifaces[lo];
+		if (lo4.cfg->set && !has_family(ifc, AF_INET)) {
+			if (next_loopback4(&lo4.cfg->prefix, &lo4.used, &next4, &p) < 0) {
+				_cleanup_free_ char *what = xasprintf("the loopback of router '%s'", n->name);
 
-					if (p->addr.family == AF_INET && lo4.cfg->set &&
-					    prefix_contains(&lo4.cfg->prefix, &p->addr))
-						slots_add(&lo4.used, (uint64_t)p->addr.bytes[3] |
-									     (uint64_t)p->addr.bytes[2] << 8 |
-									     (uint64_t)p->addr.bytes[1] << 16 |
-									     (uint64_t)p->addr.bytes[0] << 24);
-				}
-				continue;
+				exhausted(d, t, &lo4, what, 32);
+				break;
 			}
-			if (lo < 0) {
-				if (!lo4.cfg->set && !t->pool_ipv6.set)
-					continue;
-				lo = topo_add_iface(n, "lo");
-				n->ifaces[lo].declared = true;
-			}
-			ifc = &n->ifaces[lo];
-			if (lo4.cfg->set && !has_family(ifc, AF_INET)) {
-				int width = 32 - lo4.cfg->prefix.len;
-				uint64_t nhosts = 1ull << width, h = pool_hash(n->name) % nhosts;
-				struct prefix p = {0};
-				uint64_t tries;
-
-				for (tries = 0; tries < nhosts; tries++, h = (h + 1) % nhosts) {
-					uint32_t v;
-
-					if (prefix_host(&lo4.cfg->prefix, h, &p) < 0)
-						continue;
-					/* skip the pool's first and last address: they look like network and broadcast */
-					if (width >= 2 && (h == 0 || h == nhosts - 1))
-						continue;
-					v = (uint32_t)p.addr.bytes[0] << 24 | p.addr.bytes[1] << 16 |
-					    p.addr.bytes[2] << 8 | p.addr.bytes[3];
-					if (slots_has(&lo4.used, v))
-						continue;
-					slots_add(&lo4.used, v);
-					break;
-				}
-				if (tries == nhosts) {
-					_cleanup_free_ char *what = xasprintf("the loopback of router '%s'", n->name);
-
-					exhausted(d, t, &lo4, what, 32);
-					break;
-				}
-				p.len = 32;
-				add_addr(ifc, &p);
-			}
-			if (t->pool_ipv6.set && !has_family(ifc, AF_INET6)) {
-				uint64_t h = pool_hash(n->name) & 0xffffffffull;
-				struct prefix p;
-
-				while (slots_has(&used6, h) || h == 0)
-					h = (h + 1) & 0xffffffffull;
-				slots_add(&used6, h);
-				prefix_host(&v6net, h, &p);
-				p.len = 128;
-				add_addr(ifc, &p);
-			}
+			add_addr(ifc, &p);
+		}
+		if (t->pool_ipv6.set && !has_family(ifc, AF_INET6)) {
+			while (slots_has(&used6, next6))
+				next6++;
+			slots_add(&used6, next6);
+			prefix_host(&v6net, next6++, &p);
+			p.len = 128;
+			add_addr(ifc, &p);
 		}
 	}
 	free(lo4.used.v);

@@ -46,6 +46,8 @@ static void node_free(struct topo_node *n)
 		free(n->ifaces[i].addr_pos);
 	}
 	free(n->ifaces);
+	for (size_t i = 0; i < n->n_routes; i++)
+		free(n->routes[i].extra_via);
 	free(n->routes);
 	for (size_t i = 0; i < n->n_sysctls; i++) {
 		free(n->sysctls[i].key);

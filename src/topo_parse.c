@@ -9,6 +9,7 @@
 
 #include "autoroute.h"
 #include "pool.h"
+#include "topo_hint.h"
 #include "topo_validate.h"
 #include "util.h"
 
@@ -94,14 +95,17 @@ static bool check_keys(struct parse *p, const char *path, json_t *obj, const cha
 		}
 		{
 			char list[512] = "";
+			size_t n_known = 0;
+			_cleanup_free_ char *hint = NULL;
 
-			for (const char *const *k = known; *k; k++) {
+			for (const char *const *k = known; *k; k++, n_known++) {
 				if (strcmp(*k, "$schema") == 0)
 					continue;
 				strncat(list, list[0] ? ", " : "", sizeof(list) - strlen(list) - 1);
 				strncat(list, *k, sizeof(list) - strlen(list) - 1);
 			}
-			perr(p, path, "unknown key '%s' (expected one of: %s)", key, list);
+			hint = topo_did_you_mean(topo_suggest(key, known, n_known));
+			perr(p, path, "unknown key '%s'%s (expected one of: %s)", key, hint, list);
 		}
 	}
 	return ok;
@@ -196,6 +200,61 @@ static void parse_iface(struct parse *p, const char *path, struct topo_node *n, 
 	}
 }
 
+/* One gateway of a route into *ret. Return: false when reported. */
+static bool parse_gateway(struct parse *p, const char *vpath, json_t *v, struct addr *ret)
+{
+	if (!want(p, vpath, v, JSON_STRING, "an address string"))
+		return false;
+	if (addr_parse(json_string_value(v), ret) < 0) {
+		perr(p, vpath, "\"%s\" is not an IP address (expected a.b.c.d or x:y::z)",
+		     json_string_value(v));
+		return false;
+	}
+	return true;
+}
+
+/* "via": a gateway, or an array of them for one multipath route. Return: false when reported. */
+static bool parse_via(struct parse *p, const char *path, json_t *via, struct topo_route *r)
+{
+	_cleanup_free_ char *vpath = xasprintf("%s.via", path);
+	size_t n = json_array_size(via);
+	bool ok = true;
+
+	if (!json_is_array(via)) {
+		r->has_via = parse_gateway(p, vpath, via, &r->via);
+		return r->has_via;
+	}
+	if (n < 1 || n > TOPO_MAX_NEXTHOPS) {
+		perr(p, vpath, "has %zu gateways (expected 1 to %d)", n, TOPO_MAX_NEXTHOPS);
+		return false;
+	}
+	_cleanup_free_ struct addr *all = xcalloc(n, sizeof(struct addr));
+	_cleanup_free_ bool *good = xcalloc(n, sizeof(bool));
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *ipath = xasprintf("%s[%zu]", vpath, i);
+
+		good[i] = parse_gateway(p, ipath, json_array_get(via, i), &all[i]);
+		ok = ok && good[i];
+		for (size_t k = 0; k < i && good[i]; k++)
+			if (good[k] && addr_equal(&all[k], &all[i])) {
+				perr(p, ipath, "repeats gateway %s (expected each gateway once)",
+				     json_string_value(json_array_get(via, i)));
+				ok = false;
+				break;
+			}
+	}
+	if (!ok)
+		return false;
+	r->via = all[0];
+	r->n_extra_via = n - 1;
+	r->extra_via = n > 1 ? xcalloc(n - 1, sizeof(struct addr)) : NULL;
+	for (size_t i = 1; i < n; i++)
+		r->extra_via[i - 1] = all[i];
+	r->has_via = true;
+	return true;
+}
+
 static void parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j, int pos)
 {
 	static const char *const keys[] = {"to", "via", "dev", "metric", NULL};
@@ -212,18 +271,8 @@ static void parse_route(struct parse *p, const char *path, struct topo_node *n, 
 	dev = json_object_get(j, "dev");
 	metric = json_object_get(j, "metric");
 
-	if (via) {
-		_cleanup_free_ char *vpath = xasprintf("%s.via", path);
-
-		if (!want(p, vpath, via, JSON_STRING, "an address string"))
-			ok = false;
-		else if (addr_parse(json_string_value(via), &r.via) < 0) {
-			perr(p, vpath, "\"%s\" is not an IP address (expected a.b.c.d or x:y::z)",
-			     json_string_value(via));
-			ok = false;
-		} else
-			r.has_via = true;
-	}
+	if (via && !parse_via(p, path, via, &r))
+		ok = false;
 	if (!to) {
 		perr(p, path, "missing 'to' (expected a CIDR or \"default\")");
 		ok = false;
@@ -253,10 +302,14 @@ static void parse_route(struct parse *p, const char *path, struct topo_node *n, 
 			r.is_default = r.to.len == 0;
 		}
 	}
-	if (to && r.has_via && json_is_string(to) && r.to.addr.family &&
-	    r.to.addr.family != r.via.family) {
-		_cleanup_free_ char *vpath = xasprintf("%s.via", path);
+	for (size_t i = 0; to && r.has_via && json_is_string(to) && r.to.addr.family &&
+			   i <= r.n_extra_via; i++) {
+		const struct addr *gw = i ? &r.extra_via[i - 1] : &r.via;
+		_cleanup_free_ char *vpath = json_is_array(via) ? xasprintf("%s.via[%zu]", path, i) :
+								   xasprintf("%s.via", path);
 
+		if (r.to.addr.family == gw->family)
+			continue;
 		perr(p, vpath, "gateway family differs from the destination's (expected an %s address)",
 		     r.to.addr.family == AF_INET ? "IPv4" : "IPv6");
 		ok = false;
@@ -290,8 +343,10 @@ static void parse_route(struct parse *p, const char *path, struct topo_node *n, 
 		else
 			ok = false;
 	}
-	if (!ok)
+	if (!ok) {
+		free(r.extra_via);
 		return;
+	}
 	GROW(n->routes, n->cap_routes, n->n_routes + 1);
 	n->routes[n->n_routes++] = r;
 }
@@ -642,9 +697,14 @@ static int node_kind(struct parse *p, const char *path, json_t *j)
 	if (!want(p, kpath, v, JSON_STRING, "\"host\", \"router\" or \"switch\""))
 		return -EINVAL;
 	k = topo_kind_parse(json_string_value(v));
-	if (k < 0)
-		perr(p, kpath, "\"%s\" is not a node kind (expected \"host\", \"router\" or \"switch\")",
-		     json_string_value(v));
+	if (k < 0) {
+		static const char *const kinds[] = {"host", "router", "switch"};
+		_cleanup_free_ char *hint =
+			topo_did_you_mean(topo_suggest(json_string_value(v), kinds, ARRAY_SIZE(kinds)));
+
+		perr(p, kpath, "\"%s\" is not a node kind%s (expected \"host\", \"router\" or \"switch\")",
+		     json_string_value(v), hint);
+	}
 	return k;
 }
 
@@ -781,8 +841,10 @@ static void parse_link_endpoints(struct parse *p, const char *path, json_t *eps,
 		}
 		pl->ep[i].node = topo_find_node(p->t, node);
 		if (pl->ep[i].node < 0) {
-			perr(p, epath, "unknown node '%s' (expected one of the names under \"nodes\")",
-			     node);
+			_cleanup_free_ char *hint = topo_did_you_mean(topo_suggest_node(p->t, node));
+
+			perr(p, epath, "unknown node '%s'%s (expected one of the names under \"nodes\")",
+			     node, hint);
 			pl->ok = false;
 			continue;
 		}
@@ -1175,8 +1237,14 @@ static char *node_ref(struct parse *p, const char *path, json_t *o, const char *
 	if (topo_find_node(p->t, json_string_value(v)) >= 0 ||
 	    (addr_ok && addr_parse(json_string_value(v), &a) == 0))
 		return xstrdup(json_string_value(v));
-	perr(p, kpath, "'%s' is not a node of this lab%s", json_string_value(v),
-	     addr_ok ? " nor an IP address (expected a node name or an address)" : " (expected a node name)");
+	{
+		_cleanup_free_ char *hint =
+			topo_did_you_mean(topo_suggest_node(p->t, json_string_value(v)));
+
+		perr(p, kpath, "'%s' is not a node of this lab%s%s (expected a node name%s)",
+		     json_string_value(v), addr_ok ? " nor an IP address" : "", hint,
+		     addr_ok ? " or an address" : "");
+	}
 	return NULL;
 }
 
@@ -1307,8 +1375,10 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		topo_diag_add(d, TOPO_ERROR, "%s:%d:%d: %s (expected valid JSON)", file, jerr.line,
-			      jerr.column, jerr.text);
+		_cleanup_free_ char *excerpt = topo_json_excerpt(text, len, jerr.line, jerr.column);
+
+		topo_diag_add(d, TOPO_ERROR, "%s:%d:%d: %s (expected valid JSON)%s", file, jerr.line,
+			      jerr.column, jerr.text, excerpt ? excerpt : "");
 		return NULL;
 	}
 	p.t = topo_new();
@@ -1434,6 +1504,21 @@ int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, str
 	return 0;
 }
 
+/* A route's gateway, or the array of all of them for a multipath route. */
+static json_t *via_json(const struct topo_route *r)
+{
+	char buf[ADDR_STRLEN];
+	json_t *a;
+
+	if (!r->n_extra_via)
+		return json_string(addr_format(&r->via, buf));
+	a = json_array();
+	json_array_append_new(a, json_string(addr_format(&r->via, buf)));
+	for (size_t i = 0; i < r->n_extra_via; i++)
+		json_array_append_new(a, json_string(addr_format(&r->extra_via[i], buf)));
+	return a;
+}
+
 char *topo_dump_json(const struct topo *t)
 {
 	_cleanup_(json_decrefp) json_t *root = json_object();
@@ -1488,7 +1573,7 @@ char *topo_dump_json(const struct topo *t)
 			json_object_set_new(jr, "to", json_string(r->is_default && r->has_via ? "default" :
 									  prefix_format(&r->to, buf)));
 			if (r->has_via)
-				json_object_set_new(jr, "via", json_string(addr_format(&r->via, buf)));
+				json_object_set_new(jr, "via", via_json(r));
 			if (r->dev[0])
 				json_object_set_new(jr, "dev", json_string(r->dev));
 			if (r->metric)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "topo_hint.h"
 #include "util.h"
 
 struct addr_use {
@@ -96,9 +97,19 @@ static void check_addresses(const struct topo *t, struct topo_diags *d)
 	free(uses);
 }
 
-static bool gateway_reachable(const struct topo_node *nd, const struct topo_route *r)
+static bool own_address(const struct topo_node *nd, const struct addr *a)
 {
-	if (addr_is_link_local(&r->via))
+	for (size_t i = 0; i < nd->n_ifaces; i++)
+		for (size_t k = 0; k < nd->ifaces[i].n_addrs; k++)
+			if (addr_equal(&nd->ifaces[i].addrs[k].addr, a))
+				return true;
+	return false;
+}
+
+static bool gateway_reachable(const struct topo_node *nd, const struct topo_route *r,
+			      const struct addr *via)
+{
+	if (addr_is_link_local(via))
 		return true;
 	for (size_t i = 0; i < nd->n_ifaces; i++) {
 		const struct topo_iface *ifc = &nd->ifaces[i];
@@ -106,10 +117,34 @@ static bool gateway_reachable(const struct topo_node *nd, const struct topo_rout
 		if (r->dev[0] && strcmp(r->dev, ifc->name))
 			continue;
 		for (size_t a = 0; a < ifc->n_addrs; a++)
-			if (prefix_contains(&ifc->addrs[a], &r->via))
+			if (prefix_contains(&ifc->addrs[a], via))
 				return true;
 	}
 	return false;
+}
+
+/* Every gateway of a route: on a subnet of the node, not its own address. */
+static void check_gateways(const struct topo *t, const struct topo_node *nd,
+			   const struct topo_route *r, const char *path, struct topo_diags *d)
+{
+	for (size_t k = 0; r->has_via && k <= r->n_extra_via; k++) {
+		const struct addr *via = k ? &r->extra_via[k - 1] : &r->via;
+		char buf[ADDR_STRLEN], vpath[300];
+
+		if (r->n_extra_via)
+			snprintf(vpath, sizeof(vpath), "%s.via[%zu]", path, k);
+		else
+			snprintf(vpath, sizeof(vpath), "%s.via", path);
+		if (own_address(nd, via))
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s: gateway %s is an address of node '%s' itself (expected a neighbour's address)",
+				      t->file, vpath, addr_format(via, buf), nd->name);
+		else if (!gateway_reachable(nd, r, via))
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: %s: gateway %s is in no subnet of node '%s' (expected an address on a subnet of %s)",
+				      t->file, vpath, addr_format(via, buf), nd->name,
+				      r->dev[0] ? "that interface" : "its interfaces");
+	}
 }
 
 static bool node_has_dev(const struct topo_node *nd, const char *dev)
@@ -121,34 +156,21 @@ static bool node_has_dev(const struct topo_node *nd, const char *dev)
 	return topo_find_iface(nd, dev) >= 0;
 }
 
-static bool own_address(const struct topo_node *nd, const struct addr *a)
-{
-	for (size_t i = 0; i < nd->n_ifaces; i++)
-		for (size_t k = 0; k < nd->ifaces[i].n_addrs; k++)
-			if (addr_equal(&nd->ifaces[i].addrs[k].addr, a))
-				return true;
-	return false;
-}
-
 static void check_routes(const struct topo *t, const struct topo_node *nd, struct topo_diags *d)
 {
 	for (size_t i = 0; i < nd->n_routes; i++) {
 		const struct topo_route *r = &nd->routes[i];
-		char buf[ADDR_STRLEN], path[256];
+		char path[256];
 
 		route_path(nd, r, path, sizeof(path));
-		if (r->dev[0] && !node_has_dev(nd, r->dev))
+		if (r->dev[0] && !node_has_dev(nd, r->dev)) {
+			_cleanup_free_ char *hint = topo_did_you_mean(topo_suggest_iface(nd, r->dev));
+
 			topo_diag_add(d, TOPO_ERROR,
-				      "%s: %s.dev: node '%s' has no interface '%s' (expected one of its interfaces)",
-				      t->file, path, nd->name, r->dev);
-		if (r->has_via && own_address(nd, &r->via))
-			topo_diag_add(d, TOPO_WARNING,
-				      "%s: %s.via: gateway %s is an address of node '%s' itself (the kernel will refuse this route)",
-				      t->file, path, addr_format(&r->via, buf), nd->name);
-		else if (r->has_via && !gateway_reachable(nd, r))
-			topo_diag_add(d, TOPO_WARNING,
-				      "%s: %s.via: gateway %s is in no subnet of node '%s' (the kernel will refuse this route)",
-				      t->file, path, addr_format(&r->via, buf), nd->name);
+				      "%s: %s.dev: node '%s' has no interface '%s'%s (expected one of its interfaces)",
+				      t->file, path, nd->name, r->dev, hint);
+		}
+		check_gateways(t, nd, r, path, d);
 		/* routing: static never adds a route to a destination already routed */
 		for (size_t j = 0; j < i && !r->automatic; j++) {
 			const struct topo_route *o = &nd->routes[j];
@@ -167,6 +189,74 @@ static void check_routes(const struct topo *t, const struct topo_node *nd, struc
 			}
 		}
 	}
+}
+
+/* Whether two interfaces share a subnet of a family (both ways: a /24 and a /30 inside it count). */
+static bool share_subnet(const struct topo_iface *a, const struct topo_iface *b, int family,
+			 bool *ret_both)
+{
+	bool has_a = false, has_b = false;
+
+	for (size_t i = 0; i < a->n_addrs; i++) {
+		if (a->addrs[i].addr.family != family || addr_is_link_local(&a->addrs[i].addr))
+			continue;
+		has_a = true;
+		for (size_t k = 0; k < b->n_addrs; k++) {
+			if (b->addrs[k].addr.family != family || addr_is_link_local(&b->addrs[k].addr))
+				continue;
+			has_b = true;
+			if (prefix_contains(&a->addrs[i], &b->addrs[k].addr) ||
+			    prefix_contains(&b->addrs[k], &a->addrs[i].addr))
+				return true;
+		}
+	}
+	*ret_both = has_a && has_b;
+	return false;
+}
+
+/* A point-to-point link whose two ends have addresses of a family on no common subnet. */
+static void check_link_subnets(const struct topo *t, struct topo_diags *d)
+{
+	static const int families[] = {AF_INET, AF_INET6};
+
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *na = &t->nodes[l->ep[0].node], *nb = &t->nodes[l->ep[1].node];
+		const struct topo_iface *a = &na->ifaces[l->ep[0].iface], *b = &nb->ifaces[l->ep[1].iface];
+
+		if (na->kind == TOPO_SWITCH || nb->kind == TOPO_SWITCH)
+			continue;
+		for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+			bool both = false;
+			char pa[PREFIX_STRLEN] = "", pb[PREFIX_STRLEN] = "";
+
+			if (share_subnet(a, b, families[f], &both) || !both)
+				continue;
+			for (size_t k = 0; k < a->n_addrs && !pa[0]; k++)
+				if (a->addrs[k].addr.family == families[f] && !addr_is_link_local(&a->addrs[k].addr))
+					prefix_format(&a->addrs[k], pa);
+			for (size_t k = 0; k < b->n_addrs && !pb[0]; k++)
+				if (b->addrs[k].addr.family == families[f] && !addr_is_link_local(&b->addrs[k].addr))
+					prefix_format(&b->addrs[k], pb);
+			topo_diag_add(d, TOPO_WARNING,
+				      "%s: links[%zu]: its ends %s:%s (%s) and %s:%s (%s) are in different subnets (expected both on one subnet, or they cannot talk)",
+				      t->file, i, na->name, a->name, pa, nb->name, b->name, pb);
+		}
+	}
+}
+
+/* routing: "static" that computed nothing: no router, or nothing for it to route. */
+static void check_routing_used(const struct topo *t, struct topo_diags *d)
+{
+	if (t->routing != TOPO_ROUTING_STATIC)
+		return;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		for (size_t k = 0; k < t->nodes[i].n_routes; k++)
+			if (t->nodes[i].routes[k].automatic)
+				return;
+	topo_diag_add(d, TOPO_WARNING,
+		      "%s: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)",
+		      t->file);
 }
 
 size_t topo_validate(const struct topo *t, struct topo_diags *d)
@@ -202,6 +292,8 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 		check_routes(t, nd, d);
 	}
 	check_addresses(t, d);
+	check_link_subnets(t, d);
+	check_routing_used(t, d);
 	return d->n_errors - before;
 }
 

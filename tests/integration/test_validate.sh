@@ -72,17 +72,45 @@ expect_exit 2 "$NETLAB" validate
 expect_exit 2 "$NETLAB" up
 assert_clean "$LAB"
 
-# a warning is not an error: the unreachable gateway validates with exit 0 and a warning
-cat > "$TMP/warn.json" <<JSON
+# a gateway in no subnet of its node is an error at validate, not at up
+cat > "$TMP/gw.json" <<JSON
 { "name": "$LAB",
   "nodes": { "a": { "interfaces": { "eth0": { "addresses": ["10.5.0.1/24"] } },
                     "routes": [ { "to": "10.9.0.0/24", "via": "10.99.0.1" } ] },
              "b": { "interfaces": { "eth0": { "addresses": ["10.5.0.2/24"] } } } },
   "links": [ "a:eth0 -- b:eth0" ] }
 JSON
+expect_exit 2 "$NETLAB" validate "$TMP/gw.json"
+assert_contains "$ERR" "netlab: error: $TMP/gw.json: nodes.a.routes[0].via: gateway 10.99.0.1 is in no subnet of node 'a'" "gateway error"
+expect_exit 2 "$NETLAB" up "$TMP/gw.json"
+assert_clean "$LAB"
+
+# a warning is not an error: an interface linked nowhere validates with exit 0 and a warning
+cat > "$TMP/warn.json" <<JSON
+{ "name": "$LAB",
+  "nodes": { "a": { "interfaces": { "eth0": { "addresses": ["10.5.0.1/24"] }, "eth1": {} } },
+             "b": { "interfaces": { "eth0": { "addresses": ["10.5.0.2/24"] } } } },
+  "links": [ "a:eth0 -- b:eth0" ] }
+JSON
 expect_exit 0 "$NETLAB" validate "$TMP/warn.json"
-assert_contains "$ERR" "netlab: warning: $TMP/warn.json: nodes.a.routes[0].via:" "warning"
+assert_contains "$ERR" "netlab: warning: $TMP/warn.json: nodes.a.interfaces.eth1:" "warning"
 assert_contains "$OUT" "valid: lab '$LAB', 2 nodes" "validate's summary"
+# --strict: the warning is an error, for validate and up
+expect_exit 2 "$NETLAB" validate --strict "$TMP/warn.json"
+assert_contains "$ERR" "netlab: error: $TMP/warn.json: nodes.a.interfaces.eth1:" "--strict error"
+expect_exit 2 "$NETLAB" up --strict "$TMP/warn.json"
+assert_clean "$LAB"
+
+# the two ends of a link in different subnets: a warning naming both ends
+cat > "$TMP/subnets.json" <<JSON
+{ "name": "$LAB",
+  "nodes": { "a": { "interfaces": { "eth0": { "addresses": ["10.5.1.1/24"] } } },
+             "b": { "interfaces": { "eth0": { "addresses": ["10.5.2.1/24"] } } } },
+  "links": [ "a:eth0 -- b:eth0" ] }
+JSON
+expect_exit 0 "$NETLAB" validate "$TMP/subnets.json"
+assert_contains "$ERR" "netlab: warning: $TMP/subnets.json: links[0]: its ends a:eth0 (10.5.1.1/24) and b:eth0 (10.5.2.1/24) are in different subnets" "subnets warning"
+expect_exit 2 "$NETLAB" validate --strict "$TMP/subnets.json"
 expect_exit 0 "$NETLAB" -q validate "$TMP/warn.json"
 assert_eq "$ERR" "" "stderr of validate -q"
 assert_clean "$LAB"

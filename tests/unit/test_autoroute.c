@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+
 #include "autoroute.h"
 #include "topo_parse.h"
 #include "util.h"
@@ -207,6 +209,67 @@ static void test_none_adds_nothing(void **state)
 	topo_diags_free(&d);
 }
 
+/* The gateways of node's route to dst, "a b c" (via, then extra_via), into a static buffer. */
+static const char *vias(const struct topo *t, const char *node, const char *dst)
+{
+	static char out[512];
+	const struct topo_node *n = &t->nodes[topo_find_node(t, node)];
+	struct prefix want = {0};
+
+	assert_int_equal(prefix_parse(dst, &want), 0);
+	for (size_t i = 0; i < n->n_routes; i++) {
+		const struct topo_route *r = &n->routes[i];
+		char buf[ADDR_STRLEN];
+
+		if (r->to.len != want.len || !addr_equal(&r->to.addr, &want.addr))
+			continue;
+		snprintf(out, sizeof(out), "%s", addr_format(&r->via, buf));
+		for (size_t k = 0; k < r->n_extra_via; k++)
+			snprintf(out + strlen(out), sizeof(out) - strlen(out), " %s",
+				 addr_format(&r->extra_via[k], buf));
+		return out;
+	}
+	return NULL;
+}
+
+/*
+ * Two leaves l1, l2 and three spines s1..s3, every leaf on every spine; l2 has a
+ * LAN 10.9.0.0/24 (and fd09::/64). 10.S.L.0/24 joins spine S and leaf L.
+ */
+#define CLOS_LINK(s, l) "\"s" #s ":eth" #l " -- l" #l ":eth" #s "\""
+#define CLOS                                                                                        \
+	"{\"name\": \"c\", \"routing\": \"static\", \"nodes\": {"                                      \
+	"\"s1\": {\"kind\": \"router\", \"interfaces\": {\"eth1\": {\"addresses\": [\"10.1.1.1/24\", \"fd01:1::1/64\"]}, \"eth2\": {\"addresses\": [\"10.1.2.1/24\", \"fd01:2::1/64\"]}}}," \
+	"\"s2\": {\"kind\": \"router\", \"interfaces\": {\"eth1\": {\"addresses\": [\"10.2.1.1/24\", \"fd02:1::1/64\"]}, \"eth2\": {\"addresses\": [\"10.2.2.1/24\", \"fd02:2::1/64\"]}}}," \
+	"\"s3\": {\"kind\": \"router\", \"interfaces\": {\"eth1\": {\"addresses\": [\"10.3.1.1/24\", \"fd03:1::1/64\"]}, \"eth2\": {\"addresses\": [\"10.3.2.1/24\", \"fd03:2::1/64\"]}}}," \
+	"\"l1\": {\"kind\": \"router\", \"interfaces\": {\"eth1\": {\"addresses\": [\"10.1.1.2/24\", \"fd01:1::2/64\"]}, \"eth2\": {\"addresses\": [\"10.2.1.2/24\", \"fd02:1::2/64\"]}, \"eth3\": {\"addresses\": [\"10.3.1.2/24\", \"fd03:1::2/64\"]}}}," \
+	"\"l2\": {\"kind\": \"router\", \"interfaces\": {\"eth1\": {\"addresses\": [\"10.1.2.2/24\", \"fd01:2::2/64\"]}, \"eth2\": {\"addresses\": [\"10.2.2.2/24\", \"fd02:2::2/64\"]}, \"eth3\": {\"addresses\": [\"10.3.2.2/24\", \"fd03:2::2/64\"]}, \"eth9\": {\"addresses\": [\"10.9.0.1/24\", \"fd09::1/64\"]}}}," \
+	"\"h\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.9.0.10/24\", \"fd09::10/64\"]}}}}," \
+	"\"links\": [" CLOS_LINK(1, 1) ", " CLOS_LINK(1, 2) ", " CLOS_LINK(2, 1) ", " CLOS_LINK(2, 2) ", " \
+	CLOS_LINK(3, 1) ", " CLOS_LINK(3, 2) ", \"l2:eth9 -- h:eth0\"]}"
+
+/* Several shortest paths through different neighbours: one route through all of them. */
+static void test_equal_cost_multipath(void **state)
+{
+	struct topo *t = parse(CLOS), *t2 = parse(CLOS);
+
+	(void)state;
+	/* a nexthop per spine, in interface order, both families */
+	assert_string_equal(vias(t, "l1", "10.9.0.0/24"), "10.1.1.1 10.2.1.1 10.3.1.1");
+	assert_string_equal(vias(t, "l1", "fd09::/64"), "fd01:1::1 fd02:1::1 fd03:1::1");
+	assert_string_equal(vias(t2, "l1", "10.9.0.0/24"), vias(t, "l1", "10.9.0.0/24"));
+	/* one shortest path: one gateway */
+	assert_string_equal(vias(t, "l1", "10.1.2.0/24"), "10.1.1.1");
+	assert_string_equal(vias(t, "s1", "10.9.0.0/24"), "10.1.2.2");
+	/* a spine reaches the other spines' far subnets through the leaf it shares with them */
+	assert_string_equal(vias(t, "s1", "10.2.1.0/24"), "10.1.1.2");
+	assert_string_equal(vias(t, "s1", "10.2.2.0/24"), "10.1.2.2");
+	/* the host: one default route */
+	assert_string_equal(via(t, "h", "default"), "10.9.0.1");
+	topo_free(t);
+	topo_free(t2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_grid_shortest_paths),
 		cmocka_unit_test(test_hosts_default_and_explicit_wins),
 		cmocka_unit_test(test_none_adds_nothing),
+		cmocka_unit_test(test_equal_cost_multipath),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

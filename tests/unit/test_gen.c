@@ -54,6 +54,9 @@ static void test_shapes(void **state)
 	check((struct gen_opts){.shape = GEN_TREE, .depth = 3, .fanout = 2, .node_kind = -1}, 15, 14, "tree3x2");
 	/* k = 4: 4 core, 8 aggregation, 8 edge, 16 hosts; 16 + 16 + 16 links */
 	check((struct gen_opts){.shape = GEN_FATTREE, .n = 4, .node_kind = -1}, 36, 48, "fattree4");
+	/* 2 spines, 3 leaves, 2 hosts each: 11 nodes; 6 fabric links and 6 host links */
+	check((struct gen_opts){.shape = GEN_CLOS, .spines = 2, .leaves = 3, .hosts_per_leaf = 2,
+				.node_kind = -1}, 11, 12, "clos2x3");
 	check((struct gen_opts){.shape = GEN_LINE, .n = 6, .node_kind = -1, .routing_static = true,
 				.ipv6 = true, .name = "mine"},
 	      6, 5, "mine");
@@ -102,10 +105,52 @@ static void test_bad_options(void **state)
 	assert_int_equal(gen_topology(&(struct gen_opts){.shape = GEN_GRID, .rows = 1000, .cols = 1000, .node_kind = -1}, &text, &problem), -EINVAL);
 	assert_non_null(strstr(problem, "100000"));
 	assert_int_equal(gen_topology(&(struct gen_opts){.shape = GEN_FULL, .n = 65, .node_kind = -1}, &text, &problem), -EINVAL);
+	assert_int_equal(gen_topology(&(struct gen_opts){.shape = GEN_CLOS, .spines = 0, .leaves = 2, .node_kind = -1}, &text, &problem), -EINVAL);
+	assert_non_null(strstr(problem, "--spines"));
+	assert_int_equal(gen_topology(&(struct gen_opts){.shape = GEN_CLOS, .spines = 1, .leaves = 1000, .hosts_per_leaf = 100, .node_kind = -1}, &text, &problem), -EINVAL);
 	assert_null(text);
 	assert_int_equal(gen_shape_parse("grid", &s), 0);
 	assert_int_equal(s, GEN_GRID);
 	assert_int_equal(gen_shape_parse("blob", &s), -EINVAL);
+	assert_int_equal(gen_shape_parse("clos", &s), 0);
+	assert_int_equal(s, GEN_CLOS);
+}
+
+/* A leaf-spine fabric with routing: static: every leaf reaches the other leaves' hosts over every spine. */
+static void test_clos_multipath(void **state)
+{
+	struct gen_opts o = {.shape = GEN_CLOS, .spines = 4, .leaves = 3, .hosts_per_leaf = 2,
+			     .node_kind = -1, .routing_static = true, .ipv6 = true};
+	struct topo_diags d = {0};
+	const char *problem = NULL;
+	char *text = NULL;
+	struct topo *t;
+	size_t multipath = 0;
+
+	(void)state;
+	assert_int_equal(gen_topology(&o, &text, &problem), 0);
+	t = topo_parse_string(text, strlen(text), "gen.json", &d);
+	assert_non_null(t);
+	pool_assign(t, &d);
+	autoroute_compute(t);
+	assert_int_equal(topo_validate(t, &d), 0);
+	assert_int_equal(t->nodes[topo_find_node(t, "spine1")].kind, TOPO_ROUTER);
+	assert_int_equal(t->nodes[topo_find_node(t, "leaf3")].kind, TOPO_ROUTER);
+	assert_int_equal(t->nodes[topo_find_node(t, "h3-2")].kind, TOPO_HOST);
+	/* leaf1 -> the subnets of the 4 hosts of leaf2 and leaf3, and their loopbacks: 4 nexthops each */
+	for (size_t i = 0; i < t->nodes[topo_find_node(t, "leaf1")].n_routes; i++) {
+		const struct topo_route *r = &t->nodes[topo_find_node(t, "leaf1")].routes[i];
+
+		if (r->n_extra_via) {
+			assert_int_equal(r->n_extra_via, 3);
+			multipath++;
+		}
+	}
+	/* per family: 4 host subnets, and in IPv4 the 2 other leaves' loopbacks, in IPv6 theirs too */
+	assert_int_equal(multipath, 2 * (4 + 2));
+	topo_free(t);
+	topo_diags_free(&d);
+	free(text);
 }
 
 int main(void)
@@ -114,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_shapes),
 		cmocka_unit_test(test_routing_static_reaches_every_loopback),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_clos_multipath),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -640,6 +640,51 @@ static void test_route_v6_replace(void **state)
 	assert_null(t.tb[RTA_OIF]);
 }
 
+/* One multipath route: RTA_MULTIPATH with an rtnexthop and its RTA_GATEWAY per gateway. */
+static void test_route_multipath(void **state)
+{
+	struct ctx *c = *state;
+	struct addr extra[2];
+	struct netlink_route r = {.to = P("10.8.0.0/24"), .has_via = true, .extra_via = extra,
+				  .n_extra_via = 2};
+	static const char *const gw[] = {"10.0.0.2", "10.0.1.2", "10.0.2.2"};
+	struct lab_err *err = NULL;
+	const struct rtmsg *rtm;
+	const struct rtnexthop *nh;
+	struct attrs t;
+	int left, k = 0;
+
+	assert_int_equal(addr_parse(gw[0], &r.via), 0);
+	assert_int_equal(addr_parse(gw[1], &extra[0]), 0);
+	assert_int_equal(addr_parse(gw[2], &extra[1]), 0);
+	assert_int_equal(netlink_add_route(c->nl, &r, false, "multipath", &err), 0);
+	assert_int_equal(walk(c), 1);
+	rtm = mnl_nlmsg_get_payload(c->msg[0]);
+	assert_int_equal(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
+	parse_msg(c->msg[0], sizeof(*rtm), &t);
+	assert_addr_attr(t.tb[RTA_DST], "10.8.0.0");
+	/* the gateways are in the nexthops, not beside them */
+	assert_null(t.tb[RTA_GATEWAY]);
+	assert_non_null(t.tb[RTA_MULTIPATH]);
+	nh = mnl_attr_get_payload(t.tb[RTA_MULTIPATH]);
+	left = mnl_attr_get_payload_len(t.tb[RTA_MULTIPATH]);
+	while (left >= (int)sizeof(*nh) && RTNH_OK(nh, left)) {
+		const struct nlattr *a = (const struct nlattr *)RTNH_DATA(nh);
+
+		assert_true(k < 3);
+		assert_int_equal(nh->rtnh_ifindex, 0);
+		assert_int_equal(nh->rtnh_hops, 0);
+		assert_int_equal(nh->rtnh_len, RTNH_LENGTH(MNL_ATTR_HDRLEN + 4));
+		assert_int_equal(mnl_attr_get_type(a), RTA_GATEWAY);
+		assert_addr_attr(a, gw[k]);
+		k++;
+		left -= NLMSG_ALIGN(nh->rtnh_len);
+		nh = RTNH_NEXT(nh);
+	}
+	assert_int_equal(k, 3);
+	assert_int_equal(left, 0);
+}
+
 /* --- qdiscs --- */
 
 static void test_impair_rate_tbf(void **state)
@@ -870,6 +915,7 @@ int main(void)
 		T(test_route_via),
 		T(test_route_default_on_link),
 		T(test_route_v6_replace),
+		T(test_route_multipath),
 		T(test_impair_rate_tbf),
 		T(test_impair_delay_netem),
 		T(test_clear_impair),

@@ -274,6 +274,35 @@ static void test_bad_json(void **state)
 	assert_true(str_has_prefix(c->d.v[0].text, "t.json:1:12: "));
 }
 
+/* Unknown names get the closest existing one, when it is close enough to be a typo. */
+static void test_did_you_mean(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'spine1': 'router', 'leaf1': {'kind': 'routr', 'hostnme': 'x'}, 'h': {}}, "
+				    "'links': ['spine1 -- laef1', 'spine1 -- core9'], "
+				    "'expect': [{'from': 'spine', 'to': 'h', 'reach': true}]}");
+
+	expect_error(c, "t.json: nodes.leaf1.kind: \"routr\" is not a node kind, did you mean 'router'? (expected \"host\", \"router\" or \"switch\")");
+	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: links[0]: unknown node 'laef1', did you mean 'leaf1'? (expected one of the names under \"nodes\")");
+	/* nothing close: no guess */
+	expect_error(c, "t.json: links[1]: unknown node 'core9' (expected one of the names under \"nodes\")");
+	expect_error(c, "t.json: expect[0].from: 'spine' is not a node of this lab, did you mean 'spine1'? (expected a node name)");
+	expect_counts(c, 5, 0);
+}
+
+/* A JSON syntax error shows file:line:column, the line, and a caret under the column. */
+static void test_bad_json_excerpt(void **state)
+{
+	struct ctx *c = load(state, "{\n  'nodes': {\n    'a': {}\n    'b': {}\n  }\n}");
+
+	assert_null(c->t);
+	expect_counts(c, 1, 0);
+	assert_true(str_has_prefix(c->d.v[0].text, "t.json:4:7: "));
+	assert_non_null(strstr(c->d.v[0].text, " (expected valid JSON)\n      \"b\": {}\n        ^"));
+	/* the last line of the message is the caret */
+	assert_string_equal(strrchr(c->d.v[0].text, '\n'), "\n        ^");
+}
+
 static void test_bad_json_truncated_and_empty(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {}");
@@ -441,7 +470,7 @@ static void test_unknown_key_top_level(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {}, 'node': {}, 'version': 2}");
 
-	expect_error(c, "t.json: (top level): unknown key 'node' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
+	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
 	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
 	expect_counts(c, 2, 0);
 }
@@ -450,8 +479,8 @@ static void test_unknown_key_node(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'interface': {}, 'Kind': 'router'}}}");
 
-	expect_error(c, "t.json: nodes.a: unknown key 'interface' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
-	expect_error(c, "t.json: nodes.a: unknown key 'Kind' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
 	expect_counts(c, 2, 0);
 	/* the misspelt kind is not taken */
 	assert_int_equal(node(c, "a")->kind, TOPO_HOST);
@@ -462,7 +491,7 @@ static void test_unknown_key_interface(void **state)
 	struct ctx *c = load(state, "{'nodes': {'a': {'interfaces': {'eth0': {'address': ['10.0.0.1/24']}}}, 'b': {}}, "
 				    "'links': ['a:eth0 -- b']}");
 
-	expect_error(c, "t.json: nodes.a.interfaces.eth0: unknown key 'address' (expected one of: addresses, mtu, mac)");
+	expect_error(c, "t.json: nodes.a.interfaces.eth0: unknown key 'address', did you mean 'addresses'? (expected one of: addresses, mtu, mac)");
 	expect_counts(c, 1, 0);
 }
 
@@ -481,7 +510,7 @@ static void test_unknown_key_link(void **state)
 				    "{'endpoint': ['a', 'b']}]}");
 
 	expect_error(c, "t.json: links[0]: unknown key 'speed' (expected one of: endpoints, mtu, state, impair)");
-	expect_error(c, "t.json: links[1]: unknown key 'endpoint' (expected one of: endpoints, mtu, state, impair)");
+	expect_error(c, "t.json: links[1]: unknown key 'endpoint', did you mean 'endpoints'? (expected one of: endpoints, mtu, state, impair)");
 	expect_error(c, "t.json: links[1]: missing 'endpoints' (expected two \"node:ifname\" strings)");
 	expect_counts(c, 3, 0);
 	/* a link with an unknown key is not made */
@@ -526,7 +555,9 @@ static void test_formerly_reserved_top_level_keys(void **state)
 				    "'addressing': {'p2p': '10.255.0.0/16', 'ipv6': 'fd00::/48'}, 'routing': 'static', "
 				    "'expect': [{'from': 'a', 'to': 'b', 'reach': true}]}");
 
-	expect_clean(c);
+	/* two hosts: static routing has nothing to do */
+	expect_warning(c, "t.json: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)");
+	expect_counts(c, 0, 1);
 	assert_true(c->t->pool_p2p.set);
 	assert_true(c->t->pool_ipv6.set);
 	assert_false(c->t->pool_lan.set);
@@ -1040,6 +1071,60 @@ static void test_route_unknown_dev(void **state)
 	expect_counts(c, 1, 0);
 }
 
+/* "via" as an array: one multipath route; each gateway is checked */
+static void test_route_multipath(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'r': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}, 'eth1': {'addresses': ['10.0.2.1/24']}}, "
+				    "'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', '10.0.2.2']}]}, 'a': {}, 'b': {}}, "
+				    "'links': ['r:eth0 -- a', 'r:eth1 -- b']}");
+	const struct topo_route *r;
+	char buf[ADDR_STRLEN];
+
+	expect_clean(c);
+	r = &node(c, "r")->routes[0];
+	assert_true(r->has_via);
+	assert_string_equal(addr_format(&r->via, buf), "10.0.1.2");
+	assert_int_equal(r->n_extra_via, 1);
+	assert_string_equal(addr_format(&r->extra_via[0], buf), "10.0.2.2");
+
+	c = load(state, "{'nodes': {'r': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}}, "
+			"'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', 'x', '10.0.1.2', 'fd00::1']}, "
+			"{'to': '10.8.0.0/24', 'via': []}, {'to': '10.7.0.0/24', 'via': ['10.0.1.2', '10.5.0.1']}]}, 'a': {}}, "
+			"'links': ['r:eth0 -- a']}");
+	expect_error(c, "t.json: nodes.r.routes[0].via[1]: \"x\" is not an IP address (expected a.b.c.d or x:y::z)");
+	expect_error(c, "t.json: nodes.r.routes[0].via[2]: repeats gateway 10.0.1.2 (expected each gateway once)");
+	expect_error(c, "t.json: nodes.r.routes[1].via: has 0 gateways (expected 1 to 64)");
+	expect_error(c, "t.json: nodes.r.routes[2].via[1]: gateway 10.5.0.1 is in no subnet of node 'r' (expected an address on a subnet of its interfaces)");
+	expect_counts(c, 4, 0);
+}
+
+/* The two ends of a link in different subnets: a warning naming both ends, per family. */
+static void test_link_ends_in_different_subnets(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {"
+				    "'a': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24', 'fd00:1::1/64']}, 'eth1': {'addresses': ['10.0.3.1/30']}}}, "
+				    "'b': {'interfaces': {'eth0': {'addresses': ['10.0.2.1/24', 'fd00:1::2/64']}, 'eth1': {'addresses': ['10.0.3.2/24']}}}, "
+				    "'c': {'interfaces': {'eth0': {'addresses': ['fe80::1/64']}}}, 'd': {}}, "
+				    "'links': ['a:eth0 -- b:eth0', 'a:eth1 -- b:eth1', 'c:eth0 -- d']}");
+
+	expect_warning(c, "t.json: links[0]: its ends a:eth0 (10.0.1.1/24) and b:eth0 (10.0.2.1/24) are in different subnets (expected both on one subnet, or they cannot talk)");
+	/* IPv6 agrees on links[0]; a /30 inside the other end's /24 talks; an end without addresses says nothing */
+	expect_counts(c, 0, 1);
+}
+
+/* routing: "static" on a lab where it adds nothing */
+static void test_routing_static_with_nothing_to_route(void **state)
+{
+	struct ctx *c = load(state, "{'routing': 'static', 'nodes': {'a': {'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}}}, "
+				    "'b': {'interfaces': {'eth0': {'addresses': ['10.0.1.2/24']}}}}, 'links': ['a:eth0 -- b:eth0']}");
+
+	expect_warning(c, "t.json: routing: \"static\" has nothing to route (expected routers between subnets, or hosts behind a router)");
+	expect_counts(c, 0, 1);
+	/* routing: "none" says nothing */
+	c = load(state, "{'routing': 'none', 'nodes': {'a': {}}}");
+	expect_clean(c);
+}
+
 static void test_route_duplicate(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'routes': [{'to': 'default', 'dev': 'lo'}, "
@@ -1051,16 +1136,16 @@ static void test_route_duplicate(void **state)
 	expect_counts(c, 2, 0);
 }
 
-static void test_gateway_unreachable_is_warning(void **state)
+static void test_gateway_unreachable_is_error(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'h1': {'interfaces': {'eth0': {'addresses': ['10.1.0.10/24']}}, "
 				    "'routes': [{'to': 'default', 'via': '10.9.0.1'}, {'to': '10.2.0.0/16', 'via': '10.1.0.1'}]}, "
 				    "'h2': {}}, 'links': ['h1:eth0 -- h2']}");
 
-	expect_warning(c, "t.json: nodes.h1.routes[0].via: gateway 10.9.0.1 is in no subnet of node 'h1' (the kernel will refuse this route)");
-	/* a warning, not an error; the reachable gateway says nothing */
-	expect_counts(c, 0, 1);
-	assert_int_equal(c->d.v[0].severity, TOPO_WARNING);
+	/* an error at validate: the kernel would refuse the route halfway through up */
+	expect_error(c, "t.json: nodes.h1.routes[0].via: gateway 10.9.0.1 is in no subnet of node 'h1' (expected an address on a subnet of its interfaces)");
+	/* the reachable gateway says nothing */
+	expect_counts(c, 1, 0);
 	assert_int_equal(node(c, "h1")->n_routes, 2);
 }
 
@@ -1075,8 +1160,8 @@ static void test_gateway_reachable_cases(void **state)
 				    "'x': {}, 'y': {}}, 'links': ['r:eth0 -- x', 'r:eth1 -- y']}");
 
 	/* with dev, the gateway must be on that interface; link-local is always fine */
-	expect_warning(c, "t.json: nodes.r.routes[1].via: gateway 10.1.0.254 is in no subnet of node 'r' (the kernel will refuse this route)");
-	expect_counts(c, 0, 1);
+	expect_error(c, "t.json: nodes.r.routes[1].via: gateway 10.1.0.254 is in no subnet of node 'r' (expected an address on a subnet of that interface)");
+	expect_counts(c, 1, 0);
 }
 
 /* --- sysctls --- */
@@ -1312,8 +1397,8 @@ static void test_all_errors_in_one_run(void **state)
 	expect_error_like(c, "t.json: links[1]", "unknown node 'r9'");
 	expect_error(c, "t.json: links[2]: links node 'r2' to itself (expected two different nodes)");
 	expect_error(c, "t.json: nodes.r2.interfaces.eth0.addresses[0]: 10.0.0.1 is already used by nodes.r1.interfaces.eth0 (expected each address once in the lab)");
-	expect_warning(c, "t.json: nodes.r2.routes[0].via: gateway 10.7.0.1 is in no subnet of node 'r2' (the kernel will refuse this route)");
-	expect_counts(c, 9, 1);
+	expect_error(c, "t.json: nodes.r2.routes[0].via: gateway 10.7.0.1 is in no subnet of node 'r2' (expected an address on a subnet of its interfaces)");
+	expect_counts(c, 10, 0);
 }
 
 static void test_every_diag_names_file(void **state)
@@ -1356,10 +1441,10 @@ static void test_validate_route_paths_after_parse_error(void **state)
 				    "'b': {}}, 'links': ['a:eth0 -- b']}");
 
 	expect_error(c, "t.json: nodes.a.routes[0].via: \"gw\" is not an IP address (expected a.b.c.d or x:y::z)");
-	expect_error(c, "t.json: nodes.a.routes[1].dev: node 'a' has no interface 'eth7' (expected one of its interfaces)");
-	expect_warning(c, "t.json: nodes.a.routes[2].via: gateway 10.9.0.1 is in no subnet of node 'a' (the kernel will refuse this route)");
+	expect_error(c, "t.json: nodes.a.routes[1].dev: node 'a' has no interface 'eth7', did you mean 'eth0'? (expected one of its interfaces)");
+	expect_error(c, "t.json: nodes.a.routes[2].via: gateway 10.9.0.1 is in no subnet of node 'a' (expected an address on a subnet of its interfaces)");
 	expect_error(c, "t.json: nodes.a.routes[3].to: 10.2.0.0/16 is already routed by routes[1] with the same metric (expected one route per destination and metric)");
-	expect_counts(c, 3, 1);
+	expect_counts(c, 4, 0);
 }
 
 static void test_validate_returns_error_count(void **state)
@@ -1372,9 +1457,9 @@ static void test_validate_returns_error_count(void **state)
 	c->t = topo_parse_string(json, strlen(json), FILE_NAME, &c->d);
 	assert_non_null(c->t);
 	expect_counts(c, 0, 0);
-	/* two unlinked interfaces with addresses and one address twice: 3 errors, 1 warning */
-	assert_int_equal(topo_validate(c->t, &c->d), 3);
-	expect_counts(c, 3, 1);
+	/* two unlinked interfaces with addresses, one address twice, a gateway in no subnet: 4 errors */
+	assert_int_equal(topo_validate(c->t, &c->d), 4);
+	expect_counts(c, 4, 0);
 }
 
 static void test_parse_uses_length(void **state)
@@ -1426,7 +1511,9 @@ int main(void)
 		T(test_readme_example),
 		T(test_schema_key_allowed),
 		T(test_bad_json),
+		T(test_bad_json_excerpt),
 		T(test_bad_json_truncated_and_empty),
+		T(test_did_you_mean),
 		T(test_duplicate_keys),
 		T(test_top_level_not_object),
 		T(test_missing_nodes),
@@ -1478,7 +1565,10 @@ int main(void)
 		T(test_route_required_parts),
 		T(test_route_unknown_dev),
 		T(test_route_duplicate),
-		T(test_gateway_unreachable_is_warning),
+		T(test_link_ends_in_different_subnets),
+		T(test_routing_static_with_nothing_to_route),
+		T(test_route_multipath),
+		T(test_gateway_unreachable_is_error),
 		T(test_gateway_reachable_cases),
 		T(test_sysctls),
 		T(test_sysctls_outside_net),

@@ -424,6 +424,32 @@ static void test_router_sysctls(void **state)
 	assert_int_equal(r->n_late, 0);
 }
 
+/* A router with a multipath route skips nexthops without carrier; the others write nothing more. */
+static void test_multipath_sysctls(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'r': {'kind': 'router', 'interfaces': {'eth0': {'addresses': ['10.0.1.1/24']}, 'eth1': {'addresses': ['10.0.2.1/24']}},"
+				     " 'routes': [{'to': '10.9.0.0/24', 'via': ['10.0.1.2', '10.0.2.2']}]},"
+				     "'a': 'router', 'b': 'router', 'q': 'router'},"
+				     "'links': ['r:eth0 -- a', 'r:eth1 -- b']}");
+	const struct plan_node *r = &c->p->nodes[node_index(c, "r")];
+	const struct plan_node *q = &c->p->nodes[node_index(c, "q")];
+
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv4.conf.default.ignore_routes_with_linkdown"), "1");
+	assert_string_equal(find_sysctl(r->early, r->n_early, "net.ipv6.conf.default.ignore_routes_with_linkdown"), "1");
+	assert_int_equal(q->n_early, 2); /* a router's forwarding switches only */
+	assert_null(find_sysctl(q->early, q->n_early, "net.ipv4.conf.default.ignore_routes_with_linkdown"));
+	/* the route keeps every gateway */
+	for (size_t i = 0; i < c->p->n_routes; i++)
+		if (c->p->routes[i].node == node_index(c, "r")) {
+			char buf[ADDR_STRLEN];
+
+			assert_int_equal(c->p->routes[i].n_extra_via, 1);
+			assert_string_equal(addr_format(&c->p->routes[i].via, buf), "10.0.1.2");
+			assert_string_equal(addr_format(&c->p->routes[i].extra_via[0], buf), "10.0.2.2");
+		}
+}
+
 static void test_user_sysctls(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'defaults': {'sysctls': {'net.ipv4.conf.all.rp_filter': '0'}}, "
@@ -858,6 +884,7 @@ int main(void)
 		T(test_ifindexes_unique),
 		T(test_ipv6_off),
 		T(test_hub),
+		T(test_multipath_sysctls),
 		T(test_addresses),
 		T(test_routes),
 		T(test_default_route_v6),

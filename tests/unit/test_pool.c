@@ -96,10 +96,10 @@ static void test_lan_and_loopbacks(void **state)
 	assert_int_equal(r->len, 24);
 	assert_true(prefix_contains(r, &h1->addr));
 	assert_true(prefix_contains(r, &h2->addr));
-	/* routers first, then hosts in name order */
+	/* routers first, then hosts in link order */
 	assert_int_equal(r->addr.bytes[3], 1);
-	assert_int_equal(h1->addr.bytes[3], 2);
-	assert_int_equal(h2->addr.bytes[3], 3);
+	assert_int_equal(h2->addr.bytes[3], 2);
+	assert_int_equal(h1->addr.bytes[3], 3);
 	assert_true(prefix_contains(&t->pool_lan.prefix, &r->addr));
 	/* a /32 and a /128 loopback for the router, none for hosts */
 	assert_int_equal(lo->len, 32);
@@ -148,27 +148,64 @@ static void test_exhausted_pool_names_the_pool(void **state)
 	topo_diags_free(&d);
 }
 
+/* The addresses a teacher can work out by hand: subnets in link order, hosts 1, 2, ... */
+static void test_link_order(void **state)
+{
+	struct topo_diags d = {0};
+	struct topo *t = parse("{\"name\": \"x\", " POOLS ", \"nodes\": {\"r1\": \"router\", \"r2\": \"router\","
+			       " \"sw\": \"switch\", \"h1\": \"host\", \"h2\": \"host\", \"h3\": \"host\"},"
+			       " \"links\": [\"r2 -- r1\", \"h1 -- sw\", \"r1 -- sw\", \"h3 -- r2\", \"h2 -- sw\"]}", &d);
+
+	(void)state;
+	/* the first link: the pool's first /30 and the first /64 after the loopbacks' */
+	assert_string_equal(fmt(addr_of(t, "r2", "eth0", AF_INET)), "10.255.0.1/30");
+	assert_string_equal(fmt(addr_of(t, "r1", "eth0", AF_INET)), "10.255.0.2/30");
+	assert_string_equal(fmt(addr_of(t, "r2", "eth0", AF_INET6)), "2001:db8:0:1::1/64");
+	/* the LAN comes at its first link (the second): the first /24, the router first */
+	assert_string_equal(fmt(addr_of(t, "r1", "eth1", AF_INET)), "10.0.0.1/24");
+	assert_string_equal(fmt(addr_of(t, "h1", "eth0", AF_INET)), "10.0.0.2/24");
+	assert_string_equal(fmt(addr_of(t, "h2", "eth0", AF_INET)), "10.0.0.3/24");
+	assert_string_equal(fmt(addr_of(t, "h1", "eth0", AF_INET6)), "2001:db8:0:2::2/64");
+	/* the next point-to-point link: the next /30 */
+	assert_string_equal(fmt(addr_of(t, "r2", "eth1", AF_INET)), "10.255.0.5/30");
+	assert_string_equal(fmt(addr_of(t, "h3", "eth0", AF_INET)), "10.255.0.6/30");
+	assert_string_equal(fmt(addr_of(t, "h3", "eth0", AF_INET6)), "2001:db8:0:3::2/64");
+	/* loopbacks in node order */
+	assert_string_equal(fmt(addr_of(t, "r1", "lo", AF_INET)), "10.254.0.1/32");
+	assert_string_equal(fmt(addr_of(t, "r2", "lo", AF_INET)), "10.254.0.2/32");
+	assert_string_equal(fmt(addr_of(t, "r1", "lo", AF_INET6)), "2001:db8::1/128");
+	assert_string_equal(fmt(addr_of(t, "r2", "lo", AF_INET6)), "2001:db8::2/128");
+	topo_free(t);
+	topo_diags_free(&d);
+}
+
 static void test_deterministic_and_stable(void **state)
 {
 	const char *one = "{\"name\": \"x\", " POOLS ", \"nodes\": {\"a\": \"router\", \"b\": \"router\","
 			  " \"c\": \"router\"}, \"links\": [\"a -- b\", \"b -- c\"]}";
-	/* an unrelated node and link added before the others, and the links reordered */
-	const char *two = "{\"name\": \"x\", " POOLS ", \"nodes\": {\"z\": \"router\", \"a\": \"router\","
-			  " \"b\": \"router\", \"c\": \"router\"}, \"links\": [\"z -- c\", \"a -- b\", \"b -- c\"]}";
+	/* a node and a link added at the end */
+	const char *two = "{\"name\": \"x\", " POOLS ", \"nodes\": {\"a\": \"router\","
+			  " \"b\": \"router\", \"c\": \"router\", \"z\": \"router\"}, \"links\": [\"a -- b\", \"b -- c\", \"z -- c\"]}";
 	struct topo_diags d = {0};
 	struct topo *t1 = parse(one, &d), *t1b = parse(one, &d), *t2 = parse(two, &d);
-	const char *nodes[] = {"a", "b"};
+	const char *nodes[] = {"a", "b", "c"};
 
 	(void)state;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 3; i++) {
 		assert_string_equal(fmt(addr_of(t1, nodes[i], "eth0", AF_INET)),
 				    fmt(addr_of(t1b, nodes[i], "eth0", AF_INET)));
 		assert_string_equal(fmt(addr_of(t1, nodes[i], "eth0", AF_INET)),
 				    fmt(addr_of(t2, nodes[i], "eth0", AF_INET)));
+		assert_string_equal(fmt(addr_of(t1, nodes[i], "eth0", AF_INET6)),
+				    fmt(addr_of(t2, nodes[i], "eth0", AF_INET6)));
+		assert_string_equal(fmt(addr_of(t1, nodes[i], "lo", AF_INET)),
+				    fmt(addr_of(t2, nodes[i], "lo", AF_INET)));
 		assert_string_equal(fmt(addr_of(t1, nodes[i], "lo", AF_INET6)),
 				    fmt(addr_of(t2, nodes[i], "lo", AF_INET6)));
 	}
-	assert_string_equal(fmt(addr_of(t1, "c", "lo", AF_INET)), fmt(addr_of(t2, "c", "lo", AF_INET)));
+	assert_string_equal(fmt(addr_of(t1, "b", "eth1", AF_INET)), fmt(addr_of(t2, "b", "eth1", AF_INET)));
+	/* the new link takes the next subnet */
+	assert_string_equal(fmt(addr_of(t2, "z", "eth0", AF_INET)), "10.255.0.9/30");
 	topo_free(t1);
 	topo_free(t1b);
 	topo_free(t2);
@@ -224,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_lan_and_loopbacks),
 		cmocka_unit_test(test_explicit_addresses_win_and_are_not_handed_out),
 		cmocka_unit_test(test_exhausted_pool_names_the_pool),
+		cmocka_unit_test(test_link_order),
 		cmocka_unit_test(test_deterministic_and_stable),
 		cmocka_unit_test(test_switches_joined_form_one_lan),
 		cmocka_unit_test(test_big_lan_gets_a_bigger_prefix),
