@@ -282,7 +282,7 @@ static void test_did_you_mean(void **state)
 				    "'expect': [{'from': 'spine', 'to': 'h', 'reach': true}]}");
 
 	expect_error(c, "t.json: nodes.leaf1.kind: \"routr\" is not a node kind, did you mean 'router'? (expected \"host\", \"router\" or \"switch\")");
-	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
 	expect_error(c, "t.json: links[0]: unknown node 'laef1', did you mean 'leaf1'? (expected one of the names under \"nodes\")");
 	/* nothing close: no guess */
 	expect_error(c, "t.json: links[1]: unknown node 'core9' (expected one of the names under \"nodes\")");
