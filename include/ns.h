@@ -137,6 +137,7 @@ void ns_exec_init(void);
 struct ns_file {
 	const char *path; /* in the node */
 	const char *host; /* absolute host path */
+	bool ro;          /* bound read-only; else the node gets a writable copy */
 };
 
 struct ns_isolation {

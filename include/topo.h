@@ -93,6 +93,7 @@ struct topo_node {
 	struct topo_kv *files;
 	size_t n_files, cap_files;
 	char **files_host; /* the checked, absolute host paths (NULL until checked) */
+	bool *files_ro;    /* files[i] is bound read-only, not copied */
 	struct topo_kv *env;
 	size_t n_env, cap_env;
 	char **startup;

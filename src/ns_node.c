@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "ns_node.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <sched.h>
@@ -12,6 +13,9 @@
 #include <unistd.h>
 
 #include "util.h"
+
+/* At most this many top-level directories get an overlay. */
+#define NS_NODE_TOPS 16
 
 /* The top-level directories a node has of its own without an overlay. */
 static bool top_is_private(const char *top)
@@ -86,9 +90,9 @@ static void top_of(const char *path, char *top, size_t size)
  * on a tmpfs at /run that the node's own /run then covers (overlayfs keeps a
  * private clone of it: nothing of it shows in the node).
  */
-static int make_overlays(const struct ns_node_fs *fs, struct lab_err **err)
+static int make_overlays(const struct ns_node_fs *fs, char tops[NS_NODE_TOPS][64], size_t *ret_n,
+			 struct lab_err **err)
 {
-	char tops[16][64];
 	size_t n_tops = 0;
 	int r;
 
@@ -98,7 +102,7 @@ static int make_overlays(const struct ns_node_fs *fs, struct lab_err **err)
 	snprintf(tops[n_tops++], 64, "etc");
 	if (access("/var", F_OK) == 0)
 		snprintf(tops[n_tops++], 64, "var");
-	for (size_t i = 0; i < fs->n_files && n_tops < ARRAY_SIZE(tops); i++) {
+	for (size_t i = 0; i < fs->n_files && n_tops < NS_NODE_TOPS; i++) {
 		char top[64];
 		bool seen = false;
 
@@ -115,6 +119,96 @@ static int make_overlays(const struct ns_node_fs *fs, struct lab_err **err)
 		if (r < 0)
 			return r;
 	}
+	*ret_n = n_tops;
+	return 0;
+}
+
+/* Whether what the node writes at path stays in the node: an overlay or a private tmpfs. */
+static bool path_is_nodes(const char *path, char tops[NS_NODE_TOPS][64], size_t n_tops)
+{
+	char top[64];
+
+	if (!strchr(path + 1, '/'))
+		return false;
+	top_of(path, top, sizeof(top));
+	if (top_is_private(top))
+		return true;
+	for (size_t k = 0; k < n_tops; k++)
+		if (!strcmp(tops[k], top))
+			return true;
+	return false;
+}
+
+/* Copy what srcfd is (file, directory tree, symlink) to path, keeping modes. Return: 0 or -errno. */
+static int copy_tree(int srcfd, const char *path)
+{
+	struct stat st;
+	int r = 0;
+
+	if (fstat(srcfd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode)) {
+		_cleanup_(closedirp_) DIR *d = NULL;
+		struct dirent *de;
+		int dfd;
+
+		if (mkdir(path, st.st_mode & 07777) < 0 && errno != EEXIST)
+			return -errno;
+		dfd = openat(srcfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		if (!d)
+			return dfd >= 0 ? (close(dfd), -errno) : -errno;
+		while (r >= 0 && (de = readdir(d))) {
+			_cleanup_free_ char *sub = NULL;
+			_cleanup_close_ int fd = -EBADF;
+			char target[4096];
+			ssize_t n;
+
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			sub = xasprintf("%s/%s", path, de->d_name);
+			n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+			if (n >= 0) {
+				target[n] = '\0';
+				r = symlink(target, sub) < 0 && errno != EEXIST ? -errno : 0;
+				continue;
+			}
+			fd = openat(dirfd(d), de->d_name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			r = fd < 0 ? -errno : copy_tree(fd, sub);
+		}
+		return r;
+	}
+	if (S_ISREG(st.st_mode)) {
+		_cleanup_close_ int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+					       st.st_mode & 07777);
+		char buf[65536];
+		ssize_t n;
+
+		if (out < 0)
+			return -errno;
+		if (lseek(srcfd, 0, SEEK_SET) < 0)
+			return -errno;
+		while ((n = read(srcfd, buf, sizeof(buf))) > 0)
+			if (write(out, buf, n) != n)
+				return -EIO;
+		if (n < 0)
+			return -errno;
+		return fchmod(out, st.st_mode & 07777) < 0 ? -errno : 0;
+	}
+	return -EINVAL; /* devices, FIFOs and sockets are refused at validate */
+}
+
+/* A writable copy of a topology file at its path in the node (copy-on-write: the host's stays). */
+static int copy_file(const struct ns_file *f, int src, struct lab_err **err)
+{
+	_cleanup_free_ char *copy = xstrdup(f->path);
+	int r;
+
+	if (mkdir_p(dirname(copy), 0755) < 0)
+		return err_make(err, errno, "creating the directories of '%s' in the node", f->path);
+	r = copy_tree(src, f->path);
+	if (r < 0)
+		return err_make(err, -r, "copying '%s' to '%s' in the node", f->host, f->path);
 	return 0;
 }
 
@@ -166,13 +260,15 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 {
 	_cleanup_free_ int *srcfds = xcalloc(fs->n_files ? fs->n_files : 1, sizeof(int));
 	_cleanup_free_ char *hn = xasprintf("%s\n", fs->hostname);
+	char tops[NS_NODE_TOPS][64];
+	size_t n_tops = 0;
 	int r = 0;
 
-	/* the files to bind, opened before anything covers them (a bind source must be in our namespace) */
+	/* the files, opened before anything covers them (to copy, or to bind: a bind source must be in our namespace) */
 	for (size_t i = 0; i < fs->n_files; i++)
 		srcfds[i] = -EBADF;
 	for (size_t i = 0; r >= 0 && i < fs->n_files; i++) {
-		srcfds[i] = open(fs->files[i].host, O_PATH | O_CLOEXEC);
+		srcfds[i] = open(fs->files[i].host, O_RDONLY | O_CLOEXEC); /* read for a copy */
 		if (srcfds[i] < 0)
 			r = err_make(err, errno, "opening '%s'", fs->files[i].host);
 	}
@@ -183,7 +279,7 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 	if (r >= 0 && mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		r = err_make(err, errno, "mounting the node's /sys");
 	if (r >= 0)
-		r = make_overlays(fs, err);
+		r = make_overlays(fs, tops, &n_tops, err);
 	if (r >= 0)
 		r = private_dirs(err);
 	if (r >= 0)
@@ -195,8 +291,11 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 		r = write_in("/etc/resolv.conf",
 			     "# netlab: the node's own resolver; run a DNS server in the node or edit this file\nnameserver 127.0.0.1\n",
 			     err);
+	/* files: writable copies where writes stay in the node; read-only binds where asked or not */
 	for (size_t i = 0; r >= 0 && i < fs->n_files; i++)
-		r = bind_file(&fs->files[i], srcfds[i], err);
+		r = !fs->files[i].ro && path_is_nodes(fs->files[i].path, tops, n_tops)
+			    ? copy_file(&fs->files[i], srcfds[i], err)
+			    : bind_file(&fs->files[i], srcfds[i], err);
 	for (size_t i = 0; i < fs->n_files; i++)
 		if (srcfds[i] >= 0)
 			close(srcfds[i]);

@@ -62,6 +62,7 @@ static void node_free(struct topo_node *n)
 	}
 	free(n->files);
 	free(n->files_host);
+	free(n->files_ro);
 	for (size_t i = 0; i < n->n_env; i++) {
 		free(n->env[i].key);
 		free(n->env[i].value);

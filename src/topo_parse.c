@@ -521,13 +521,34 @@ static void parse_files(struct parse *p, const char *path, struct topo_node *n, 
 			     key);
 			continue;
 		}
-		if (!want(p, kpath, v, JSON_STRING, "a host file path"))
+		bool ro = false;
+
+		/* "host/path", or {"path": "host/path", "ro": true} for a read-only bind */
+		if (json_is_object(v)) {
+			static const char *const fkeys[] = {"path", "ro", NULL};
+			json_t *rv = json_object_get(v, "ro");
+			_cleanup_free_ char *rpath = xasprintf("%s.ro", kpath);
+
+			check_keys(p, kpath, v, fkeys, NULL);
+			if (rv && want(p, rpath, rv, JSON_TRUE, "true or false"))
+				ro = json_is_true(rv);
+			v = json_object_get(v, "path");
+			free(kpath);
+			kpath = xasprintf("%s.%s.path", path, key);
+			if (!v) {
+				perr(p, kpath, "is missing (expected a host file path)");
+				continue;
+			}
+		}
+		if (!want(p, kpath, v, JSON_STRING, "a host file path, or {\"path\": ..., \"ro\": true}"))
 			continue;
 		if (!json_string_value(v)[0] || strchr(json_string_value(v), '\n')) {
 			perr(p, kpath, "is not a host file path (expected a path relative to the topology file)");
 			continue;
 		}
 		GROW(n->files, n->cap_files, n->n_files + 1);
+		n->files_ro = xrealloc(n->files_ro, (n->n_files + 1) * sizeof(*n->files_ro));
+		n->files_ro[n->n_files] = ro;
 		n->files[n->n_files].key = xstrdup(key);
 		n->files[n->n_files].value = xstrdup(json_string_value(v));
 		n->n_files++;
@@ -1603,7 +1624,10 @@ char *topo_dump_json(const struct topo *t)
 			json_t *f = json_object();
 
 			for (size_t k = 0; k < n->n_files; k++)
-				json_object_set_new(f, n->files[k].key, json_string(n->files[k].value));
+				json_object_set_new(f, n->files[k].key,
+						    n->files_ro && n->files_ro[k]
+							    ? json_pack("{s:s, s:b}", "path", n->files[k].value, "ro", 1)
+							    : json_string(n->files[k].value));
 			json_object_set_new(jn, "files", f);
 		}
 		if (n->n_env) {

@@ -136,19 +136,19 @@ echo "$out" | grep "not running" >/dev/null || fail "second down says: $out"
 assert_clean "${P}t"
 echo "ok: triangle, exec, status, twice, side by side, down twice"
 
-# an up that fails half-way (the validator warns; the kernel refuses the gateway) leaves nothing
+# an up that fails half-way (a strict lab whose startup fails, once every node is wired and
+# b's init runs) leaves nothing
 cat > "$tmp/f.json" <<JSON
-{ "name": "${P}f",
+{ "name": "${P}f", "strict": true,
   "nodes": { "a": { "interfaces": { "eth0": { "addresses": ["10.5.0.1/24"] } },
-                    "routes": [ { "to": "10.9.0.0/24", "via": "10.99.0.1" } ] },
-             "b": { "isolation": { "pid": true }, "interfaces": { "eth0": { "addresses": ["10.5.0.2/24"] } } } },
+                    "startup": [ "sleep 600 &", "echo half-way; exit 5" ] },
+             "b": { "interfaces": { "eth0": { "addresses": ["10.5.0.2/24"] } }, "startup": [ "sleep 601 &" ] } },
   "links": [ "a:eth0 -- b:eth0" ] }
 JSON
 "$NETLAB" validate "$tmp/f.json" > "$tmp/out" 2>&1 || fail "the half-way topology must validate"
-grep -q "warning" "$tmp/out" || fail "no warning for the unreachable gateway"
 rc=0; "$NETLAB" up "$tmp/f.json" > "$tmp/out" 2>&1 || rc=$?
 [ $rc -eq 1 ] || fail "half-way up exited $rc"
-grep -q "adding route 10.9.0.0/24 via 10.99.0.1" "$tmp/out" && grep -q "Network is unreachable" "$tmp/out" \
-	|| fail "the failure does not name the route and the kernel's error: $(cat "$tmp/out")"
+grep -q "exit code 5" "$tmp/out" && grep -q "half-way" "$tmp/out" && grep -q "rolled back" "$tmp/out" \
+	|| fail "the failure does not name the command, its exit code and output: $(cat "$tmp/out")"
 assert_clean "${P}f"
 echo "ok: a failed up is rolled back"

@@ -18,12 +18,15 @@ host_etc=$(ls /etc | md5sum)
 
 mkdir -p "$tmp/t"
 echo "hello from the host" > "$tmp/t/motd.txt"
+mkdir -p "$tmp/t/dir/sub"
+echo "in a directory" > "$tmp/t/dir/sub/f"
 cat > "$tmp/t/a.json" <<JSON
 { "name": "${P}a",
   "defaults": { "isolation": { "pid": true, "ipc": true }, "env": { "FOO": "bar" } },
   "nodes": {
     "a": { "interfaces": { "eth0": { "addresses": ["10.0.0.1/24"] } },
-           "files": { "/etc/lab/motd": "motd.txt" },
+           "files": { "/etc/lab/motd": "motd.txt", "/etc/lab/ro": { "path": "motd.txt", "ro": true },
+                      "/etc/labdir": "dir", "/root/motd": "motd.txt" },
            "limits": { "memory": "64M", "pids": 64, "cpu": 0.5 },
            "startup": [ "echo started with \$FOO", "sleep 1000 &" ] },
     "b": { "interfaces": { "eth0": { "addresses": ["10.0.0.2/24"] } } },
@@ -52,8 +55,18 @@ X a sh -c 'mkdir -p /mnt/x && mount -t tmpfs none /mnt/x && touch /mnt/x/inside'
 ! X b test -e /mnt/x/inside || fail "a mount made in a is visible in b"
 # files: readable where asked, read-only, the host untouched
 [ "$(X a cat /etc/lab/motd)" = "hello from the host" ] || fail "files: /etc/lab/motd"
-! X a sh -c 'echo x > /etc/lab/motd' 2>/dev/null || fail "files are writable"
+# a writable copy by default (copy-on-write: the host's file stays as it was), read-only on request
+X a sh -c 'echo x > /etc/lab/motd' || fail "a file is not writable in the node"
+[ "$(X a cat /etc/lab/motd)" = x ] || fail "files: the write to /etc/lab/motd"
+X a chown nobody /etc/lab/motd || fail "files: chown of a copy"
+! X a sh -c 'echo x > /etc/lab/ro' 2>/dev/null || fail "a file with \"ro\": true is writable"
+[ "$(X a cat /etc/lab/ro)" = "hello from the host" ] || fail "files: /etc/lab/ro"
+[ "$(X a cat /etc/labdir/sub/f)" = "in a directory" ] || fail "files: a directory's copy"
+X a sh -c 'echo y > /etc/labdir/sub/f && echo z > /etc/labdir/new' || fail "files: a directory's copy is not writable"
+[ "$(X a cat /root/motd)" = "hello from the host" ] || fail "files: a copy in /root"
 [ "$(cat "$tmp/t/motd.txt")" = "hello from the host" ] || fail "the host file changed"
+[ "$(cat "$tmp/t/dir/sub/f")" = "in a directory" ] || fail "the host directory's file changed"
+[ ! -e "$tmp/t/dir/new" ] || fail "a file made in the node's copy appeared on the host"
 [ ! -e /etc/lab ] || fail "/etc/lab appeared on the host"
 [ "$(ls /etc | md5sum)" = "$host_etc" ] || fail "the host's /etc changed"
 # /etc/hosts names the nodes; /etc/hostname
@@ -117,6 +130,7 @@ node "{\"files\": {\"/etc/x\": \"$tmp/outside.txt\"}}";  bad 2 "allow-host-paths
 node '{"limits": {"memory": "lots"}}';                   bad 2 "nodes.n.limits.memory"
 node '{"limits": {"pids": 0}}';                          bad 2 "nodes.n.limits.pids"
 node '{"isolation": {"pid": true}, "limits": {"pids": 10}, "startup": ["echo about to fail", "exit 3"]}'
+sed -i 's/^{/{"strict": true, /' "$tmp/t/b.json" # a failing startup rolls back only when strict
 bad 1 "failed with exit code 3"
 grep -q "about to fail" "$tmp/out" || fail "the failing startup's output is not shown"
 # outside the topology's directory works when allowed

@@ -185,6 +185,22 @@ static void test_minimal(void **state)
 	assert_string_equal(node(c, "h1")->hostname, "h1");
 }
 
+/* files: a host path (a writable copy), or {"path": ..., "ro": true} (a read-only bind). */
+static void test_files_ro(void **state)
+{
+	struct ctx *c = load(state, "{'nodes': {'a': {'files': {'/etc/x': 'x.conf',"
+				    " '/etc/y': {'path': 'y.conf', 'ro': true}}},"
+				    " 'b': {'files': {'/etc/z': {'ro': true}, '/etc/w': {'path': 'w', 'rw': 1}}}}}");
+
+	expect_error(c, "t.json: nodes.b.files./etc/z.path: is missing (expected a host file path)");
+	expect_error(c, "t.json: nodes.b.files./etc/w: unknown key 'rw', did you mean 'ro'? (expected one of: path, ro)");
+	assert_int_equal(node(c, "a")->n_files, 2);
+	assert_string_equal(node(c, "a")->files[0].value, "x.conf");
+	assert_false(node(c, "a")->files_ro[0]);
+	assert_string_equal(node(c, "a")->files[1].value, "y.conf");
+	assert_true(node(c, "a")->files_ro[1]);
+}
+
 /* A node is a host: its own mounts and processes unless the topology opts out. */
 static void test_isolation_defaults(void **state)
 {
@@ -1508,6 +1524,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_minimal),
 		T(test_isolation_defaults),
+		T(test_files_ro),
 		T(test_readme_example),
 		T(test_schema_key_allowed),
 		T(test_bad_json),
