@@ -114,7 +114,7 @@ _netlab()
     fi
     COMPREPLY=()
 
-    local verbs="validate up down exec shell status list logs link impair capture
+    local verbs="validate up down exec shell status list logs restart link impair capture
 ping-all test graph gen help"
     local i=1 verb=""
 
@@ -218,7 +218,7 @@ ping-all test graph gen help"
         validate) opts="--explain --allow-host-paths" ;;
         up) opts="--allow-host-paths --name" ;;
         down) opts="--force --all --yes --name" ;;
-        exec | shell | logs | link) opts="-l" ;;
+        exec | shell | logs | restart | link) opts="-l" ;;
         status) opts="--json -l" ;;
         ping-all) opts="--json -l --timeout --sample --seed --from --to" ;;
         list) opts="--json" ;;
@@ -249,7 +249,7 @@ ping-all test graph gen help"
                 _netlab_json
             fi
             ;;
-        shell | logs)
+        shell | logs | restart)
             ((nargs == 0)) && _netlab_nodes "$lab"
             ;;
         exec)

@@ -54,6 +54,13 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
  */
 int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
 	       struct lab_err **err);
+/*
+ * Restart a node, as Kathara's lrestart or containerlab's redeploy of one node:
+ * end its processes (and its PID namespace), then run its startup commands
+ * again, as the lab's topology file says now. Its files and addresses stay.
+ * Return: 0, or -errno (a failing command marks the node failed, as at up).
+ */
+int lab_restart(const char *lab, const char *node, struct lab_err **err);
 /* The startup log of a node. Return: 0 with *ret set (to free), or -errno. */
 int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err **err);
 /* Status of one lab (lab set) or of every lab. */

@@ -518,6 +518,24 @@ static int verb_shell(int argc, char **argv)
 	return fail(e);
 }
 
+static int verb_restart(int argc, char **argv)
+{
+	_cleanup_free_ char *lab = NULL, *node = NULL;
+	struct lab_err *e = NULL;
+	int r = parse_opts("restart", argc, argv, "l");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "restart", NULL}) : 2;
+	if (argc - optind != 1)
+		return usage_error("restart", "expected a node");
+	node_arg(argv[optind], &lab, &node);
+	if (lab_restart(lab, node, &e) < 0)
+		return fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("node '%s' restarted\n", node);
+	return 0;
+}
+
 static int verb_logs(int argc, char **argv)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL;
@@ -1362,6 +1380,8 @@ static const struct verb verbs[] = {
 	 "--name LAB: the lab runs as LAB (as with up --name).\n"
 	 "Exit 1 when any check fails.",
 	 true},
+	{"restart", verb_restart, "restart [-l LAB] NODE",
+	 "End a node's processes and run its startup commands again (Kathara's lrestart).", true},
 	{"logs", verb_logs, "logs [-l LAB] NODE",
 	 "Show the output of a node's startup commands (/run/netlab/LAB/logs/NODE.log).", true},
 	{"gen", verb_gen,

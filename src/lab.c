@@ -28,6 +28,7 @@
 #include "ns.h"
 #include "ns_node.h"
 #include "plan.h"
+#include "topo_parse.h"
 #include "util.h"
 
 static char *netns_path(const char *netns)
@@ -1330,6 +1331,87 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 	node_env_free(env);
 	state_node_clear(&n);
 	return err_wrap(err, "node '%s'", node);
+}
+
+/* End every process of a node (its init too: the PID namespace goes with it, made anew on next entry). */
+static int stop_node(const char *lab, const struct state_node *n, struct lab_err **err)
+{
+	_cleanup_free_ char *pin = ns_pin_path(lab, n->name), *prefix = state_pin_prefix(lab, n->name);
+	_cleanup_free_ char *pidpin = xasprintf("%s.pid", prefix), *init = xasprintf("%s.init", prefix);
+	ino_t ino = ns_pin_inode(pin);
+
+	if (ino)
+		ns_kill_processes(&ino, 1);
+	if (!n->pid)
+		return 0;
+	if (ns_unpin(pidpin, err) < 0)
+		return err_wrap(err, "node '%s'", n->name);
+	unlink(init);
+	/* whether it was made at up or on first entry, the next command makes it again */
+	return lab_node_defer(lab, n->name, n->mount, true, err);
+}
+
+int lab_restart(const char *lab, const char *node, struct lab_err **err)
+{
+	_cleanup_free_ char *found = NULL, *log_path = NULL, *failed = NULL;
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	const struct topo_node *tn = NULL;
+	struct state_node *sn = NULL;
+	struct topo_diags d = {0};
+	int r;
+
+	r = lab_find_node(lab, node, &found, err);
+	if (r < 0)
+		return r;
+	lock = state_lock(found, false, err);
+	if (lock < 0)
+		return lock;
+	r = state_read(found, STATE_NODES, &s, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < s->n_nodes && !sn; i++)
+		if (!strcmp(s->nodes[i].name, node))
+			sn = &s->nodes[i];
+	if (!sn)
+		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", found, node);
+	/* the startup commands as the topology says now (Kathara's lrestart reads the lab again) */
+	r = topo_load_ex(s->topology, true, &t, &d);
+	topo_diags_free(&d);
+	if (r < 0 || !t)
+		return err_make_kind(err, ERR_TOPOLOGY, EINVAL,
+				     "the topology '%s' of lab '%s' does not load: run 'netlab validate %s'",
+				     s->topology, found, s->topology);
+	for (size_t i = 0; i < t->n_nodes && !tn; i++)
+		if (!strcmp(t->nodes[i].name, node))
+			tn = &t->nodes[i];
+	if (!tn)
+		return err_make_kind(err, ERR_TOPOLOGY, ENOENT, "the topology '%s' has no node '%s' any more",
+				     s->topology, node);
+	r = stop_node(found, sn, err);
+	if (r < 0)
+		return r;
+	failed = state_failed_path(found, node);
+	unlink(failed);
+	log_path = state_log_path(found, node);
+	{
+		_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/logs", found);
+
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return err_make(err, errno, "creating '%s'", dir);
+	}
+	for (size_t k = 0; k < tn->n_startup; k++) {
+		log_info("node '%s': running '%s'", node, tn->startup[k]);
+		r = run_startup(found, sn, tn->startup[k], log_path, err);
+		if (r < 0) {
+			/* as at up: the node is marked failed, and says why */
+			if (write_file_atomic(failed, (*err)->msg, strlen((*err)->msg), 0600) < 0)
+				log_warn("writing '%s': %s, ignoring", failed, strerror(errno));
+			return err_wrap(err, "node '%s'", node);
+		}
+	}
+	return 0;
 }
 
 int lab_log_path(const char *lab, const char *node, char **ret, struct lab_err **err)
