@@ -349,7 +349,33 @@ void ns_template_clean(void)
 	detach_ns_pins();
 }
 
-int ns_template_pin(const char *path, struct lab_err **err)
+/*
+ * The kernel refuses to bind a mount namespace newer than the caller's when its
+ * id is not above the caller's (fs/namespace.c mnt_ns_loop); run by netlab in
+ * a mount namespace of its own (the tests' private runs, make bench), a new
+ * namespace now and then gets a lower id, seemingly by the CPU it is made on.
+ * So a refused pin (EINVAL) is tried again, the child on the next CPU.
+ */
+static void run_on_cpu(int attempt)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	if (attempt == 0 || n < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(attempt % n, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int pin_attempts(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 1 ? 2 * (int)n + 2 : 3;
+}
+
+static int template_pin_once(const char *path, int attempt, struct lab_err **err)
 {
 	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
 	struct ns_report first;
@@ -372,6 +398,7 @@ int ns_template_pin(const char *path, struct lab_err **err)
 		close(rep[0]);
 		close(go[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		run_on_cpu(attempt);
 		if (unshare(CLONE_NEWNS) < 0 || mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0) {
 			err_make(&e, errno, "creating the lab's template mount namespace");
 			ns_child_fail(rep[1], e);
@@ -402,8 +429,21 @@ out:
 	return r;
 }
 
-int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
-		    const char *pin_path, struct lab_err **err)
+int ns_template_pin(const char *path, struct lab_err **err)
+{
+	int r = 0;
+
+	for (int a = 0; a < pin_attempts(); a++) {
+		*err = err_free(*err);
+		r = template_pin_once(path, a, err);
+		if (r != -EINVAL)
+			break;
+	}
+	return r;
+}
+
+static int mount_create_once(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
+			     const char *pin_path, int attempt, struct lab_err **err)
 {
 	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
 	struct ns_report first;
@@ -429,6 +469,7 @@ int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs
 		close(rep[0]);
 		close(go[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		run_on_cpu(attempt);
 		f.proc = false;
 		if (setns(net_fd, CLONE_NEWNET) < 0 || setns(uts_fd, CLONE_NEWUTS) < 0 ||
 		    (tmpl_fd >= 0 && setns(tmpl_fd, CLONE_NEWNS) < 0) || unshare(CLONE_NEWNS) < 0 ||
@@ -461,6 +502,20 @@ out:
 			close(rep[i]);
 		if (go[i] >= 0)
 			close(go[i]);
+	}
+	return r;
+}
+
+int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
+		    const char *pin_path, struct lab_err **err)
+{
+	int r = 0;
+
+	for (int a = 0; a < pin_attempts(); a++) {
+		*err = err_free(*err);
+		r = mount_create_once(tmpl_fd, net_fd, uts_fd, fs, pin_path, a, err);
+		if (r != -EINVAL)
+			break;
 	}
 	return r;
 }
