@@ -31,8 +31,11 @@ struct ns_node_fs {
 	bool proc;                   /* mount a /proc for the caller's PID namespace */
 };
 
-/* In a new mount namespace: detach /run/netlab, /run/netns and every namespace pin, as the template has them. */
-void ns_template_clean(void);
+/*
+ * In a new mount namespace: make every mount private and detach /run/netlab,
+ * /run/netns and every namespace pin, as the template has them. Return: 0 or -errno.
+ */
+int ns_template_clean(void);
 
 /*
  * Make a lab's template mount namespace (a copy of ours, slave to it, without

@@ -661,13 +661,10 @@ static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, 
 		err_make(&e, errno, "creating the node's namespaces");
 		ns_child_fail(rep_fd, e);
 	}
-	if (iso->mount && iso->tmpl_fd < 0) {
-		/* no template: a copy of our mounts, made private and cleaned as a template is */
-		if (mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0) {
-			err_make(&e, errno, "making the node's mounts private");
-			ns_child_fail(rep_fd, e);
-		}
-		ns_template_clean();
+	/* no template: a copy of our mounts, made private and cleaned as a template is */
+	if (iso->mount && iso->tmpl_fd < 0 && ns_template_clean() < 0) {
+		err_make(&e, errno, "making the node's mounts private");
+		ns_child_fail(rep_fd, e);
 	}
 	if (iso->pid) {
 		/* the first child in the new PID namespace is its PID 1: netlab's init */

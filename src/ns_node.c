@@ -340,13 +340,16 @@ static void detach_ns_pins(void)
 	}
 }
 
-void ns_template_clean(void)
+int ns_template_clean(void)
 {
+	if (mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0)
+		return -errno;
 	/* every namespace pin of the machine: nodes must not keep copies of them */
 	umount_all("/run/netlab");
 	umount_all(NS_NETNS_DIR);
 	/* and pins anywhere else (ip netns of others, bind mounts of /run/netns) */
 	detach_ns_pins();
+	return 0;
 }
 
 /*
@@ -375,7 +378,13 @@ static int pin_attempts(void)
 	return n > 1 ? 2 * (int)n + 2 : 3;
 }
 
-static int template_pin_once(const char *path, int attempt, struct lab_err **err)
+/*
+ * Make a mount namespace in a child (setup unshares it and fills it in) and
+ * pin it at path, once the child has reported; the child stays until then.
+ * Return: 0 or -errno.
+ */
+static int pin_new_mount_ns(const char *path, int (*setup)(const void *data, struct lab_err **err),
+			    const void *data, int attempt, struct lab_err **err)
 {
 	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
 	struct ns_report first;
@@ -386,6 +395,8 @@ static int template_pin_once(const char *path, int attempt, struct lab_err **err
 		r = err_make(err, errno, "creating a pipe");
 		goto out;
 	}
+	fflush(stdout);
+	fflush(stderr);
 	child = fork();
 	if (child < 0) {
 		r = err_make(err, errno, "forking");
@@ -399,11 +410,8 @@ static int template_pin_once(const char *path, int attempt, struct lab_err **err
 		close(go[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		run_on_cpu(attempt);
-		if (unshare(CLONE_NEWNS) < 0 || mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0) {
-			err_make(&e, errno, "creating the lab's template mount namespace");
+		if (setup(data, &e) < 0)
 			ns_child_fail(rep[1], e);
-		}
-		ns_template_clean();
 		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -429,95 +437,65 @@ out:
 	return r;
 }
 
-int ns_template_pin(const char *path, struct lab_err **err)
+/* pin_new_mount_ns, again while the kernel refuses the pin (see run_on_cpu). */
+static int pin_new_mount_ns_retry(const char *path,
+				  int (*setup)(const void *data, struct lab_err **err),
+				  const void *data, struct lab_err **err)
 {
 	int r = 0;
 
 	for (int a = 0; a < pin_attempts(); a++) {
 		*err = err_free(*err);
-		r = template_pin_once(path, a, err);
+		r = pin_new_mount_ns(path, setup, data, a, err);
 		if (r != -EINVAL)
 			break;
 	}
 	return r;
 }
 
-static int mount_create_once(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
-			     const char *pin_path, int attempt, struct lab_err **err)
+static int template_setup(const void *data, struct lab_err **err)
 {
-	int rep[2] = {-EBADF, -EBADF}, go[2] = {-EBADF, -EBADF};
-	struct ns_report first;
-	pid_t child;
-	int r;
+	(void)data;
+	if (unshare(CLONE_NEWNS) < 0 || ns_template_clean() < 0)
+		return err_make(err, errno, "creating the lab's template mount namespace");
+	return 0;
+}
 
-	if (pipe2(rep, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) {
-		r = err_make(err, errno, "creating a pipe");
-		goto out;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	child = fork();
-	if (child < 0) {
-		r = err_make(err, errno, "forking");
-		goto out;
-	}
-	if (child == 0) {
-		struct lab_err *e = NULL;
-		struct ns_node_fs f = *fs;
-		char c;
+int ns_template_pin(const char *path, struct lab_err **err)
+{
+	return pin_new_mount_ns_retry(path, template_setup, NULL, err);
+}
 
-		close(rep[0]);
-		close(go[1]);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		run_on_cpu(attempt);
-		f.proc = false;
-		if (setns(net_fd, CLONE_NEWNET) < 0 || setns(uts_fd, CLONE_NEWUTS) < 0 ||
-		    (tmpl_fd >= 0 && setns(tmpl_fd, CLONE_NEWNS) < 0) || unshare(CLONE_NEWNS) < 0 ||
-		    (tmpl_fd < 0 && mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0)) {
-			err_make(&e, errno, "creating the node's mount namespace");
-			ns_child_fail(rep[1], e);
-		}
-		if (tmpl_fd < 0)
-			ns_template_clean(); /* no template: a copy of ours, made like one */
-		if (ns_node_mounts(&f, &e) < 0)
-			ns_child_fail(rep[1], e);
-		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(rep[1]);
-	rep[1] = -EBADF;
-	r = ns_read_report(rep[0], &first, err);
-	if (r >= 0) {
-		_cleanup_free_ char *src = xasprintf("/proc/%d/ns/mnt", (int)child);
+struct node_setup {
+	int tmpl_fd, net_fd, uts_fd;
+	const struct ns_node_fs *fs;
+};
 
-		r = ns_pin(src, pin_path, err);
-	}
-	close(go[1]);
-	go[1] = -EBADF;
-	waitpid(child, NULL, 0);
-out:
-	for (int i = 0; i < 2; i++) {
-		if (rep[i] >= 0)
-			close(rep[i]);
-		if (go[i] >= 0)
-			close(go[i]);
-	}
-	return r;
+static int node_setup(const void *data, struct lab_err **err)
+{
+	const struct node_setup *n = data;
+	struct ns_node_fs f = *n->fs;
+
+	f.proc = false;
+	if (setns(n->net_fd, CLONE_NEWNET) < 0 || setns(n->uts_fd, CLONE_NEWUTS) < 0)
+		return err_make(err, errno, "entering the node's namespaces");
+	if (n->tmpl_fd < 0) {
+		/* no template: a copy of ours, made like one */
+		int r = template_setup(NULL, err);
+
+		if (r < 0)
+			return r;
+	} else if (setns(n->tmpl_fd, CLONE_NEWNS) < 0 || unshare(CLONE_NEWNS) < 0)
+		return err_make(err, errno, "creating the node's mount namespace");
+	return ns_node_mounts(&f, err);
 }
 
 int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs *fs,
 		    const char *pin_path, struct lab_err **err)
 {
-	int r = 0;
+	struct node_setup n = {tmpl_fd, net_fd, uts_fd, fs};
 
-	for (int a = 0; a < pin_attempts(); a++) {
-		*err = err_free(*err);
-		r = mount_create_once(tmpl_fd, net_fd, uts_fd, fs, pin_path, a, err);
-		if (r != -EINVAL)
-			break;
-	}
-	return r;
+	return pin_new_mount_ns_retry(pin_path, node_setup, &n, err);
 }
 
 /* The init, in the new PID namespace: the node's /proc, no terminal, then netlab-init. */
