@@ -28,13 +28,15 @@ int lab_node_defer(const char *lab, const char *node, bool mount, bool pid,
 void lab_node_deferred(const char *lab, const char *node, bool *ret_mount, bool *ret_pid);
 
 /*
- * Make the node's deferred mount and PID namespaces if they are not there yet
+ * Make the node's mount and PID namespaces (as wanted: the state's, or
+ * lab_node_deferred's) if they are not there yet
  * (under the node's lock, so that two commands entering at once make them
  * once): the mount namespace from the lab's template, then the PID namespace
  * with its init, whose pid and start time are recorded beside the pins.
  * Return: 0 or -errno.
  */
-int lab_node_realize(const char *lab, const char *node, struct lab_err **err);
+int lab_node_realize(const char *lab, const char *node, bool want_mnt, bool want_pid,
+		     struct lab_err **err);
 
 /* The node's init, when it has one: its pid, or 0. */
 int lab_node_init_pid(const char *lab, const char *node, const struct state_node *n);

@@ -652,6 +652,12 @@ static int verb_impair(int argc, char **argv)
 	return 0;
 }
 
+/* A count of packets: decimal digits only. */
+static bool is_count(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
 static int verb_capture(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -678,7 +684,7 @@ static int verb_capture(int argc, char **argv)
 			break;
 		case 'c':
 			count = optarg;
-			if (strspn(optarg, "0123456789") != strlen(optarg) || !*optarg)
+			if (!is_count(optarg))
 				return usage_error("capture", "-c takes a number of packets");
 			break;
 		case 'h':
@@ -701,7 +707,7 @@ static int verb_capture(int argc, char **argv)
 		while (i + 1 < argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "-c"))) {
 			if (argv[i][1] == 'w')
 				out = argv[i + 1];
-			else if (strspn(argv[i + 1], "0123456789") != strlen(argv[i + 1]) || !*argv[i + 1])
+			else if (!is_count(argv[i + 1]))
 				return usage_error("capture", "-c takes a number of packets");
 			else
 				count = argv[i + 1];

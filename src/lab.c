@@ -757,7 +757,7 @@ static int run_startup(const char *lab, const struct state_node *n, const char *
 	int status = 0, pfd, r;
 	struct pollfd pl;
 
-	r = lab_node_realize(lab, n->name, err);
+	r = lab_node_realize(lab, n->name, n->mount, n->pid, err);
 	if (r < 0)
 		return r;
 	lab_node_join(lab, n, &nj);
@@ -1316,7 +1316,7 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 		n.mount |= m;
 		n.pid |= p;
 	}
-	r = lab_node_realize(found, node, err);
+	r = lab_node_realize(found, node, n.mount, n.pid, err);
 	if (r >= 0 && n.has_cgroup)
 		r = cgroup_attach(found, node, getpid(), err);
 	if (r < 0) {

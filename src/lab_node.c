@@ -135,17 +135,16 @@ static int write_init(const char *lab, const char *node, pid_t pid, struct lab_e
 	return 0;
 }
 
-int lab_node_realize(const char *lab, const char *node, struct lab_err **err)
+int lab_node_realize(const char *lab, const char *node, bool want_mnt, bool want_pid,
+		     struct lab_err **err)
 {
 	_cleanup_free_ char *mnt = pin_of(lab, node, "mnt"), *pid = pin_of(lab, node, "pid");
 	_cleanup_free_ char *lockp = pin_of(lab, node, "lock");
 	_cleanup_free_ char *netp = NULL, *utsp = state_uts_path(lab, node);
 	char netns[PLAN_NETNS_MAX];
 	_cleanup_close_ int lock = -EBADF, net = -EBADF, uts = -EBADF, mfd = -EBADF;
-	bool want_mnt, want_pid;
 	int r;
 
-	lab_node_deferred(lab, node, &want_mnt, &want_pid);
 	if ((!want_mnt || exists(mnt)) && (!want_pid || exists(pid)))
 		return 0;
 	topo_netns_name(lab, node, netns);
