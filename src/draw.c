@@ -73,6 +73,54 @@ static void link_subnets(const struct topo *t, const struct topo_link *l, char *
 }
 
 /* A DOT string literal: quotes and backslashes escaped. */
+/*
+ * Each node's tier: hops from the nearest host (hosts are 0, the leaves above
+ * them 1, the spines 2), -1 for a node no host reaches. Return: the highest
+ * tier, or -1 when the lab has no host (nothing to lay out by tier).
+ */
+static int node_tiers(const struct topo *t, int *tier)
+{
+	size_t nn = t->n_nodes, head = 0, tail = 0;
+	_cleanup_free_ size_t *first = xcalloc(nn + 1, sizeof(size_t));
+	_cleanup_free_ size_t *adj = xcalloc(2 * t->n_links + 1, sizeof(size_t));
+	_cleanup_free_ size_t *fill = xcalloc(nn + 1, sizeof(size_t));
+	_cleanup_free_ size_t *queue = xcalloc(nn + 1, sizeof(size_t));
+	int top = -1;
+
+	/* neighbours of each node, packed: adj[first[i] .. first[i + 1]) */
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int k = 0; k < 2; k++)
+			first[t->links[i].ep[k].node + 1]++;
+	for (size_t i = 0; i < nn; i++)
+		first[i + 1] += first[i];
+	for (size_t i = 0; i < t->n_links; i++)
+		for (int k = 0; k < 2; k++) {
+			size_t a = t->links[i].ep[k].node;
+
+			adj[first[a] + fill[a]++] = t->links[i].ep[!k].node;
+		}
+	for (size_t i = 0; i < nn; i++) {
+		tier[i] = t->nodes[i].kind == TOPO_HOST ? 0 : -1;
+		if (tier[i] == 0)
+			queue[tail++] = i;
+	}
+	while (head < tail) {
+		size_t a = queue[head++];
+
+		if (tier[a] > top)
+			top = tier[a];
+		for (size_t e = first[a]; e < first[a + 1]; e++)
+			if (tier[adj[e]] < 0) {
+				tier[adj[e]] = tier[a] + 1;
+				queue[tail++] = adj[e];
+			}
+	}
+	return top;
+}
+
+/* Above this many links, subnets go to the links' tooltips: the picture keeps short labels. */
+#define DRAW_LABELLED_LINKS 24
+
 static void dot_str(struct out *o, const char *s)
 {
 	put(o, "\"");
@@ -83,6 +131,9 @@ static void dot_str(struct out *o, const char *s)
 
 char *draw_dot(const struct topo *t)
 {
+	_cleanup_free_ int *tier = xcalloc(t->n_nodes + 1, sizeof(int));
+	int top = node_tiers(t, tier);
+	bool tiered = top >= 1, short_labels = t->n_links > DRAW_LABELLED_LINKS;
 	struct out o = out_new();
 
 	put(&o, "graph ");
@@ -109,9 +160,23 @@ char *draw_dot(const struct topo *t)
 			dot_str(&o, n->name);
 		put(&o, "];\n");
 	}
+	/* by tier, the highest (spines) on top: one rank per tier */
+	for (int k = top; tiered && k >= 0; k--) {
+		put(&o, "\t{rank=same;");
+		for (size_t i = 0; i < t->n_nodes; i++)
+			if (tier[i] == k) {
+				put(&o, " ");
+				dot_str(&o, t->nodes[i].name);
+				put(&o, ";");
+			}
+		put(&o, "}\n");
+	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
-		const struct topo_node *a = &t->nodes[l->ep[0].node], *b = &t->nodes[l->ep[1].node];
+		/* the upper end first: Graphviz ranks a link's first node above its second */
+		int up = tiered && tier[l->ep[1].node] > tier[l->ep[0].node];
+		const struct topo_endpoint *ea = &l->ep[up], *eb = &l->ep[!up];
+		const struct topo_node *a = &t->nodes[ea->node], *b = &t->nodes[eb->node];
 		char subnets[512];
 
 		link_subnets(t, l, subnets, sizeof(subnets), "\n");
@@ -120,11 +185,11 @@ char *draw_dot(const struct topo *t)
 		put(&o, " -- ");
 		dot_str(&o, b->name);
 		put(&o, " [taillabel=");
-		dot_str(&o, a->ifaces[l->ep[0].iface].name);
+		dot_str(&o, a->ifaces[ea->iface].name);
 		put(&o, ", headlabel=");
-		dot_str(&o, b->ifaces[l->ep[1].iface].name);
+		dot_str(&o, b->ifaces[eb->iface].name);
 		if (subnets[0]) {
-			put(&o, ", label=");
+			put(&o, short_labels ? ", tooltip=" : ", label=");
 			dot_str(&o, subnets);
 		}
 		if (!l->up)
@@ -186,9 +251,12 @@ static void mermaid_text(struct out *o, const char *s)
 
 char *draw_mermaid(const struct topo *t)
 {
+	_cleanup_free_ int *tier = xcalloc(t->n_nodes + 1, sizeof(int));
+	bool tiered = node_tiers(t, tier) >= 1;
 	struct out o = out_new();
 
-	put(&o, "graph LR\n");
+	/* a fabric top to bottom, spines first; anything else left to right */
+	put(&o, tiered ? "graph TB\n" : "graph LR\n");
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		static const char *const open[] = {[TOPO_HOST] = "[\"", [TOPO_ROUTER] = "((\"",
@@ -204,16 +272,18 @@ char *draw_mermaid(const struct topo *t)
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
-		const struct topo_node *a = &t->nodes[l->ep[0].node], *b = &t->nodes[l->ep[1].node];
+		int up = tiered && tier[l->ep[1].node] > tier[l->ep[0].node];
+		const struct topo_endpoint *ea = &l->ep[up], *eb = &l->ep[!up];
+		const struct topo_node *a = &t->nodes[ea->node], *b = &t->nodes[eb->node];
 		char subnets[512];
 
 		link_subnets(t, l, subnets, sizeof(subnets), "<br/>");
 		put(&o, "  ");
 		mermaid_id(&o, a->name);
 		put(&o, " %s|\"", l->up ? "---" : "-.-");
-		mermaid_text(&o, a->ifaces[l->ep[0].iface].name);
+		mermaid_text(&o, a->ifaces[ea->iface].name);
 		put(&o, " - ");
-		mermaid_text(&o, b->ifaces[l->ep[1].iface].name);
+		mermaid_text(&o, b->ifaces[eb->iface].name);
 		put(&o, "%s%s\"| ", subnets[0] ? "<br/>" : "", subnets);
 		mermaid_id(&o, b->name);
 		put(&o, "\n");

@@ -46,8 +46,8 @@ static void test_dot(void **state)
 	/* links: interface names at the ends, the subnet in the middle */
 	assert_non_null(strstr(dot, "\"r.1\" -- \"h-1\" [taillabel=\"eth0\", headlabel=\"eth0\", label=\"10.9.0."));
 	assert_non_null(strstr(dot, "/30\""));
-	/* a LAN link carries the LAN's subnet; a link that is down is dashed */
-	assert_non_null(strstr(dot, "\"h2\" -- \"s1\" [taillabel=\"eth0\", headlabel=\"eth1\", label=\"10.8."));
+	/* a LAN link carries the LAN's subnet, upper tier first; a link that is down is dashed */
+	assert_non_null(strstr(dot, "\"s1\" -- \"h2\" [taillabel=\"eth1\", headlabel=\"eth0\", label=\"10.8."));
 	assert_non_null(strstr(dot, "style=dashed"));
 	assert_true(dot[strlen(dot) - 2] == '}');
 	free(dot);
@@ -74,7 +74,8 @@ static void test_mermaid(void **state)
 	char *m = draw_mermaid(t), *again = draw_mermaid(t);
 
 	(void)state;
-	assert_true(str_has_prefix(m, "graph LR\n"));
+	/* hosts and what is above them: top down */
+	assert_true(str_has_prefix(m, "graph TB\n"));
 	/* ids are sanitised, the text keeps the name; shapes by kind */
 	assert_non_null(strstr(m, "n_r_2e1((\"r.1\"))"));
 	assert_non_null(strstr(m, "n_h_2d1[\"h-1\"]"));
@@ -101,9 +102,9 @@ static void test_mermaid_distinct_ids_and_escapes(void **state)
 	assert_non_null(strstr(m, "  n_a_2eb((\"a.b\"))\n"));
 	assert_non_null(strstr(m, "  n_a_2db((\"a-b\"))\n"));
 	assert_non_null(strstr(m, "  n_a_5fb[\"a_b\"]\n"));
-	/* the link between two of them is not a loop */
-	assert_non_null(strstr(m, "  n_a_2eb ---|\"e#quot;x - e#lt;y#gt;\"| n_a_2db\n"));
-	assert_non_null(strstr(m, "  n_a_5fb ---|\"p#35;1#amp;2 - eth0\"| n_a_2eb\n"));
+	/* the link between two of them is not a loop (each written upper tier first) */
+	assert_non_null(strstr(m, "  n_a_2db ---|\"e#lt;y#gt; - e#quot;x\"| n_a_2eb\n"));
+	assert_non_null(strstr(m, "  n_a_2eb ---|\"eth0 - p#35;1#amp;2\"| n_a_5fb\n"));
 	free(m);
 	topo_free(t);
 }
@@ -125,10 +126,42 @@ static void test_demo_golden(void **state)
 	topo_diags_free(&d);
 }
 
+/* a fabric by tier: one rank per tier, spines first; each link written upper end first */
+static void test_dot_tiers(_unused_ void **state)
+{
+	struct topo *t = parse("{\"name\": \"f\", \"nodes\": {\"s1\": \"router\", \"l1\": \"router\", \"l2\": \"router\","
+			       " \"h1\": {}, \"h2\": {}}, \"addressing\": {\"p2p\": \"10.9.0.0/24\"},"
+			       " \"links\": [\"l1 -- s1\", \"l2 -- s1\", \"h1 -- l1\", \"l2 -- h2\"]}");
+	char *dot = draw_dot(t);
+	char *mm = draw_mermaid(t);
+	const char *r2 = strstr(dot, "{rank=same; \"s1\";}"), *r1 = strstr(dot, "{rank=same; \"l1\"; \"l2\";}"),
+		   *r0 = strstr(dot, "{rank=same; \"h1\"; \"h2\";}");
+
+	assert_non_null(r2);
+	assert_non_null(r1);
+	assert_non_null(r0);
+	assert_true(r2 < r1 && r1 < r0);
+	assert_non_null(strstr(dot, "\"s1\" -- \"l1\""));
+	assert_non_null(strstr(dot, "\"s1\" -- \"l2\""));
+	assert_non_null(strstr(dot, "\"l1\" -- \"h1\""));
+	assert_non_null(strstr(dot, "\"l2\" -- \"h2\""));
+	assert_true(str_has_prefix(mm, "graph TB\n"));
+	free(mm);
+	free(dot);
+	topo_free(t);
+	/* no host: no tiers, as written */
+	t = parse("{\"name\": \"r\", \"nodes\": {\"a\": \"router\", \"b\": \"router\"}, \"links\": [\"a -- b\"]}");
+	dot = draw_dot(t);
+	assert_null(strstr(dot, "rank=same"));
+	free(dot);
+	topo_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dot),
+		cmocka_unit_test(test_dot_tiers),
 		cmocka_unit_test(test_dot_escapes),
 		cmocka_unit_test(test_mermaid),
 		cmocka_unit_test(test_mermaid_distinct_ids_and_escapes),
