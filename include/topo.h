@@ -75,6 +75,11 @@ struct topo_limits {
 	uint32_t pids;   /* 0: none */
 };
 
+enum topo_routing {
+	TOPO_ROUTING_NONE = 0,
+	TOPO_ROUTING_STATIC,
+};
+
 struct topo_node {
 	char *name;
 	enum topo_kind kind;
@@ -89,6 +94,7 @@ struct topo_node {
 	size_t n_sysctls, cap_sysctls;
 	struct topo_isolation iso;
 	struct topo_limits limits;
+	enum topo_routing routing; /* static: routes computed for this node */
 	/* path in the node -> host path (as written; absolute once checked) */
 	struct topo_kv *files;
 	size_t n_files, cap_files;
@@ -146,11 +152,6 @@ struct topo_expect {
 	char *text;   /* as written, for reports */
 };
 
-enum topo_routing {
-	TOPO_ROUTING_NONE = 0,
-	TOPO_ROUTING_STATIC,
-};
-
 /* An address pool of the "addressing" key. */
 struct topo_pool {
 	bool set;
@@ -168,7 +169,7 @@ struct topo {
 	struct topo_expect *expects;
 	size_t n_expects, cap_expects;
 	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
-	enum topo_routing routing;
+	enum topo_routing routing; /* static when any node's routing is */
 	bool strict; /* a failing startup fails `up` (rolled back) instead of marking its node */
 	/* node name -> index, open addressing */
 	size_t *index;
@@ -226,6 +227,13 @@ void topo_next_ifname_from(const struct topo_node *n, unsigned *start, char buf[
 const char *topo_kind_name(enum topo_kind k);
 /* Return: the kind, or -EINVAL. */
 int topo_kind_parse(const char *s);
+
+/*
+ * A copy of s with ${node} and ${lab} replaced by node and lab, and $${ by ${
+ * (a literal "${node}"). Any other ${...} is kept as it is, for the shell of a
+ * startup. Return: the new string, to free.
+ */
+char *topo_subst(const char *s, const char *node, const char *lab);
 
 /*
  * Name rules. A lab name: 1..32 of [A-Za-z0-9_-]. A node name: 1..64 of

@@ -13,14 +13,25 @@
 struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d);
 
+/* How a topology is loaded, beyond its file. */
+struct topo_load_opts {
+	bool allow_host_paths; /* the host files of "files" anywhere (--allow-host-paths) */
+	const char *name;      /* the lab's name instead of the file's (--name), for ${lab} too */
+};
+
+/* topo_parse_string with options (NULL: none). */
+struct topo *topo_parse_string_opts(const char *text, size_t len, const char *file,
+				    const struct topo_load_opts *o, struct topo_diags *d);
+
 /*
  * Read, parse and validate a topology file.
  * Return: 0 with *ret set, -EINVAL when d holds errors, or -errno when the file
  * cannot be read (also reported in d).
  */
 int topo_load(const char *file, struct topo **ret, struct topo_diags *d);
-/* The same, with the host files of "files" allowed anywhere (--allow-host-paths). */
-int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, struct topo_diags *d);
+/* The same, with options. */
+int topo_load_opts(const char *file, const struct topo_load_opts *o, struct topo **ret,
+		   struct topo_diags *d);
 
 /* The expanded topology (pool addresses, automatic routes, generated names) in the long form. Return: JSON text to free. */
 char *topo_dump_json(const struct topo *t);

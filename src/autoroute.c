@@ -292,6 +292,8 @@ static size_t route_family(struct topo *t, int family)
 		struct topo_node *n = &t->nodes[r];
 		size_t n_own = n->n_routes;
 
+		if (n->routing != TOPO_ROUTING_STATIC)
+			continue; /* routed by hand, or by its own daemons */
 		if (n->kind == TOPO_HOST) {
 			added += host_default(t, r, &g, family);
 			continue;

@@ -104,7 +104,8 @@ static void print_diags(const struct topo_diags *d)
 static int load(const char *file, struct topo **ret)
 {
 	struct topo_diags d = {0};
-	int r = topo_load_ex(file, arg_allow_host_paths, ret, &d);
+	struct topo_load_opts o = {.allow_host_paths = arg_allow_host_paths, .name = arg_name};
+	int r = topo_load_opts(file, &o, ret, &d);
 
 	/* --strict: every warning counts as an error */
 	for (size_t i = 0; arg_strict && i < d.n; i++)

@@ -1377,7 +1377,8 @@ int lab_restart(const char *lab, const char *node, struct lab_err **err)
 	if (!sn)
 		return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' has no node '%s'", found, node);
 	/* the startup commands as the topology says now (Kathara's lrestart reads the lab again) */
-	r = topo_load_ex(s->topology, true, &t, &d);
+	r = topo_load_opts(s->topology, &(struct topo_load_opts){.allow_host_paths = true, .name = found},
+			   &t, &d);
 	topo_diags_free(&d);
 	if (r < 0 || !t)
 		return err_make_kind(err, ERR_TOPOLOGY, EINVAL,

@@ -271,6 +271,45 @@ int topo_kind_parse(const char *s)
 	return -EINVAL;
 }
 
+char *topo_subst(const char *s, const char *node, const char *lab)
+{
+	static const struct {
+		const char *var;
+		size_t len;
+	} vars[] = {{"${node}", 7}, {"${lab}", 6}};
+	const char *val[] = {node, lab};
+	size_t cap = strlen(s) + 1, n = 0;
+	char *out = xmalloc(cap);
+
+	while (*s) {
+		const char *put = s;
+		size_t put_len = 1, skip = 1;
+
+		if (strncmp(s, "$${", 3) == 0) {
+			put = "${";
+			put_len = 2;
+			skip = 3;
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(vars); i++)
+				if (strncmp(s, vars[i].var, vars[i].len) == 0) {
+					put = val[i];
+					put_len = strlen(val[i]);
+					skip = vars[i].len;
+					break;
+				}
+		}
+		if (n + put_len + 1 > cap) {
+			cap = (n + put_len + 1) * 2;
+			out = xrealloc(out, cap);
+		}
+		memcpy(out + n, put, put_len);
+		n += put_len;
+		s += skip;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 const char *topo_lab_name_problem(const char *s)
 {
 	size_t len = strlen(s);

@@ -21,7 +21,16 @@ struct parse {
 	const char *file;
 	struct topo_diags *d;
 	struct topo *t;
+	const char *lab; /* the lab's name for ${lab} ("" when it has none) */
+	/* the routing of a node of each kind that does not say (the "routing" key) */
+	enum topo_routing routing[TOPO_SWITCH + 1];
 };
+
+/* s with the node's and the lab's names substituted; to free. */
+static char *subst(const struct parse *p, const struct topo_node *n, const char *s)
+{
+	return topo_subst(s, n->name, p->lab ? p->lab : "");
+}
 
 static void perr(struct parse *p, const char *path, const char *fmt, ...) _printf_(3, 4);
 static void perr(struct parse *p, const char *path, const char *fmt, ...)
@@ -131,7 +140,7 @@ static bool get_int(struct parse *p, const char *path, json_t *j, long long min,
 static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "routes",
 					"sysctls", "stp",      "hub",        "isolation",
 					"limits",  "files",    "env",        "startup",
-					NULL};
+					"routing", NULL};
 static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
@@ -508,13 +517,14 @@ static bool node_path_ok(const char *s)
 
 static void parse_files(struct parse *p, const char *path, struct topo_node *n, json_t *j)
 {
-	const char *key;
+	const char *key_as_written;
 	json_t *v;
 
 	if (!want(p, path, j, JSON_OBJECT, "an object of node paths to host files"))
 		return;
-	json_object_foreach(j, key, v) {
-		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+	json_object_foreach(j, key_as_written, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key_as_written);
+		_cleanup_free_ char *key = subst(p, n, key_as_written);
 
 		if (!node_path_ok(key)) {
 			perr(p, kpath, "'%s' is not a usable path in the node (expected an absolute path without '..', outside /proc, /sys and /dev)",
@@ -534,7 +544,7 @@ static void parse_files(struct parse *p, const char *path, struct topo_node *n, 
 				ro = json_is_true(rv);
 			v = json_object_get(v, "path");
 			free(kpath);
-			kpath = xasprintf("%s.%s.path", path, key);
+			kpath = xasprintf("%s.%s.path", path, key_as_written);
 			if (!v) {
 				perr(p, kpath, "is missing (expected a host file path)");
 				continue;
@@ -549,8 +559,8 @@ static void parse_files(struct parse *p, const char *path, struct topo_node *n, 
 		GROW(n->files, n->cap_files, n->n_files + 1);
 		n->files_ro = xrealloc(n->files_ro, (n->n_files + 1) * sizeof(*n->files_ro));
 		n->files_ro[n->n_files] = ro;
-		n->files[n->n_files].key = xstrdup(key);
-		n->files[n->n_files].value = xstrdup(json_string_value(v));
+		n->files[n->n_files].key = TAKE_PTR(key);
+		n->files[n->n_files].value = subst(p, n, json_string_value(v));
 		n->n_files++;
 	}
 	if (n->n_files)
@@ -576,7 +586,7 @@ static void parse_env(struct parse *p, const char *path, struct topo_node *n, js
 			continue;
 		}
 		if (json_is_string(v))
-			value = xstrdup(json_string_value(v));
+			value = subst(p, n, json_string_value(v));
 		else if (json_is_integer(v))
 			value = xasprintf("%lld", (long long)json_integer_value(v));
 		else {
@@ -607,8 +617,23 @@ static void parse_startup(struct parse *p, const char *path, struct topo_node *n
 			continue;
 		}
 		GROW(n->startup, n->cap_startup, n->n_startup + 1);
-		n->startup[n->n_startup++] = xstrdup(json_string_value(v));
+		n->startup[n->n_startup++] = subst(p, n, json_string_value(v));
 	}
+}
+
+/* "static" or "none" at path. Return: the mode, or -EINVAL (reported). */
+static int routing_mode(struct parse *p, const char *path, json_t *v)
+{
+	if (json_is_string(v) && strcmp(json_string_value(v), "static") == 0)
+		return TOPO_ROUTING_STATIC;
+	if (json_is_string(v) && strcmp(json_string_value(v), "none") == 0)
+		return TOPO_ROUTING_NONE;
+	if (json_is_string(v))
+		perr(p, path, "\"%s\" is not a routing mode (expected \"static\" or \"none\")",
+		     json_string_value(v));
+	else
+		perr(p, path, "is %s (expected \"static\" or \"none\")", json_type_name(v));
+	return -EINVAL;
 }
 
 /* Fill node n from its JSON object (defaults already merged in). */
@@ -680,6 +705,14 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 
 		parse_sysctls(p, spath, n, v);
 	}
+	v = json_object_get(j, "routing");
+	if (v) {
+		_cleanup_free_ char *rpath = xasprintf("%s.routing", path);
+		int mode = routing_mode(p, rpath, v);
+
+		if (mode >= 0)
+			n->routing = mode;
+	}
 	/* a node is a host: its own mounts and processes unless the topology opts out */
 	n->iso.pid = n->iso.mount = true;
 	{
@@ -743,6 +776,8 @@ static json_t *merge_defaults(json_t *defaults, json_t *node)
 	json_object_foreach(defaults, key, v) {
 		json_t *mine = json_object_get(out, key);
 
+		if (topo_kind_parse(key) >= 0)
+			continue; /* a section of defaults for one kind */
 		if (!mine)
 			json_object_set_new(out, key, json_deep_copy(v));
 		else if (json_is_object(mine) && json_is_object(v)) {
@@ -757,7 +792,12 @@ static json_t *merge_defaults(json_t *defaults, json_t *node)
 	return out;
 }
 
-static void parse_nodes(struct parse *p, json_t *nodes, json_t *defaults)
+/*
+ * Every node, with its defaults: its own keys first, then those of its kind's
+ * section (defaults.router ...), then the common defaults.
+ */
+static void parse_nodes(struct parse *p, json_t *nodes, json_t *defaults,
+			json_t *const kind_defaults[TOPO_SWITCH + 1])
 {
 	const char *name;
 	json_t *j;
@@ -786,10 +826,17 @@ static void parse_nodes(struct parse *p, json_t *nodes, json_t *defaults)
 		}
 		merged = merge_defaults(defaults, obj);
 		kind = node_kind(p, path, merged);
+		if (kind >= 0 && kind_defaults[kind]) {
+			_cleanup_json_ json_t *own = merge_defaults(kind_defaults[kind], obj);
+
+			json_decref(merged);
+			merged = merge_defaults(defaults, own);
+		}
 		idx = topo_add_node(p->t, name, kind < 0 ? TOPO_HOST : kind);
 		if (idx < 0)
 			continue; /* duplicate keys are rejected by the JSON loader */
 		p->t->nodes[idx].hostname = xstrdup(name);
+		p->t->nodes[idx].routing = p->routing[kind < 0 ? TOPO_HOST : kind];
 		parse_node_body(p, path, &p->t->nodes[idx], merged);
 	}
 }
@@ -1383,14 +1430,68 @@ static char *file_dir(const char *file)
 	return xstrdup(dirname(copy));
 }
 
+/*
+ * Check a defaults object once, under its own path, before it is merged into
+ * nodes (its errors would otherwise repeat for each). Return: true when clean.
+ */
+static bool check_defaults(struct parse *p, const char *path, json_t *v)
+{
+	struct topo_diags scratch = {0};
+	struct parse dp = {.file = p->file, .d = &scratch, .t = topo_new(), .lab = p->lab};
+	ssize_t idx = topo_add_node(dp.t, "defaults", TOPO_HOST);
+	bool ok;
+
+	node_kind(&dp, path, v);
+	parse_node_body(&dp, path, &dp.t->nodes[idx], v);
+	for (size_t i = 0; i < scratch.n; i++)
+		topo_diag_add(p->d, scratch.v[i].severity, "%s", scratch.v[i].text);
+	ok = scratch.n_errors == 0;
+	topo_diags_free(&scratch);
+	topo_free(dp.t);
+	return ok;
+}
+
+/* "routing": one mode for every node, or an object of modes by kind. */
+static void parse_routing(struct parse *p, json_t *v)
+{
+	static const char *const keys[] = {"host", "router", NULL};
+	const char *key;
+	json_t *m;
+	int mode;
+
+	if (!json_is_object(v)) {
+		mode = routing_mode(p, "routing", v);
+		if (mode >= 0)
+			p->routing[TOPO_HOST] = p->routing[TOPO_ROUTER] = mode;
+		return;
+	}
+	check_keys(p, "routing", v, keys, NULL);
+	json_object_foreach(v, key, m) {
+		_cleanup_free_ char *mpath = xasprintf("routing.%s", key);
+		int k = topo_kind_parse(key);
+
+		if (k != TOPO_HOST && k != TOPO_ROUTER)
+			continue; /* reported by check_keys */
+		mode = routing_mode(p, mpath, m);
+		if (mode >= 0)
+			p->routing[k] = mode;
+	}
+}
+
 struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d)
+{
+	return topo_parse_string_opts(text, len, file, NULL, d);
+}
+
+struct topo *topo_parse_string_opts(const char *text, size_t len, const char *file,
+				    const struct topo_load_opts *o, struct topo_diags *d)
 {
 	static const char *const top_keys[] = {"$schema",    "name",	"defaults", "nodes", "links",
 					       "addressing", "routing", "expect",   "strict", NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
-	json_t *v, *defaults = NULL;
+	json_t *v, *defaults = NULL, *kind_defaults[TOPO_SWITCH + 1] = {0};
 	json_error_t jerr;
 	struct parse p = {.file = file, .d = d};
 
@@ -1423,7 +1524,7 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			else
 				p.t->name = xstrdup(json_string_value(v));
 		}
-	} else {
+	} else if (!o || !o->name) {
 		_cleanup_free_ char *name = default_lab_name(file);
 		const char *problem = topo_lab_name_problem(name);
 
@@ -1434,39 +1535,43 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 		else
 			p.t->name = TAKE_PTR(name);
 	}
+	if (o && o->name) {
+		free(p.t->name);
+		p.t->name = xstrdup(o->name);
+	}
+	p.lab = p.t->name;
 
 	v = json_object_get(root, "defaults");
 	if (v && want(&p, "defaults", v, JSON_OBJECT, "an object of node options")) {
-		struct topo_diags scratch = {0};
-		struct parse dp = {.file = file, .d = &scratch, .t = topo_new()};
-		ssize_t idx = topo_add_node(dp.t, "defaults", TOPO_HOST);
+		_cleanup_json_ json_t *common = json_deep_copy(v);
 
-		/* Check the defaults once, under their own path, before merging them. */
-		node_kind(&dp, "defaults", v);
-		parse_node_body(&dp, "defaults", &dp.t->nodes[idx], v);
-		for (size_t i = 0; i < scratch.n; i++)
-			topo_diag_add(d, scratch.v[i].severity, "%s", scratch.v[i].text);
-		if (scratch.n_errors == 0)
+		if (!common)
+			abort();
+		for (int k = 0; k <= TOPO_SWITCH; k++) {
+			json_t *kv = json_object_get(v, topo_kind_name(k));
+			_cleanup_free_ char *kpath = xasprintf("defaults.%s", topo_kind_name(k));
+
+			json_object_del(common, topo_kind_name(k));
+			if (!kv || !want(&p, kpath, kv, JSON_OBJECT, "an object of node options"))
+				continue;
+			if (json_object_get(kv, "kind")) {
+				perr(&p, kpath, "has a \"kind\" (expected the options of a %s; the section names the kind)",
+				     topo_kind_name(k));
+				continue;
+			}
+			if (check_defaults(&p, kpath, kv))
+				kind_defaults[k] = kv;
+		}
+		if (check_defaults(&p, "defaults", common))
 			defaults = v;
-		topo_diags_free(&scratch);
-		topo_free(dp.t);
 	}
 
 	v = json_object_get(root, "addressing");
 	if (v)
 		parse_addressing(&p, v);
 	v = json_object_get(root, "routing");
-	if (v) {
-		if (json_is_string(v) && strcmp(json_string_value(v), "static") == 0)
-			p.t->routing = TOPO_ROUTING_STATIC;
-		else if (json_is_string(v) && strcmp(json_string_value(v), "none") == 0)
-			p.t->routing = TOPO_ROUTING_NONE;
-		else if (json_is_string(v))
-			perr(&p, "routing", "\"%s\" is not a routing mode (expected \"static\" or \"none\")",
-			     json_string_value(v));
-		else
-			perr(&p, "routing", "is %s (expected \"static\" or \"none\")", json_type_name(v));
-	}
+	if (v)
+		parse_routing(&p, v);
 
 	v = json_object_get(root, "strict");
 	if (v && want(&p, "strict", v, JSON_TRUE, "true or false"))
@@ -1476,7 +1581,10 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 	if (!v)
 		perr(&p, "nodes", "is missing (expected an object of nodes)");
 	else if (want(&p, "nodes", v, JSON_OBJECT, "an object of nodes"))
-		parse_nodes(&p, v, defaults);
+		parse_nodes(&p, v, defaults, kind_defaults);
+	for (size_t i = 0; i < p.t->n_nodes; i++)
+		if (p.t->nodes[i].routing == TOPO_ROUTING_STATIC)
+			p.t->routing = TOPO_ROUTING_STATIC;
 
 	v = json_object_get(root, "links");
 	if (v && want(&p, "links", v, JSON_ARRAY, "an array of links"))
@@ -1489,10 +1597,11 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 
 int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 {
-	return topo_load_ex(file, false, ret, d);
+	return topo_load_opts(file, NULL, ret, d);
 }
 
-int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, struct topo_diags *d)
+int topo_load_opts(const char *file, const struct topo_load_opts *o, struct topo **ret,
+		   struct topo_diags *d)
 {
 	_cleanup_free_ char *text = NULL;
 	_cleanup_(topo_freep) struct topo *t = NULL;
@@ -1509,7 +1618,7 @@ int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, str
 		topo_diag_add(d, TOPO_ERROR, "%s: contains a NUL byte (expected JSON text)", file);
 		return -EINVAL;
 	}
-	t = topo_parse_string(text, len, file, d);
+	t = topo_parse_string_opts(text, len, file, o, d);
 	if (t && d->n_errors == 0) {
 		/* fill in what the file leaves to netlab, then check the whole */
 		pool_assign(t, d);
@@ -1517,7 +1626,7 @@ int topo_load_ex(const char *file, bool allow_host_paths, struct topo **ret, str
 	}
 	if (t) {
 		topo_validate(t, d);
-		topo_check_files(t, allow_host_paths, d);
+		topo_check_files(t, o && o->allow_host_paths, d);
 	}
 	if (!t || d->n_errors)
 		return -EINVAL;

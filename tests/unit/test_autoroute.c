@@ -270,10 +270,32 @@ static void test_equal_cost_multipath(void **state)
 	topo_free(t2);
 }
 
+/* hosts static, routers left to their daemons: only the hosts get routes */
+static void test_routing_per_kind(_unused_ void **state)
+{
+	static const char json[] =
+		"{\"name\": \"k\", \"routing\": {\"host\": \"static\", \"router\": \"none\"}, \"nodes\": {"
+		"\"h1\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.1.10/24\"]}}},"
+		"\"r1\": {\"kind\": \"router\", \"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.1.1/24\"]},"
+		"         \"eth1\": {\"addresses\": [\"10.0.12.1/24\"]}}},"
+		"\"r2\": {\"kind\": \"router\", \"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.12.2/24\"]},"
+		"         \"eth1\": {\"addresses\": [\"10.0.2.1/24\"]}}},"
+		"\"h2\": {\"interfaces\": {\"eth0\": {\"addresses\": [\"10.0.2.10/24\"]}}}},"
+		"\"links\": [\"h1:eth0 -- r1:eth0\", \"r1:eth1 -- r2:eth0\", \"r2:eth1 -- h2:eth0\"]}";
+	struct topo *t = parse(json);
+
+	assert_string_equal(via(t, "h1", "default"), "10.0.1.1");
+	assert_string_equal(via(t, "h2", "default"), "10.0.2.1");
+	assert_int_equal(t->nodes[topo_find_node(t, "r1")].n_routes, 0);
+	assert_int_equal(t->nodes[topo_find_node(t, "r2")].n_routes, 0);
+	topo_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line),
+		cmocka_unit_test(test_routing_per_kind),
 		cmocka_unit_test(test_ring_equal_cost_is_deterministic),
 		cmocka_unit_test(test_grid_shortest_paths),
 		cmocka_unit_test(test_hosts_default_and_explicit_wins),

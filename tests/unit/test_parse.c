@@ -298,7 +298,7 @@ static void test_did_you_mean(void **state)
 				    "'expect': [{'from': 'spine', 'to': 'h', 'reach': true}]}");
 
 	expect_error(c, "t.json: nodes.leaf1.kind: \"routr\" is not a node kind, did you mean 'router'? (expected \"host\", \"router\" or \"switch\")");
-	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
 	expect_error(c, "t.json: links[0]: unknown node 'laef1', did you mean 'leaf1'? (expected one of the names under \"nodes\")");
 	/* nothing close: no guess */
 	expect_error(c, "t.json: links[1]: unknown node 'core9' (expected one of the names under \"nodes\")");
@@ -495,8 +495,8 @@ static void test_unknown_key_node(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'interface': {}, 'Kind': 'router'}}}");
 
-	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
-	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
+	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
 	expect_counts(c, 2, 0);
 	/* the misspelt kind is not taken */
 	assert_int_equal(node(c, "a")->kind, TOPO_HOST);
@@ -1253,7 +1253,7 @@ static void test_defaults_errors_once(void **state)
 	struct ctx *c = load(state, "{'defaults': {'color': 'red', 'sysctls': {'kernel.x': '1'}, 'stp': 1}, "
 				    "'nodes': {'a': {}, 'b': {}, 'c': 'router', 'd': {}}}");
 
-	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
 	expect_error(c, "t.json: defaults.sysctls.kernel.x: 'kernel.x' is not a network sysctl (expected a name under net., such as net.ipv4.ip_forward)");
 	expect_error(c, "t.json: defaults.stp: is an integer (expected true or false)");
 	/* once, under "defaults", not once per node */
@@ -1405,7 +1405,7 @@ static void test_all_errors_in_one_run(void **state)
 				    "}\n");
 
 	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
-	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup)");
+	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
 	expect_error(c, "t.json: nodes.r2.routes[1].to: \"10.5.0.1/16\" has host bits set (expected the network 10.5.0.0/16)");
@@ -1519,6 +1519,92 @@ static void test_link_with_used_interface_not_half_made(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+static void test_defaults_per_kind(void **state)
+{
+	struct ctx *c = load(state, "{'name': 'ospf', 'defaults': {'sysctls': {'net.a': '1', 'net.b': '1'}, "
+				    "'router': {'sysctls': {'net.b': '2'}, 'startup': ['frr -c /etc/${lab}/${node}.conf'], "
+				    "'env': {'ME': '${node}@${lab}'}}, "
+				    "'host': {'startup': ['echo ${node}']}}, "
+				    "'nodes': {'r1': 'router', 'r2': {'kind': 'router', 'startup': ['own']}, "
+				    "'h1': {}, 's1': 'switch'}}");
+	const struct topo_node *r1, *r2, *h1, *s1;
+
+	expect_clean(c);
+	r1 = node(c, "r1");
+	r2 = node(c, "r2");
+	h1 = node(c, "h1");
+	s1 = node(c, "s1");
+	/* the kind's section wins over the common defaults, objects key by key */
+	assert_string_equal(sysctl(r1, "net.a"), "1");
+	assert_string_equal(sysctl(r1, "net.b"), "2");
+	assert_string_equal(sysctl(h1, "net.b"), "1");
+	assert_string_equal(sysctl(s1, "net.b"), "1");
+	/* names substituted per node */
+	assert_int_equal(r1->n_startup, 1);
+	assert_string_equal(r1->startup[0], "frr -c /etc/ospf/r1.conf");
+	assert_string_equal(r1->env[0].value, "r1@ospf");
+	/* the node's own keys win over its kind's */
+	assert_int_equal(r2->n_startup, 1);
+	assert_string_equal(r2->startup[0], "own");
+	assert_string_equal(r2->env[0].value, "r2@ospf");
+	assert_int_equal(h1->n_startup, 1);
+	assert_string_equal(h1->startup[0], "echo h1");
+	assert_int_equal(s1->n_startup, 0);
+}
+
+static void test_defaults_per_kind_errors(void **state)
+{
+	struct ctx *c = load(state, "{'defaults': {'router': {'kind': 'host'}, 'host': {'stp': 1}, 'switch': 3}, "
+				    "'nodes': {'r1': 'router', 'h1': {}, 'h2': {}}}");
+
+	expect_error(c, "t.json: defaults.router: has a \"kind\" (expected the options of a router; the section names the kind)");
+	expect_error(c, "t.json: defaults.host.stp: is an integer (expected true or false)");
+	expect_error(c, "t.json: defaults.switch: is an integer (expected an object of node options)");
+	/* once, not once per node */
+	expect_counts(c, 3, 0);
+}
+
+static void test_subst_files_and_name(void **state)
+{
+	struct ctx *c = *state;
+	const char *text = "{\"name\": \"a\", \"defaults\": {\"router\": {\"files\": "
+			   "{\"/etc/frr/frr.conf\": \"${lab}/${node}.conf\"}, \"startup\": [\"echo ${lab}\"]}}, "
+			   "\"nodes\": {\"r1\": \"router\"}}";
+	struct topo_load_opts o = {.name = "b"};
+
+	c->t = topo_parse_string_opts(text, strlen(text), FILE_NAME, &o, &c->d);
+	expect_clean(c);
+	/* --name: ${lab} is the lab's name as run, not the file's */
+	assert_string_equal(c->t->name, "b");
+	assert_string_equal(node(c, "r1")->startup[0], "echo b");
+	assert_string_equal(node(c, "r1")->files[0].key, "/etc/frr/frr.conf");
+	assert_string_equal(node(c, "r1")->files[0].value, "b/r1.conf");
+}
+
+static void test_routing_per_kind(void **state)
+{
+	struct ctx *c = load(state, "{'routing': {'host': 'static', 'router': 'none'}, "
+				    "'nodes': {'r1': {'kind': 'router', 'routing': 'static'}, 'r2': 'router', 'h1': {}}}");
+
+	assert_int_equal(c->t->routing, TOPO_ROUTING_STATIC);
+	assert_int_equal(node(c, "h1")->routing, TOPO_ROUTING_STATIC);
+	assert_int_equal(node(c, "r2")->routing, TOPO_ROUTING_NONE);
+	/* the node's own key wins */
+	assert_int_equal(node(c, "r1")->routing, TOPO_ROUTING_STATIC);
+
+	c = load(state, "{'routing': {'host': 'static', 'switch': 'none', 'router': 'ospf'}, 'nodes': {'r': {'routing': 1}}}");
+	expect_error(c, "t.json: routing: unknown key 'switch' (expected one of: host, router)");
+	expect_error(c, "t.json: routing.router: \"ospf\" is not a routing mode (expected \"static\" or \"none\")");
+	expect_error(c, "t.json: nodes.r.routing: is an integer (expected \"static\" or \"none\")");
+
+	c = load(state, "{'routing': 'static', 'nodes': {'r': 'router', 'h': {}}}");
+	assert_int_equal(node(c, "r")->routing, TOPO_ROUTING_STATIC);
+	assert_int_equal(node(c, "h")->routing, TOPO_ROUTING_STATIC);
+	c = load(state, "{'nodes': {'r': 'router'}}");
+	assert_int_equal(c->t->routing, TOPO_ROUTING_NONE);
+	assert_int_equal(node(c, "r")->routing, TOPO_ROUTING_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1593,6 +1679,10 @@ int main(void)
 		T(test_defaults_errors_once),
 		T(test_defaults_bad_kind),
 		T(test_defaults_interfaces_merge_per_name),
+		T(test_defaults_per_kind),
+		T(test_defaults_per_kind_errors),
+		T(test_subst_files_and_name),
+		T(test_routing_per_kind),
 		T(test_compact_node),
 		T(test_compact_link),
 		T(test_compact_link_trailing_space),

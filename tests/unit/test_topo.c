@@ -469,6 +469,29 @@ static void test_time_rate_percent(_unused_ void **state)
 	assert_int_equal(topo_percent_parse("5", &d), -EINVAL);
 }
 
+static void test_subst(_unused_ void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"", ""},
+		{"vtysh -b", "vtysh -b"},
+		{"/labs/${lab}/${node}.conf", "/labs/ospf/r1.conf"},
+		{"${node}${node}", "r1r1"},
+		/* other variables are the shell's */
+		{"echo ${HOME} $node ${nodes} ${node", "echo ${HOME} $node ${nodes} ${node"},
+		/* $${ is a literal ${ */
+		{"echo $${node} is ${node}", "echo ${node} is r1"},
+		{"$", "$"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		_cleanup_free_ char *s = topo_subst(cases[i].in, "r1", "ospf");
+
+		assert_string_equal(s, cases[i].out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_mac_parse),
 		cmocka_unit_test(test_mac_refuses_multicast_and_zero),
 		cmocka_unit_test(test_mac_refuses_bad_syntax),
+		cmocka_unit_test(test_subst),
 		cmocka_unit_test(test_kind_parse),
 		cmocka_unit_test(test_kind_name),
 		cmocka_unit_test(test_add_find_node),
