@@ -307,6 +307,12 @@ static char *lab_name(struct kathara_lab *lab)
 		else if (w == name || w[-1] != '-')
 			*w++ = '-';
 	}
+	while (w > name && w[-1] == '-')
+		*--w = '\0';
+	if (!*name) {
+		free(name);
+		name = xstrdup("kathara");
+	}
 	if (strcmp(name, src))
 		kathara_say(lab, TOPO_WARNING, lab->in->conf_file, 0,
 			    "the lab's directory name '%s' is not a lab name (1 to %d of letters, digits, '-' and '_'): the lab is '%s' (up --name chooses another)",

@@ -201,6 +201,20 @@ static const char *cd_problem(const char *cd, char *buf, size_t size)
 	return NULL;
 }
 
+/* Why topo_mac_parse() refused s. */
+static const char *mac_problem(const char *s)
+{
+	bool form = strlen(s) == 17;
+
+	for (size_t i = 0; i < 17 && form; i++)
+		form = i % 3 == 2 ? s[i] == ':' : isxdigit((unsigned char)s[i]);
+	if (!form)
+		return "is not a MAC address (expected XX:XX:XX:XX:XX:XX, hexadecimal)";
+	if (strtoul(s, NULL, 16) & 1)
+		return "is a multicast MAC address (expected a unicast one: an even first byte, such as 02:00:00:00:00:01)";
+	return "is all zeros (expected a unicast MAC address, such as 02:00:00:00:00:01)";
+}
+
 /* dev[N]="CD[/MAC]" */
 static void conf_iface(struct kathara_lab *r, unsigned ln, const char *dev, const char *arg, char *value)
 {
@@ -232,8 +246,7 @@ static void conf_iface(struct kathara_lab *r, unsigned ln, const char *dev, cons
 			conf_error(r, ln, "%s[%s]: no MAC address after '/' (expected \"CD/XX:XX:XX:XX:XX:XX\", or \"CD\")",
 				   dev, arg);
 		else
-			conf_error(r, ln, "%s[%s]: '%s' is not a unicast MAC address (expected XX:XX:XX:XX:XX:XX, not all zeros, with an even first byte)",
-				   dev, arg, mac);
+			conf_error(r, ln, "%s[%s]: '%s' %s", dev, arg, mac, mac_problem(mac));
 		ok = false;
 	}
 	dv = dev_get(r, dev);
