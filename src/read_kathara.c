@@ -105,6 +105,31 @@ char *kathara_trim(char *s)
 	return s;
 }
 
+/* Whether s is UTF-8 (no overlong form, surrogate or code point past U+10FFFF): JSON holds nothing else. */
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	while (*c) {
+		unsigned need = *c < 0x80 ? 0 : (*c & 0xe0) == 0xc0 ? 1 : (*c & 0xf0) == 0xe0 ? 2 :
+			      (*c & 0xf8) == 0xf0 ? 3 : 4;
+		uint32_t cp = need == 0 ? *c : need == 1 ? *c & 0x1f : need == 2 ? *c & 0x0f : *c & 0x07;
+
+		if (need == 4)
+			return false;
+		for (unsigned i = 1; i <= need; i++) {
+			if ((c[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (c[i] & 0x3f);
+		}
+		if ((need == 1 && cp < 0x80) || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		c += need + 1;
+	}
+	return true;
+}
+
 bool kathara_each_line(struct kathara_lab *lab, const char *file, const char *text, size_t len,
 		       void (*fn)(struct kathara_lab *, unsigned, char *))
 {
@@ -128,7 +153,11 @@ bool kathara_each_line(struct kathara_lab *lab, const char *file, const char *te
 			*nl = '\0';
 		if (!nl && !*s)
 			break;
-		fn(lab, ln, s); /* a CR before the newline is white space that fn trims */
+		if (!utf8_valid(s))
+			kathara_say(lab, TOPO_ERROR, file, ln,
+				    "is not UTF-8 text (expected UTF-8, as Kathará reads it)");
+		else
+			fn(lab, ln, s); /* a CR before the newline is white space that fn trims */
 	}
 	return true;
 }
@@ -363,6 +392,10 @@ json_t *kathara_parse(const struct kathara_input *in, struct topo_diags *d)
 	size_t errors = d->n_errors;
 	json_t *out = NULL;
 
+	if (!utf8_valid(in->dir))
+		kathara_say(&lab, TOPO_ERROR, in->conf_file, 0,
+			    "the lab's directory '%s' is not named in UTF-8 (expected a UTF-8 path: the topology is JSON)",
+			    in->dir);
 	kathara_conf_read(&lab);
 	if (in->dep && kathara_each_line(&lab, in->dep_file, in->dep, in->dep_len, dep_line))
 		check_cycles(&lab);

@@ -352,7 +352,7 @@ static void conf_pair(struct kathara_lab *r, unsigned ln, const char *dev, enum 
 	json_object_set_new(lines, k, json_integer(ln));
 }
 
-/* mem: a positive integer with b, k, m or g (none: m), at least 4m; into netlab's form. */
+/* mem: a positive integer with b, k, m or g (none: m), 4m to 1024g; into netlab's form. */
 static void conf_mem(struct kathara_lab *r, unsigned ln, struct kathara_dev *dv, const char *v)
 {
 	static const char units[] = "bkmg";
@@ -360,15 +360,18 @@ static void conf_mem(struct kathara_lab *r, unsigned ln, struct kathara_dev *dv,
 	char unit = len ? tolower((unsigned char)v[len - 1]) : 0;
 	const char *u = unit ? strchr(units, unit) : NULL;
 	unsigned long long n;
+	unsigned shift;
 	char *end;
 
 	if (!u)
 		unit = 'm';
 	errno = 0;
 	n = isdigit((unsigned char)*v) ? strtoull(v, &end, 10) : 0;
+	/* 4 MiB to 1 TiB, netlab's range (Kathará's least is 4m) */
+	shift = 10 * (strchr(units, unit) - units);
 	if (!isdigit((unsigned char)*v) || errno || end != v + len - (u ? 1 : 0) ||
-	    n > (1ull << 40) || (n << (10 * (strchr(units, unit) - units))) < (4ull << 20)) {
-		conf_error(r, ln, "%s[mem]: '%s' is not a memory size of at least 4m (expected a number with b, k, m or g, such as 128m)",
+	    n > (1ull << 40) >> shift || n << shift < (4ull << 20)) {
+		conf_error(r, ln, "%s[mem]: '%s' is not a memory size from 4m to 1024g (expected a number with b, k, m or g, such as 128m)",
 			   dv->name, v);
 		return;
 	}

@@ -424,7 +424,9 @@ static void test_keys(void **state)
 			      "a[mem]=lots\n"
 			      "a[mem]=12x\n"
 			      "a[cpus]=0\n"
-			      "a[cpus]=one\n",
+			      "a[cpus]=one\n"
+			      "a[mem]=1025g\n"
+			      "a[exec]=echo \xe0 la carte\n",
 			  NULL));
 	EXPECT(&d, "E lab.conf:2: a[sysctl]: 'net.ipv4.ip_forward' has no '=' (expected net.KEY=VALUE, such as net.ipv4.ip_forward=1)",
 	       "E lab.conf:3: a[sysctl]: 'net.ipv4.ip_forward' has no value (expected net.KEY=VALUE, such as net.ipv4.ip_forward=1)",
@@ -433,14 +435,17 @@ static void test_keys(void **state)
 	       "E lab.conf:6: a[sysctl]: 'net.ipv4.x' has more than one '=' (expected net.KEY=VALUE, such as net.ipv4.ip_forward=1)",
 	       "E lab.conf:7: a[env]: '1A' is not a variable name (expected NAME=VALUE, such as MODE=lab: letters, digits and '_', not first a digit)",
 	       "E lab.conf:8: a[env]: 'A-B' is not a variable name (expected NAME=VALUE, such as MODE=lab: letters, digits and '_', not first a digit)",
-	       "E lab.conf:9: a[mem]: '3m' is not a memory size of at least 4m (expected a number with b, k, m or g, such as 128m)",
+	       "E lab.conf:9: a[mem]: '3m' is not a memory size from 4m to 1024g (expected a number with b, k, m or g, such as 128m)",
 	       "W lab.conf:10: a[mem] is set again (first at line 9); the value of line 10 wins",
-	       "E lab.conf:10: a[mem]: 'lots' is not a memory size of at least 4m (expected a number with b, k, m or g, such as 128m)",
+	       "E lab.conf:10: a[mem]: 'lots' is not a memory size from 4m to 1024g (expected a number with b, k, m or g, such as 128m)",
 	       "W lab.conf:11: a[mem] is set again (first at line 10); the value of line 11 wins",
-	       "E lab.conf:11: a[mem]: '12x' is not a memory size of at least 4m (expected a number with b, k, m or g, such as 128m)",
+	       "E lab.conf:11: a[mem]: '12x' is not a memory size from 4m to 1024g (expected a number with b, k, m or g, such as 128m)",
 	       "E lab.conf:12: a[cpus]: '0' is not a CPU share (expected a number of CPUs from 0.01 to 1024, such as 0.5)",
 	       "W lab.conf:13: a[cpus] is set again (first at line 12); the value of line 13 wins",
-	       "E lab.conf:13: a[cpus]: 'one' is not a CPU share (expected a number of CPUs from 0.01 to 1024, such as 0.5)");
+	       "E lab.conf:13: a[cpus]: 'one' is not a CPU share (expected a number of CPUs from 0.01 to 1024, such as 0.5)",
+	       "W lab.conf:14: a[mem] is set again (first at line 11); the value of line 14 wins",
+	       "E lab.conf:14: a[mem]: '1025g' is not a memory size from 4m to 1024g (expected a number with b, k, m or g, such as 128m)",
+	       "E lab.conf:15: is not UTF-8 text (expected UTF-8, as Kathará reads it)");
 	topo_diags_free(&d);
 }
 
