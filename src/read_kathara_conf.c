@@ -558,7 +558,8 @@ static void check_ifaces(struct kathara_lab *r)
 	for (size_t i = 0; i < r->n_devs; i++) {
 		struct kathara_dev *dv = &r->devs[i];
 
-		qsort(dv->ifs, dv->n_ifs, sizeof(*dv->ifs), iface_cmp);
+		if (dv->n_ifs > 1)
+			qsort(dv->ifs, dv->n_ifs, sizeof(*dv->ifs), iface_cmp);
 		for (size_t k = 0; k < dv->n_ifs; k++) {
 			unsigned want = k ? dv->ifs[k - 1].num + 1 : 0, got = dv->ifs[k].num;
 
