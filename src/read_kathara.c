@@ -299,6 +299,8 @@ static void check_cycles(struct kathara_lab *lab)
 /* Scripts that no device runs, and a lab.ext, are worth a word. */
 static void check_entries(struct kathara_lab *lab)
 {
+	static const char *const suffixes[] = {".startup", ".shutdown"};
+
 	for (size_t i = 0; i < lab->in->n_entries; i++) {
 		const struct kathara_entry *e = &lab->in->entries[i];
 		_cleanup_free_ char *base = NULL;
@@ -311,11 +313,14 @@ static void check_entries(struct kathara_lab *lab)
 				    "external collision domains (host interfaces in a lab) are not supported: the file is ignored");
 			continue;
 		}
-		if (len <= 8 || (strcmp(e->name + len - 8, ".startup") && strcmp(e->name + len - 9, ".shutdown")))
-			continue;
-		base = strndup(e->name, len - (e->name[len - 8] == '.' ? 8 : 9));
+		for (size_t k = 0; k < ARRAY_SIZE(suffixes) && !base; k++) {
+			size_t n = strlen(suffixes[k]);
+
+			if (len > n && !strcmp(e->name + len - n, suffixes[k]))
+				base = xasprintf("%.*s", (int)(len - n), e->name);
+		}
 		if (!base)
-			abort();
+			continue;
 		if (!strcmp(base, "shared") || kathara_dev_find(lab, base) || !*base ||
 		    strspn(base, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(base))
 			continue;
