@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Replays the fuzzer's seeds and every input it ever found a problem with
- * (tests/fuzz/regressions/) through the same path as the fuzz target, each
- * within the fuzzer's time bound: an input that once hung fails, not hangs.
+ * Replays the fuzzers' seeds and every input they ever found a problem with
+ * (tests/fuzz/regressions/ for fuzz_topo, tests/fuzz/regressions-kathara/ for
+ * fuzz_kathara) through the same path as the fuzz targets, each within the
+ * fuzzer's time bound: an input that once hung fails, not hangs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "../fuzz/fuzz_kathara.h"
 #include "autoroute.h"
 #include "draw.h"
 #include "plan.h"
@@ -92,6 +94,55 @@ static size_t replay_dir(const char *dir)
 	return n;
 }
 
+/* The same for the Kathará reader's inputs. Return: how many. */
+static size_t replay_kathara_dir(const char *dir)
+{
+	_cleanup_(closedirp_) DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *path = NULL, *text = NULL;
+		struct topo_diags diags = {0};
+		size_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		assert_int_equal(read_file(path, 1 << 20, &text, &len), 0);
+		replaying = path;
+		signal(SIGALRM, replay_timeout);
+		alarm(getenv("VALGRIND") ? 20 * REPLAY_SECONDS : REPLAY_SECONDS);
+		fuzz_kathara_one((const uint8_t *)text, len, &diags);
+		alarm(0);
+		/* every diagnostic names its file: lab.conf, lab.dep or a script or lab.ext of the lab */
+		for (size_t i = 0; i < diags.n; i++) {
+			const char *t = diags.v[i].text;
+
+			if (!str_has_prefix(t, "lab.conf:") && !str_has_prefix(t, "lab.dep:") &&
+			    !str_has_prefix(t, "lab.ext: ") && !strstr(t, ".startup: ") &&
+			    !strstr(t, ".shutdown: "))
+				fail_msg("%s: a diagnostic without its file: %s", path, t);
+		}
+		topo_diags_free(&diags);
+		n++;
+	}
+	return n;
+}
+
+static void test_kathara_seeds(void **state)
+{
+	(void)state;
+	assert_true(replay_kathara_dir("tests/fuzz/seeds-kathara") >= 10);
+}
+
+static void test_kathara_regressions(void **state)
+{
+	(void)state;
+	replay_kathara_dir("tests/fuzz/regressions-kathara");
+}
+
 static void test_seeds(void **state)
 {
 	(void)state;
@@ -154,6 +205,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seeds),
 		cmocka_unit_test(test_regressions),
+		cmocka_unit_test(test_kathara_seeds),
+		cmocka_unit_test(test_kathara_regressions),
 		cmocka_unit_test(test_bad_seed_reports_every_problem),
 		cmocka_unit_test(test_valid_seeds_validate),
 	};
