@@ -13,6 +13,7 @@ enum err_kind {
 	ERR_USAGE,         /* exit 2 */
 	ERR_TOPOLOGY,      /* exit 2 */
 	ERR_KERNEL,        /* a missing kernel feature, exit 1 */
+	ERR_EXEC,          /* a command could not be run: exit 127 when not found, else 126 */
 };
 
 struct lab_err {

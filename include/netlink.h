@@ -71,6 +71,15 @@ struct netlink_impair {
 	double loss;       /* percent */
 	uint64_t rate_bps; /* bits per second */
 };
+/* The qdisc an impairment needs: netem for delay, jitter or loss, tbf for a rate alone. */
+enum netlink_qdisc {
+	NETLINK_QDISC_NONE = 0,
+	NETLINK_QDISC_NETEM,
+	NETLINK_QDISC_TBF,
+};
+enum netlink_qdisc netlink_impair_qdisc(const struct netlink_impair *im);
+/* "netem", "tbf" (or "none"). */
+const char *netlink_qdisc_name(enum netlink_qdisc q);
 /* Queue the replacement of a device's root qdisc. */
 int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_impair *im,
 		       const char *desc, struct lab_err **err);

@@ -485,16 +485,7 @@ static int verb_exec(int argc, char **argv)
 		return usage_error("exec", "expected a node and a command");
 	node_arg(argv[optind], &lab, &node);
 	r = lab_exec(lab, node, argv + optind + 1, &e);
-	if (e && e->code == ENOENT && strstr(e->msg, "running '")) {
-		log_error("%s", e->msg);
-		err_free(e);
-		return 127;
-	}
-	if (e && strstr(e->msg, "running '")) {
-		log_error("%s", e->msg);
-		err_free(e);
-		return 126;
-	}
+	/* a command that cannot be run: 127 or 126 (ERR_EXEC), as a shell */
 	return fail(e);
 }
 

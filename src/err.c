@@ -80,5 +80,7 @@ int err_exit_code(const struct lab_err *err)
 {
 	if (!err)
 		return 0;
+	if (err->kind == ERR_EXEC)
+		return err->code == ENOENT ? 127 : 126; /* as a shell says it */
 	return err->kind == ERR_USAGE || err->kind == ERR_TOPOLOGY ? 2 : 1;
 }

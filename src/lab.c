@@ -530,7 +530,7 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
 
 		snprintf(desc, sizeof(desc), "impairing '%s' (%s, %s)", ifname_of(n, im->ifindex),
 			 topo_impair_format(im->impair, what, sizeof(what)),
-			 (im->impair->delay_ns || im->impair->loss > 0) ? "netem" : "tbf");
+			 netlink_qdisc_name(netlink_impair_qdisc(&ni2)));
 		r = netlink_set_impair(nl, im->ifindex, &ni2, desc, err);
 	}
 	if (r >= 0)
@@ -1674,7 +1674,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 
 			snprintf(desc, sizeof(desc), "impairing '%s' (%s, %s)", e,
 				 topo_impair_format(im, what, sizeof(what)),
-				 (im->delay_ns || im->loss > 0) ? "netem" : "tbf");
+				 netlink_qdisc_name(netlink_impair_qdisc(&ni)));
 			r = netlink_set_impair(nl, ifindex, &ni, desc, err);
 			if (r >= 0)
 				r = netlink_flush(nl, err);

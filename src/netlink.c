@@ -28,6 +28,7 @@
 struct pending {
 	uint32_t seq;
 	char desc[DESC_SIZE];
+	enum netlink_qdisc qdisc; /* the qdisc it adds, if it adds one */
 };
 
 struct netlink {
@@ -137,6 +138,7 @@ static struct nlmsghdr *req_start(struct netlink *nl, uint16_t type, uint16_t fl
 	nlh->nlmsg_seq = ++nl->seq;
 	GROW(nl->pending, nl->cap_pending, nl->n_pending + 1);
 	nl->pending[nl->n_pending].seq = nlh->nlmsg_seq;
+	nl->pending[nl->n_pending].qdisc = NETLINK_QDISC_NONE;
 	strscpy(nl->pending[nl->n_pending].desc, desc, DESC_SIZE);
 	nl->n_pending++;
 	log_debug("netlink: %s (seq %u)", desc, nlh->nlmsg_seq);
@@ -308,6 +310,20 @@ static struct nlmsghdr *qdisc_start(struct netlink *nl, uint16_t type, uint16_t 
 	return nlh;
 }
 
+enum netlink_qdisc netlink_impair_qdisc(const struct netlink_impair *im)
+{
+	if (im->delay_ns || im->jitter_ns || im->loss > 0)
+		return NETLINK_QDISC_NETEM;
+	return im->rate_bps ? NETLINK_QDISC_TBF : NETLINK_QDISC_NONE;
+}
+
+const char *netlink_qdisc_name(enum netlink_qdisc q)
+{
+	static const char *const names[] = {"none", "netem", "tbf"};
+
+	return (size_t)q < ARRAY_SIZE(names) ? names[q] : "?";
+}
+
 int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_impair *im,
 		       const char *desc, struct lab_err **err)
 {
@@ -318,7 +334,8 @@ int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_imp
 
 	if (!nlh)
 		return -(*err)->code;
-	if (!im->delay_ns && !im->jitter_ns && im->loss <= 0) {
+	nl->pending[nl->n_pending - 1].qdisc = netlink_impair_qdisc(im);
+	if (nl->pending[nl->n_pending - 1].qdisc != NETLINK_QDISC_NETEM) {
 		struct tc_tbf_qopt q = {0};
 		/* a burst of 10 ms of traffic (at least 3 full frames), a queue of 50 ms */
 		uint32_t burst = rate / 100 > 4500 ? rate / 100 : 4500;
@@ -569,12 +586,19 @@ static int on_error_msg(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static const char *pending_desc(struct netlink *nl, uint32_t seq)
+static const struct pending *pending_of(struct netlink *nl, uint32_t seq)
 {
 	for (size_t i = 0; i < nl->n_pending; i++)
 		if (nl->pending[i].seq == seq)
-			return nl->pending[i].desc;
-	return "netlink request";
+			return &nl->pending[i];
+	return NULL;
+}
+
+static const char *pending_desc(struct netlink *nl, uint32_t seq)
+{
+	const struct pending *pd = pending_of(nl, seq);
+
+	return pd ? pd->desc : "netlink request";
 }
 
 /* Explain the errnos a lab commonly meets. */
@@ -630,16 +654,17 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 	}
 	if (st.error) {
 		int code = -st.error;
+		const struct pending *pd = pending_of(nl, st.error_seq);
 		const char *d = pending_desc(nl, st.error_seq);
 
-		/* an unknown qdisc kind: the kernel was built without it */
-		if ((code == ENOENT || code == EINVAL) && strstr(st.ext_msg, "qdisc kind is unknown")) {
-			const char *kind = strstr(d, "netem") ? "netem" : "tbf";
+		/* a qdisc the kernel has no module for: it answers ENOENT (qdisc_lookup_ops) */
+		if (code == ENOENT && pd && pd->qdisc != NETLINK_QDISC_NONE) {
+			bool netem = pd->qdisc == NETLINK_QDISC_NETEM;
 
 			r = err_make_kind(err, ERR_KERNEL, EOPNOTSUPP,
 					  "%s: the kernel lacks the %s qdisc (CONFIG_NET_SCH_%s): %s impairments cannot be set on this machine",
-					  d, kind, strcmp(kind, "netem") ? "TBF" : "NETEM",
-					  strcmp(kind, "netem") ? "rate" : "delay, jitter and loss");
+					  d, netlink_qdisc_name(pd->qdisc), netem ? "NETEM" : "TBF",
+					  netem ? "delay, jitter and loss" : "rate");
 			goto out;
 		}
 		if (st.ext_msg[0])

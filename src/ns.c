@@ -926,7 +926,7 @@ int ns_join_exec(const struct ns_join *j, char *const argv[], char *const env[],
 	if (j->pid)
 		run_and_wait(argv);
 	execvp(argv[0], argv);
-	return err_make(err, errno, "running '%s'", argv[0]);
+	return err_make_kind(err, ERR_EXEC, errno, "running '%s': %s", argv[0], strerror(errno));
 }
 
 bool ns_is_init(const char *argv0)
