@@ -20,5 +20,17 @@ assert_contains "$(ip netns exec "$L.a" tc qdisc show dev eth0)" "htb 1:" "the q
 expect_exit 0 "$NETLAB" impair -l "$L" a:eth0 --clear
 expect_exit 0 "$NETLAB" impair -l "$L" a:eth0 --rate 10mbit
 assert_contains "$(ip netns exec "$L.a" tc qdisc show dev eth0)" "tbf 1:" "the qdisc after the clear"
+# a qdisc the kernel lacks: a clear error naming it, exit 1, nothing changed
+probe_ns="probe$$"
+ip netns add "$probe_ns"
+FOREIGN_NS+=("$probe_ns")
+if ip netns exec "$probe_ns" tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
+	echo "netem present: the missing-qdisc error cannot be seen here"
+else
+	expect_exit 1 "$NETLAB" impair -l "$L" b:eth0 --delay 10ms
+	assert_contains "$ERR" "the kernel lacks the netem qdisc (CONFIG_NET_SCH_NETEM): delay, jitter and loss impairments cannot be set on this machine"
+	assert_not_contains "$(ip netns exec "$L.b" tc qdisc show dev eth0)" "netem" "b:eth0 after the refusal"
+fi
+ip netns del "$probe_ns"
 expect_exit 0 "$NETLAB" down "$L"
 assert_clean "$L"
