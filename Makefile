@@ -12,11 +12,14 @@ TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs cmocka)
 ASAN_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wshadow -MMD -MP
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
+# src/ by layer (see docs/architecture.md): cli -> engine -> plan, kernel -> model -> util
+LAYERS    := util model plan kernel engine cli
+LIB_SRCS  := $(filter-out src/cli/main.c,$(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 
 B ?= build
-LIB_OBJS  := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRCS))
+LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(notdir $(LIB_SRCS)))
+vpath %.c $(addprefix src/,$(LAYERS))
 ARCH      := $(shell uname -m)
 ifeq ($(ARCH),x86_64)
 # the nodes' PID 1: a tiny static binary without libc, embedded in netlab
@@ -32,7 +35,7 @@ all: $(B)/netlab netlab
 netlab: $(B)/netlab
 	ln -sf $(B)/netlab netlab
 
-$(B)/%.o: src/%.c | $(B)
+$(B)/%.o: %.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/netlab-init: src/init/netlab-init.c | $(B)

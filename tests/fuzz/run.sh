@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
 srcs=()
-for f in src/*.c; do
-	[ "$f" = src/main.c ] || srcs+=("$f")
+for f in src/*/*.c; do
+	case $f in src/cli/main.c | src/init/*) ;; *) srcs+=("$f") ;; esac
 done
 # clang and its runtimes (Debian 12: clang, libclang-rt-14-dev), as scripts/deps.sh installs
 read -ra pkg_cflags <<< "$(pkg-config --cflags libmnl jansson)"
