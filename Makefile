@@ -46,6 +46,7 @@ $(B)/init_blob.o: $(B)/netlab-init
 	cd $(B) && $(LD) -r -b binary -z noexecstack -o init_blob.o netlab-init
 
 $(B)/libnetlab.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/netlab: $(B)/main.o $(B)/libnetlab.a

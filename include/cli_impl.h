@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Inside the command line (src/cli/): the options every verb shares, the
+ * helpers that print and parse, and the verbs (verbs_lab.c, verbs_node.c),
+ * dispatched by the table in cli.c. Not for other modules.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "topo.h"
+
+/* ANSI colours for cli_paint() */
+#define GREEN "32"
+#define RED "31;1"
+
+extern const char *arg_lab;
+extern bool arg_json;
+extern bool arg_all;
+extern bool arg_force;
+extern bool arg_explain;
+extern bool arg_allow_host_paths;
+extern const char *arg_name;
+extern bool arg_yes;
+extern bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
+
+bool cli_colour(void);
+const char *cli_paint(const char *text, const char *code);
+int cli_usage_error(const char *verb, const char *fmt, ...) _printf_(2, 3);
+int cli_fail(struct lab_err *e);
+void cli_print_diags(const struct topo_diags *d);
+int cli_load(const char *file, struct topo **ret);
+int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed);
+void cli_apply_name(struct topo *t);
+int verb_validate(int argc, char **argv);
+int verb_up(int argc, char **argv);
+int cli_lab_arg(const char *arg, char **ret);
+int verb_down(int argc, char **argv);
+void cli_node_arg(const char *arg, char **ret_lab, char **ret_node);
+int cli_lab_one(const char *lab, char **ret, struct lab_err **err);
+int verb_exec(int argc, char **argv);
+int verb_shell(int argc, char **argv);
+int verb_restart(int argc, char **argv);
+int verb_logs(int argc, char **argv);
+int verb_link(int argc, char **argv);
+int verb_impair(int argc, char **argv);
+int verb_capture(int argc, char **argv);
+void cli_put_json_str(const char *s);
+int cli_pick_lab(const char *verb, int argc, char **argv, char **ret);
+int verb_ping_all(int argc, char **argv);
+int verb_test(int argc, char **argv);
+int verb_graph(int argc, char **argv);
+int verb_status(int argc, char **argv);
+int verb_list(int argc, char **argv);
+int verb_gen(int argc, char **argv);
+int verb_help(int argc, char **argv);

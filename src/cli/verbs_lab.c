@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/* The verbs about whole labs: validate, up, down, status, list, test, graph, gen. */
+#include "cli_impl.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "draw.h"
+#include "err.h"
+#include "gen.h"
+#include "lab.h"
+#include "labinfo.h"
+#include "log.h"
+#include "state.h"
+#include "topo_parse.h"
+#include "util.h"
+
+int verb_validate(int argc, char **argv)
+{
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	int r = cli_parse_opts("validate", argc, argv, "eAS");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
+	if (optind != argc - 1)
+		return cli_usage_error("validate", "expected one topology file");
+	r = cli_load(argv[optind], &t);
+	if (r)
+		return r;
+	if (arg_explain) {
+		_cleanup_free_ char *s = topo_dump_json(t);
+
+		printf("%s\n", s);
+		return 0;
+	}
+	printf("%s: valid: lab '%s', %zu nodes, %zu links\n", argv[optind], t->name, t->n_nodes,
+	       t->n_links);
+	return 0;
+}
+
+int verb_up(int argc, char **argv)
+{
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	struct lab_err *e = NULL;
+	struct lab_up_result res;
+	int r = cli_parse_opts("up", argc, argv, "AnS");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
+	if (optind != argc - 1)
+		return cli_usage_error("up", "expected one topology file");
+	r = cli_load(argv[optind], &t);
+	if (r)
+		return r;
+	cli_apply_name(t);
+	t->strict |= arg_strict;
+	if (lab_up(t, &res, &e) < 0)
+		return cli_fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
+		       res.links, res.seconds);
+	if (res.failed) {
+		log_error("lab '%s' is up, but the startup of %zu node%s failed (see 'netlab status %s' and 'netlab logs'; --strict rolls back instead)",
+			  t->name, res.failed, res.failed == 1 ? "" : "s", t->name);
+		return 1;
+	}
+	return 0;
+}
+
+/* The labs under /run/netlab (names netlab could have made), "a, b" or "none". */
+static char *running_labs(char ***ret, size_t *ret_n)
+{
+	char **labs = NULL;
+	size_t n = 0, k = 0;
+
+	state_list_labs(&labs, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (topo_lab_name_problem(labs[i]))
+			free(labs[i]);
+		else
+			labs[k++] = labs[i];
+	}
+	*ret = labs;
+	*ret_n = k;
+	return k ? labinfo_join(labs, k) : xstrdup("none");
+}
+
+/*
+ * On a terminal, down --all shows what it will take down (who started each lab,
+ * when) and asks. Return: true to go on, with the labs shown in *ret (strv_free).
+ */
+static bool confirm_down_all(char ***ret, size_t *ret_n)
+{
+	_cleanup_free_ char *list = running_labs(ret, ret_n);
+	char line[64];
+
+	if (*ret_n == 0)
+		return true;
+	fprintf(stderr, "netlab down --all takes down %zu lab%s:\n", *ret_n, *ret_n == 1 ? "" : "s");
+	for (size_t i = 0; i < *ret_n; i++) {
+		_cleanup_(state_freep) struct state *s = NULL;
+		struct lab_err *e = NULL;
+		char when[32];
+
+		if (state_read((*ret)[i], STATE_NODES, &s, &e) < 0) {
+			fprintf(stderr, "  %-20s (its state cannot be read)\n", (*ret)[i]);
+			err_free(e);
+			continue;
+		}
+		fprintf(stderr, "  %-20s %zu node%s, started by %s at %s\n", (*ret)[i], s->n_nodes,
+			s->n_nodes == 1 ? "" : "s", s->user ? s->user : "unknown",
+			labinfo_time(s->created, when, sizeof(when)));
+	}
+	fprintf(stderr, "Take %s down? [y/N] ", *ret_n == 1 ? "it" : "them all");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) && labinfo_is_yes(line))
+		return true;
+	fprintf(stderr, "netlab: nothing taken down\n");
+	return false;
+}
+
+static int down_all(void)
+{
+	char **labs = NULL;
+	size_t n = 0;
+	struct lab_err *e = NULL;
+	bool ask = !arg_yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	int r;
+
+	if (ask && !confirm_down_all(&labs, &n)) {
+		strv_free(labs, n);
+		return 1;
+	}
+	r = lab_down_all(arg_force, ask ? labs : NULL, n, &e);
+	strv_free(labs, n);
+	if (r < 0)
+		return cli_fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("%d lab%s taken down\n", r, r == 1 ? "" : "s");
+	return 0;
+}
+
+int verb_down(int argc, char **argv)
+{
+	_cleanup_free_ char *lab = NULL;
+	struct lab_err *e = NULL;
+	int r = cli_parse_opts("down", argc, argv, "afny");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "down", NULL}) : 2;
+	if (arg_all) {
+		if (optind != argc || arg_name)
+			return cli_usage_error("down", "--all takes no lab");
+		return down_all();
+	}
+	if (arg_yes)
+		return cli_usage_error("down", "--yes goes with --all");
+	if (optind != argc - 1)
+		return cli_usage_error("down", "expected a lab name or a topology file (or --all)");
+	r = cli_lab_arg(argv[optind], &lab);
+	if (r)
+		return r;
+	r = lab_down(lab, arg_force, &e);
+	if (r < 0)
+		return cli_fail(e);
+	if (r == 0 && log_level >= LOG_LEVEL_WARN) {
+		char **labs = NULL;
+		size_t n = 0;
+		_cleanup_free_ char *list = running_labs(&labs, &n);
+
+		strv_free(labs, n);
+		fprintf(stderr, "netlab: lab '%s' is not running: nothing to do (labs running: %s)\n",
+			lab, list);
+	} else if (log_level >= LOG_LEVEL_WARN)
+		printf("lab '%s' is down\n", lab);
+	return 0;
+}
+
+int verb_test(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'}, {"fresh", no_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
+		{"name", required_argument, NULL, 'n'},
+		{},
+	};
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	struct check_result *res = NULL;
+	struct lab_err *e = NULL;
+	bool fresh = false;
+	int c, r, failed;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j')
+			arg_json = true;
+		else if (c == 'f')
+			fresh = true;
+		else if (c == 'A')
+			arg_allow_host_paths = true;
+		else if (c == 'n' && !topo_lab_name_problem(optarg))
+			arg_name = optarg;
+		else if (c == 'n')
+			return cli_usage_error("test", "--name: lab name '%s' %s", optarg,
+					   topo_lab_name_problem(optarg));
+		else if (c == 'h')
+			return verb_help(2, (char *[]){"help", "test", NULL});
+		else
+			return cli_usage_error("test", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("test", "expected one topology file");
+	r = cli_load(argv[optind], &t);
+	if (r)
+		return r;
+	cli_apply_name(t);
+	if (t->n_expects == 0) {
+		log_error("%s: has no \"expect\" checks", argv[optind]);
+		return 2;
+	}
+	if (fresh) {
+		struct lab_up_result res_up;
+
+		if (lab_up(t, &res_up, &e) < 0)
+			return cli_fail(e);
+	}
+	res = xcalloc(t->n_expects, sizeof(*res));
+	failed = check_expectations(t, res, &e);
+	if (fresh) {
+		struct lab_err *e2 = NULL;
+
+		if (lab_down(t->name, false, &e2) < 0)
+			cli_fail(e2);
+	}
+	if (failed < 0) {
+		for (size_t i = 0; i < t->n_expects; i++)
+			free(res[i].detail);
+		free(res);
+		return cli_fail(e);
+	}
+	if (arg_json) {
+		printf("{\"lab\": ");
+		cli_put_json_str(t->name);
+		printf(", \"passed\": %zu, \"failed\": %d, \"results\": [", t->n_expects - failed, failed);
+		for (size_t i = 0; i < t->n_expects; i++) {
+			printf("%s\n  {\"index\": %zu, \"check\": %s, \"pass\": %s, \"detail\": ", i ? "," : "", i,
+			       t->expects[i].text, res[i].pass ? "true" : "false");
+			cli_put_json_str(res[i].detail);
+			printf("}");
+		}
+		printf("\n]}\n");
+	} else {
+		for (size_t i = 0; i < t->n_expects; i++)
+			printf("%s expect[%zu] %s: %s\n", res[i].pass ? cli_paint("PASS", GREEN) : cli_paint("FAIL", RED), i, t->expects[i].text,
+			       res[i].detail);
+		printf("%zu passed, %d failed\n", t->n_expects - failed, failed);
+	}
+	for (size_t i = 0; i < t->n_expects; i++)
+		free(res[i].detail);
+	free(res);
+	return failed ? 1 : 0;
+}
+
+int verb_graph(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
+		{},
+	};
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	_cleanup_free_ char *text = NULL;
+	const char *format = NULL, *out = NULL;
+	int c, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else if (c == 'A')
+			arg_allow_host_paths = true;
+		else if (c == 'h')
+			return verb_help(2, (char *[]){"help", "graph", NULL});
+		else
+			return cli_usage_error("graph", "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("graph", "expected one topology file");
+	if (format && strcmp(format, "dot") && strcmp(format, "mermaid"))
+		return cli_usage_error("graph", "--format takes 'dot' or 'mermaid'");
+	r = cli_load(argv[optind], &t);
+	if (r)
+		return r;
+	/* -o FILE.svg (or .png, .pdf) renders through Graphviz; other files get the text */
+	if (out) {
+		const char *ext = strrchr(out, '.');
+
+		if (ext && (!strcmp(ext, ".svg") || !strcmp(ext, ".png") || !strcmp(ext, ".pdf")) &&
+		    (!format || !strcmp(format, "dot"))) {
+			int pipefd[2], status;
+			pid_t pid;
+
+			if (access("/usr/bin/dot", X_OK) < 0) {
+				log_error("rendering %s needs Graphviz (Debian package 'graphviz'); --format dot prints the text",
+					  out);
+				return 1;
+			}
+			text = draw_dot(t);
+			/* Graphviz reads the DOT on its stdin; the file name is an argument, no shell */
+			if (pipe2(pipefd, O_CLOEXEC) < 0)
+				return 1;
+			fflush(stdout);
+			pid = fork();
+			if (pid == 0) {
+				char fmt[16];
+
+				snprintf(fmt, sizeof(fmt), "-T%s", ext + 1);
+				dup2(pipefd[0], STDIN_FILENO);
+				execl("/usr/bin/dot", "dot", fmt, "-o", out, (char *)NULL);
+				_exit(127);
+			}
+			close(pipefd[0]);
+			if (pid < 0 || write(pipefd[1], text, strlen(text)) != (ssize_t)strlen(text)) {
+				close(pipefd[1]);
+				log_error("rendering %s: %s", out, strerror(errno));
+				return 1;
+			}
+			close(pipefd[1]);
+			if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+				log_error("Graphviz could not render %s", out);
+				return 1;
+			}
+			return 0;
+		}
+	}
+	text = format && !strcmp(format, "mermaid") ? draw_mermaid(t) : draw_dot(t);
+	if (out) {
+		r = write_file_atomic(out, text, strlen(text), 0644);
+		if (r < 0) {
+			log_error("writing '%s': %s", out, strerror(-r));
+			return 1;
+		}
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
+static void print_status(const struct status_lab *labs, size_t n)
+{
+	if (n == 0) {
+		printf("no labs are running\n");
+		return;
+	}
+	for (size_t l = 0; l < n; l++) {
+		const struct status_lab *lab = &labs[l];
+
+		char when[32];
+
+		printf("%slab %s: %s, %zu node%s%s%s%s\n", l ? "\n" : "", lab->name, lab->status,
+		       lab->n_nodes, lab->n_nodes == 1 ? "" : "s", lab->topology[0] ? " (" : "",
+		       lab->topology, lab->topology[0] ? ")" : "");
+		printf("  started by %s at %s\n", lab->user && *lab->user ? lab->user : "unknown",
+		       labinfo_time(lab->created, when, sizeof(when)));
+		for (size_t i = 0; i < lab->n_nodes; i++) {
+			const struct status_node *nd = &lab->nodes[i];
+
+			if (!nd->present) {
+				printf("  %s (%s): MISSING (its namespace is gone)\n", nd->name,
+				       nd->kind);
+				continue;
+			}
+			printf("  %s (%s, hostname %s, netns %s): %zu IPv4 and %zu IPv6 routes, %zu process%s\n",
+			       nd->name, nd->kind, nd->hostname, nd->netns, nd->routes4,
+			       nd->routes6, nd->processes, nd->processes == 1 ? "" : "es");
+			if (nd->pid || nd->mount || nd->ipc || nd->cgroup) {
+				printf("    isolation:%s%s%s%s", nd->pid ? " pid" : "",
+				       nd->mount ? " mount" : "", nd->ipc ? " ipc" : "",
+				       nd->cgroup ? " cgroup" : "");
+				if (nd->init_pid)
+					printf(", init pid %d", nd->init_pid);
+				if (nd->memory)
+					printf(", memory %llu MiB", (unsigned long long)(nd->memory >> 20));
+				if (nd->cpu > 0)
+					printf(", cpu %.2f", nd->cpu);
+				if (nd->pids)
+					printf(", pids %u", nd->pids);
+				printf("\n");
+			}
+			if (nd->failed)
+				printf("    %s: %s\n", cli_paint("startup failed", RED), nd->failed);
+			for (size_t k = 0; k < nd->n_ifaces; k++) {
+				const struct status_iface *f = &nd->ifaces[k];
+
+				printf("    %-15s %s%*s", f->name,
+				       cli_paint(f->state, strcmp(f->state, "up") ? RED : GREEN),
+				       (int)(10 - strlen(f->state)), "");
+				if (f->master)
+					printf(" port of %s", f->master);
+				for (size_t a = 0; a < f->n_addrs; a++)
+					printf(" %s", f->addrs[a]);
+				printf("\n");
+			}
+		}
+		if (lab->n_links)
+			printf("  links:\n");
+		for (size_t i = 0; i < lab->n_links; i++) {
+			const struct status_link *sl = &lab->links[i];
+
+			printf("    %s -- %s  %s", sl->ends[0], sl->ends[1], sl->state);
+			for (int k = 0; k < 2; k++)
+				if (sl->impair[k])
+					printf("  [%s: %s]", sl->ends[k], sl->impair[k]);
+			printf("\n");
+		}
+	}
+}
+
+int verb_status(int argc, char **argv)
+{
+	struct status_lab *labs = NULL;
+	struct lab_err *e = NULL;
+	size_t n = 0;
+	int r = cli_parse_opts("status", argc, argv, "jl");
+	_cleanup_free_ char *lab = NULL;
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "status", NULL}) : 2;
+	if (argc - optind > 1)
+		return cli_usage_error("status", "expected at most one lab");
+	if (argc - optind == 1) {
+		r = cli_lab_arg(argv[optind], &lab);
+		if (r)
+			return r;
+	} else if (arg_lab)
+		lab = xstrdup(arg_lab);
+	if (lab_status(lab, &labs, &n, &e) < 0)
+		return cli_fail(e);
+	if (arg_json) {
+		_cleanup_free_ char *s = state_status_json(labs, n);
+
+		printf("%s\n", s);
+	} else
+		print_status(labs, n);
+	lab_status_free(labs, n);
+	return 0;
+}
+
+int verb_list(int argc, char **argv)
+{
+	struct status_lab *labs = NULL;
+	struct lab_err *e = NULL;
+	size_t n = 0;
+	int r = cli_parse_opts("list", argc, argv, "j");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "list", NULL}) : 2;
+	if (argc != optind)
+		return cli_usage_error("list", "takes no arguments");
+	if (lab_status(NULL, &labs, &n, &e) < 0)
+		return cli_fail(e);
+	if (arg_json) {
+		_cleanup_free_ char *s = labinfo_list_json(labs, n);
+
+		printf("%s\n", s);
+	} else {
+		printf("%-20s %-9s %5s  %-12s %-16s  %s\n", "LAB", "STATUS", "NODES", "USER",
+		       "STARTED", "TOPOLOGY");
+		for (size_t i = 0; i < n; i++) {
+			char when[32];
+
+			printf("%-20s %-9s %5zu  %-12s %-16s  %s\n", labs[i].name, labs[i].status,
+			       labs[i].n_nodes, labs[i].user && *labs[i].user ? labs[i].user : "-",
+			       labs[i].created ? labinfo_time(labs[i].created, when, sizeof(when)) : "-",
+			       labs[i].topology);
+		}
+	}
+	lab_status_free(labs, n);
+	return 0;
+}
+
+int verb_gen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"depth", required_argument, NULL, 'd'},   {"fanout", required_argument, NULL, 'f'},
+		{"routers", no_argument, NULL, 'R'},       {"hosts", no_argument, NULL, 'H'},
+		{"switches", no_argument, NULL, 'S'},      {"routing", required_argument, NULL, 'r'},
+		{"ipv6", no_argument, NULL, '6'},          {"name", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},  {"help", no_argument, NULL, 'h'},
+		{"spines", required_argument, NULL, 's'},  {"leaves", required_argument, NULL, 'L'},
+		{"hosts-per-leaf", required_argument, NULL, 'P'},
+		{},
+	};
+	struct gen_opts o = {.node_kind = -1, .hosts_per_leaf = 1};
+	const char *out = NULL, *problem = NULL;
+	_cleanup_free_ char *text = NULL;
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+		case 'f': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 1000)
+				return cli_usage_error("gen", "--%s takes a number from 1 to 1000", c == 'd' ? "depth" : "fanout");
+			if (c == 'd')
+				o.depth = v;
+			else
+				o.fanout = v;
+			break;
+		}
+		case 's':
+		case 'L':
+		case 'P': {
+			static const char *const what[] = {"spines", "leaves", "hosts-per-leaf"};
+			int k = c == 's' ? 0 : c == 'L' ? 1 : 2;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || v > 10000)
+				return cli_usage_error("gen", "--%s takes a number from %d to 10000", what[k], k == 2 ? 0 : 1);
+			*(k == 0 ? &o.spines : k == 1 ? &o.leaves : &o.hosts_per_leaf) = v;
+			break;
+		}
+		case 'R':
+			o.node_kind = TOPO_ROUTER;
+			break;
+		case 'H':
+			o.node_kind = TOPO_HOST;
+			break;
+		case 'S':
+			o.switches = true;
+			break;
+		case 'r':
+			if (strcmp(optarg, "static") && strcmp(optarg, "none"))
+				return cli_usage_error("gen", "--routing takes 'static' or 'none'");
+			o.routing_static = strcmp(optarg, "static") == 0;
+			break;
+		case '6':
+			o.ipv6 = true;
+			break;
+		case 'n':
+			if (topo_lab_name_problem(optarg))
+				return cli_usage_error("gen", "lab name '%s' %s", optarg, topo_lab_name_problem(optarg));
+			o.name = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			return verb_help(2, (char *[]){"help", "gen", NULL});
+		default:
+			return cli_usage_error("gen", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree, full or clos");
+	if (gen_shape_parse(argv[optind], &o.shape) < 0)
+		return cli_usage_error("gen", "unknown shape '%s' (expected line, ring, star, tree, grid, fattree, full or clos)", argv[optind]);
+	optind++;
+	if (o.shape == GEN_TREE || o.shape == GEN_CLOS) {
+		if (optind != argc)
+			return cli_usage_error("gen", o.shape == GEN_TREE ? "tree takes --depth D --fanout F, no size" :
+					   "clos takes --spines S --leaves L [--hosts-per-leaf H], no size");
+	} else {
+		if (optind != argc - 1)
+			return cli_usage_error("gen", "%s takes one size, such as %s", argv[optind - 1],
+					   o.shape == GEN_GRID ? "4x4" : o.shape == GEN_FATTREE ? "4" : "10");
+		if (o.shape == GEN_GRID) {
+			if (sscanf(argv[optind], "%ux%u%c", &o.rows, &o.cols, &(char){0}) != 2)
+				return cli_usage_error("gen", "grid takes ROWSxCOLS, such as 4x4");
+		} else {
+			unsigned long v = strtoul(argv[optind], &end, 10);
+
+			if (*end || !*argv[optind] || v > 100000)
+				return cli_usage_error("gen", "'%s' is not a size (expected a number)", argv[optind]);
+			o.n = v;
+		}
+	}
+	if (gen_topology(&o, &text, &problem) < 0)
+		return cli_usage_error("gen", "%s %s",
+				   argv[optind - (o.shape == GEN_TREE || o.shape == GEN_CLOS ? 1 : 2)], problem);
+	if (out) {
+		int r = write_file_atomic(out, text, strlen(text), 0644);
+
+		if (r < 0) {
+			log_error("writing '%s': %s", out, strerror(-r));
+			return 1;
+		}
+		return 0;
+	}
+	fputs(text, stdout);
+	return 0;
+}
