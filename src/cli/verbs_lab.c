@@ -488,7 +488,8 @@ int verb_list(int argc, char **argv)
 	return 0;
 }
 
-int verb_gen(int argc, char **argv)
+/* gen's options into o and *out. Return: -1 to go on, or the exit status (usage error, help). */
+static int gen_options(int argc, char **argv, struct gen_opts *o, const char **out)
 {
 	static const struct option opts[] = {
 		{"depth", required_argument, NULL, 'd'},   {"fanout", required_argument, NULL, 'f'},
@@ -500,9 +501,6 @@ int verb_gen(int argc, char **argv)
 		{"hosts-per-leaf", required_argument, NULL, 'P'},
 		{},
 	};
-	struct gen_opts o = {.node_kind = -1, .hosts_per_leaf = 1};
-	const char *out = NULL, *problem = NULL;
-	_cleanup_free_ char *text = NULL;
 	char *end;
 	int c;
 
@@ -517,9 +515,9 @@ int verb_gen(int argc, char **argv)
 			if (*end || !*optarg || v > 1000)
 				return cli_usage_error("gen", "--%s takes a number from 1 to 1000", c == 'd' ? "depth" : "fanout");
 			if (c == 'd')
-				o.depth = v;
+				o->depth = v;
 			else
-				o.fanout = v;
+				o->fanout = v;
 			break;
 		}
 		case 's':
@@ -531,33 +529,33 @@ int verb_gen(int argc, char **argv)
 
 			if (*end || !*optarg || v > 10000)
 				return cli_usage_error("gen", "--%s takes a number from %d to 10000", what[k], k == 2 ? 0 : 1);
-			*(k == 0 ? &o.spines : k == 1 ? &o.leaves : &o.hosts_per_leaf) = v;
+			*(k == 0 ? &o->spines : k == 1 ? &o->leaves : &o->hosts_per_leaf) = v;
 			break;
 		}
 		case 'R':
-			o.node_kind = TOPO_ROUTER;
+			o->node_kind = TOPO_ROUTER;
 			break;
 		case 'H':
-			o.node_kind = TOPO_HOST;
+			o->node_kind = TOPO_HOST;
 			break;
 		case 'S':
-			o.switches = true;
+			o->switches = true;
 			break;
 		case 'r':
 			if (strcmp(optarg, "static") && strcmp(optarg, "none"))
 				return cli_usage_error("gen", "--routing takes 'static' or 'none'");
-			o.routing_static = strcmp(optarg, "static") == 0;
+			o->routing_static = strcmp(optarg, "static") == 0;
 			break;
 		case '6':
-			o.ipv6 = true;
+			o->ipv6 = true;
 			break;
 		case 'n':
 			if (topo_lab_name_problem(optarg))
 				return cli_usage_error("gen", "lab name '%s' %s", optarg, topo_lab_name_problem(optarg));
-			o.name = optarg;
+			o->name = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			*out = optarg;
 			break;
 		case 'h':
 			return verb_help(2, (char *[]){"help", "gen", NULL});
@@ -565,6 +563,19 @@ int verb_gen(int argc, char **argv)
 			return cli_usage_error("gen", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	return -1;
+}
+
+int verb_gen(int argc, char **argv)
+{
+	struct gen_opts o = {.node_kind = -1, .hosts_per_leaf = 1};
+	const char *out = NULL, *problem = NULL;
+	_cleanup_free_ char *text = NULL;
+	char *end;
+	int r = gen_options(argc, argv, &o, &out);
+
+	if (r >= 0)
+		return r;
 	if (optind >= argc)
 		return cli_usage_error("gen", "expected a shape: line, ring, star, tree, grid, fattree, full or clos");
 	if (gen_shape_parse(argv[optind], &o.shape) < 0)
@@ -593,8 +604,7 @@ int verb_gen(int argc, char **argv)
 		return cli_usage_error("gen", "%s %s",
 				   argv[optind - (o.shape == GEN_TREE || o.shape == GEN_CLOS ? 1 : 2)], problem);
 	if (out) {
-		int r = write_file_atomic(out, text, strlen(text), 0644);
-
+		r = write_file_atomic(out, text, strlen(text), 0644);
 		if (r < 0) {
 			log_error("writing '%s': %s", out, strerror(-r));
 			return 1;
