@@ -164,11 +164,159 @@ static void gen_clos(struct buf *b, const struct gen_opts *o)
 		}
 }
 
+/* line, ring and full mesh: n nodes, linked in a row, a ring or all pairs */
+static void gen_chain(struct buf *b, const struct gen_opts *o, const char *kind)
+{
+	char x[64], y[64];
+
+	for (unsigned i = 1; i <= o->n; i++) {
+		snprintf(x, sizeof(x), "%c%u", kind[0], i);
+		add_node(b, x, kind);
+	}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned i = 1; i <= o->n; i++)
+		for (unsigned j = i + 1; j <= o->n; j++) {
+			bool edge = o->shape == GEN_FULL || j == i + 1 ||
+				    (o->shape == GEN_RING && i == 1 && j == o->n);
+
+			if (!edge)
+				continue;
+			snprintf(x, sizeof(x), "%c%u", kind[0], i);
+			snprintf(y, sizeof(y), "%c%u", kind[0], j);
+			add_link(b, x, y);
+		}
+}
+
+/* n nodes on one switch */
+static void gen_star(struct buf *b, const struct gen_opts *o, const char *kind)
+{
+	char x[64];
+
+	switch_node(b, "sw", false);
+	for (unsigned i = 1; i <= o->n; i++) {
+		snprintf(x, sizeof(x), "%c%u", kind[0], i);
+		add_node(b, x, kind);
+	}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned i = 1; i <= o->n; i++) {
+		snprintf(x, sizeof(x), "%c%u", kind[0], i);
+		add_link(b, x, "sw");
+	}
+}
+
+/* rows x cols nodes, each linked to its right and lower neighbours */
+static void gen_grid(struct buf *b, const struct gen_opts *o, const char *kind)
+{
+	char x[64], y[64];
+
+	for (unsigned i = 1; i <= o->rows; i++)
+		for (unsigned j = 1; j <= o->cols; j++) {
+			snprintf(x, sizeof(x), "%c%u-%u", kind[0], i, j);
+			add_node(b, x, kind);
+		}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned i = 1; i <= o->rows; i++)
+		for (unsigned j = 1; j <= o->cols; j++) {
+			snprintf(x, sizeof(x), "%c%u-%u", kind[0], i, j);
+			if (j < o->cols) {
+				snprintf(y, sizeof(y), "%c%u-%u", kind[0], i, j + 1);
+				add_link(b, x, y);
+			}
+			if (i < o->rows) {
+				snprintf(y, sizeof(y), "%c%u-%u", kind[0], i + 1, j);
+				add_link(b, x, y);
+			}
+		}
+}
+
+/* inner nodes 1..N numbered breadth first; the last level gets fanout hosts each */
+static void gen_tree(struct buf *b, const struct gen_opts *o, const char *kind)
+{
+	char x[64], y[64];
+	(void)kind;
+
+	unsigned inner = 0, leaves = upow(o->fanout, o->depth);
+	const char *ik = o->switches ? "switch" : "router";
+	char p = o->switches ? 's' : 'r';
+
+	for (unsigned l = 0; l < o->depth; l++)
+		inner += upow(o->fanout, l);
+	for (unsigned i = 1; i <= inner; i++) {
+		snprintf(x, sizeof(x), "%c%u", p, i);
+		if (o->switches)
+			switch_node(b, x, false);
+		else
+			add_node(b, x, ik);
+	}
+	for (unsigned i = 1; i <= leaves; i++) {
+		snprintf(x, sizeof(x), "h%u", i);
+		add_node(b, x, "host");
+	}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned i = 2; i <= inner; i++) {
+		snprintf(x, sizeof(x), "%c%u", p, (i - 2) / o->fanout + 1);
+		snprintf(y, sizeof(y), "%c%u", p, i);
+		add_link(b, x, y);
+	}
+	for (unsigned i = 1; i <= leaves; i++) {
+		snprintf(x, sizeof(x), "%c%u", p, inner - leaves / o->fanout + (i - 1) / o->fanout + 1);
+		snprintf(y, sizeof(y), "h%u", i);
+		add_link(b, x, y);
+	}
+}
+
+/* k pods of k/2 aggregation and k/2 edge nodes, (k/2)^2 cores, k/2 hosts per edge */
+static void gen_fattree(struct buf *b, const struct gen_opts *o, const char *kind)
+{
+	char x[64], y[64];
+
+	(void)kind; /* a fat tree is of switches or routers, with hosts */
+	unsigned k = o->n, h = k / 2;
+	bool sw = !(o->node_kind == TOPO_ROUTER);
+	const char *ik = sw ? "switch" : "router";
+
+	for (unsigned c = 1; c <= h * h; c++) {
+		snprintf(x, sizeof(x), "c%u", c);
+		sw ? switch_node(b, x, true) : add_node(b, x, ik);
+	}
+	for (unsigned pd = 1; pd <= k; pd++)
+		for (unsigned i = 1; i <= h; i++) {
+			snprintf(x, sizeof(x), "a%u-%u", pd, i);
+			sw ? switch_node(b, x, true) : add_node(b, x, ik);
+			snprintf(x, sizeof(x), "e%u-%u", pd, i);
+			sw ? switch_node(b, x, true) : add_node(b, x, ik);
+			for (unsigned j = 1; j <= h; j++) {
+				snprintf(x, sizeof(x), "h%u-%u-%u", pd, i, j);
+				add_node(b, x, "host");
+			}
+		}
+	put(b, "\n  },\n  \"links\": [");
+	b->first = true;
+	for (unsigned pd = 1; pd <= k; pd++)
+		for (unsigned i = 1; i <= h; i++) {
+			snprintf(x, sizeof(x), "a%u-%u", pd, i);
+			for (unsigned j = 1; j <= h; j++) {
+				snprintf(y, sizeof(y), "c%u", (i - 1) * h + j);
+				add_link(b, x, y);
+				snprintf(y, sizeof(y), "e%u-%u", pd, j);
+				add_link(b, x, y);
+			}
+			snprintf(x, sizeof(x), "e%u-%u", pd, i);
+			for (unsigned j = 1; j <= h; j++) {
+				snprintf(y, sizeof(y), "h%u-%u-%u", pd, i, j);
+				add_link(b, x, y);
+			}
+		}
+}
+
 int gen_topology(const struct gen_opts *o, char **ret, const char **ret_problem)
 {
 	struct buf b = {.cap = 4096};
 	const char *kind;
-	char x[64], y[64];
 	int r;
 
 	r = check(o, ret_problem);
@@ -215,134 +363,23 @@ int gen_topology(const struct gen_opts *o, char **ret, const char **ret_problem)
 	case GEN_LINE:
 	case GEN_RING:
 	case GEN_FULL:
-		for (unsigned i = 1; i <= o->n; i++) {
-			snprintf(x, sizeof(x), "%c%u", kind[0], i);
-			add_node(&b, x, kind);
-		}
-		put(&b, "\n  },\n  \"links\": [");
-		b.first = true;
-		for (unsigned i = 1; i <= o->n; i++)
-			for (unsigned j = i + 1; j <= o->n; j++) {
-				bool edge = o->shape == GEN_FULL || j == i + 1 ||
-					    (o->shape == GEN_RING && i == 1 && j == o->n);
-
-				if (!edge)
-					continue;
-				snprintf(x, sizeof(x), "%c%u", kind[0], i);
-				snprintf(y, sizeof(y), "%c%u", kind[0], j);
-				add_link(&b, x, y);
-			}
+		gen_chain(&b, o, kind);
 		break;
 	case GEN_STAR:
-		switch_node(&b, "sw", false);
-		for (unsigned i = 1; i <= o->n; i++) {
-			snprintf(x, sizeof(x), "%c%u", kind[0], i);
-			add_node(&b, x, kind);
-		}
-		put(&b, "\n  },\n  \"links\": [");
-		b.first = true;
-		for (unsigned i = 1; i <= o->n; i++) {
-			snprintf(x, sizeof(x), "%c%u", kind[0], i);
-			add_link(&b, x, "sw");
-		}
+		gen_star(&b, o, kind);
 		break;
 	case GEN_GRID:
-		for (unsigned i = 1; i <= o->rows; i++)
-			for (unsigned j = 1; j <= o->cols; j++) {
-				snprintf(x, sizeof(x), "%c%u-%u", kind[0], i, j);
-				add_node(&b, x, kind);
-			}
-		put(&b, "\n  },\n  \"links\": [");
-		b.first = true;
-		for (unsigned i = 1; i <= o->rows; i++)
-			for (unsigned j = 1; j <= o->cols; j++) {
-				snprintf(x, sizeof(x), "%c%u-%u", kind[0], i, j);
-				if (j < o->cols) {
-					snprintf(y, sizeof(y), "%c%u-%u", kind[0], i, j + 1);
-					add_link(&b, x, y);
-				}
-				if (i < o->rows) {
-					snprintf(y, sizeof(y), "%c%u-%u", kind[0], i + 1, j);
-					add_link(&b, x, y);
-				}
-			}
+		gen_grid(&b, o, kind);
 		break;
-	case GEN_TREE: {
-		/* inner nodes 1..N numbered breadth first; the last level gets fanout hosts each */
-		unsigned inner = 0, leaves = upow(o->fanout, o->depth);
-		const char *ik = o->switches ? "switch" : "router";
-		char p = o->switches ? 's' : 'r';
-
-		for (unsigned l = 0; l < o->depth; l++)
-			inner += upow(o->fanout, l);
-		for (unsigned i = 1; i <= inner; i++) {
-			snprintf(x, sizeof(x), "%c%u", p, i);
-			if (o->switches)
-				switch_node(&b, x, false);
-			else
-				add_node(&b, x, ik);
-		}
-		for (unsigned i = 1; i <= leaves; i++) {
-			snprintf(x, sizeof(x), "h%u", i);
-			add_node(&b, x, "host");
-		}
-		put(&b, "\n  },\n  \"links\": [");
-		b.first = true;
-		for (unsigned i = 2; i <= inner; i++) {
-			snprintf(x, sizeof(x), "%c%u", p, (i - 2) / o->fanout + 1);
-			snprintf(y, sizeof(y), "%c%u", p, i);
-			add_link(&b, x, y);
-		}
-		for (unsigned i = 1; i <= leaves; i++) {
-			snprintf(x, sizeof(x), "%c%u", p, inner - leaves / o->fanout + (i - 1) / o->fanout + 1);
-			snprintf(y, sizeof(y), "h%u", i);
-			add_link(&b, x, y);
-		}
+	case GEN_TREE:
+		gen_tree(&b, o, kind);
 		break;
-	}
 	case GEN_CLOS:
 		gen_clos(&b, o);
 		break;
-	case GEN_FATTREE: {
-		/* k pods of k/2 aggregation and k/2 edge nodes, (k/2)^2 cores, k/2 hosts per edge */
-		unsigned k = o->n, h = k / 2;
-		bool sw = !(o->node_kind == TOPO_ROUTER);
-		const char *ik = sw ? "switch" : "router";
-
-		for (unsigned c = 1; c <= h * h; c++) {
-			snprintf(x, sizeof(x), "c%u", c);
-			sw ? switch_node(&b, x, true) : add_node(&b, x, ik);
-		}
-		for (unsigned pd = 1; pd <= k; pd++)
-			for (unsigned i = 1; i <= h; i++) {
-				snprintf(x, sizeof(x), "a%u-%u", pd, i);
-				sw ? switch_node(&b, x, true) : add_node(&b, x, ik);
-				snprintf(x, sizeof(x), "e%u-%u", pd, i);
-				sw ? switch_node(&b, x, true) : add_node(&b, x, ik);
-				for (unsigned j = 1; j <= h; j++) {
-					snprintf(x, sizeof(x), "h%u-%u-%u", pd, i, j);
-					add_node(&b, x, "host");
-				}
-			}
-		put(&b, "\n  },\n  \"links\": [");
-		b.first = true;
-		for (unsigned pd = 1; pd <= k; pd++)
-			for (unsigned i = 1; i <= h; i++) {
-				snprintf(x, sizeof(x), "a%u-%u", pd, i);
-				for (unsigned j = 1; j <= h; j++) {
-					snprintf(y, sizeof(y), "c%u", (i - 1) * h + j);
-					add_link(&b, x, y);
-					snprintf(y, sizeof(y), "e%u-%u", pd, j);
-					add_link(&b, x, y);
-				}
-				snprintf(x, sizeof(x), "e%u-%u", pd, i);
-				for (unsigned j = 1; j <= h; j++) {
-					snprintf(y, sizeof(y), "h%u-%u-%u", pd, i, j);
-					add_link(&b, x, y);
-				}
-			}
+	case GEN_FATTREE:
+		gen_fattree(&b, o, kind);
 		break;
-	}
 	}
 	put(&b, "\n  ]\n}\n");
 	*ret = b.s;
