@@ -274,10 +274,11 @@ static void gen_fattree(struct buf *b, const struct gen_opts *o, const char *kin
 {
 	char x[64], y[64];
 
-	(void)kind; /* a fat tree is of switches or routers, with hosts */
 	unsigned k = o->n, h = k / 2;
 	bool sw = !(o->node_kind == TOPO_ROUTER);
 	const char *ik = sw ? "switch" : "router";
+
+	(void)kind; /* a fat tree is of switches or routers, with hosts */
 
 	for (unsigned c = 1; c <= h * h; c++) {
 		snprintf(x, sizeof(x), "c%u", c);
