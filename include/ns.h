@@ -6,9 +6,7 @@
 
 #include "err.h"
 
-#define NS_NETNS_DIR "/run/netns"
-/* Where network namespaces are pinned: a tmpfs per lab, NS_PIN_ROOT/LAB/NODE (a lab name has no '.') */
-#define NS_PIN_ROOT "/run/netlab/.netns"
+/* Network namespaces are pinned on a tmpfs per lab, STATE/.netns/LAB/NODE (layout.h; a lab name has no '.') */
 
 /* The calling thread's namespaces, to come back to. */
 struct ns_saved {
@@ -18,7 +16,7 @@ struct ns_saved {
 
 /*
  * Make /run/netns a shared mount as iproute2 does, so that `ip netns` sees the
- * nodes, and NS_PIN_ROOT one too. Return: 0 or -errno.
+ * nodes, and the pin root one too. Return: 0 or -errno.
  */
 int ns_prepare_netns_dir(struct lab_err **err);
 
@@ -36,12 +34,12 @@ int ns_restore(struct ns_saved *s, bool close_after, struct lab_err **err);
 int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 	   const char *hostname, struct lab_err **err);
 
-/* NS_PIN_ROOT/LAB and NS_PIN_ROOT/LAB/NODE; the caller frees them. */
+/* the pin root/LAB and the pin root/LAB/NODE; the caller frees them. */
 char *ns_pin_dir(const char *lab);
 char *ns_pin_path(const char *lab, const char *node);
 /* Mount the lab's pin tmpfs, unless it is one already. Return: 0 or -errno. */
 int ns_pins_mount(const char *lab, struct lab_err **err);
-/* Whether the lab pins its network namespaces under NS_PIN_ROOT (netlab 0.x pinned them in /run/netns). */
+/* Whether the lab pins its network namespaces under the pin root (netlab 0.x pinned them in /run/netns). */
 bool ns_pins_mounted(const char *lab);
 /* Detach every pin of the lab's at once, and remove its directory. */
 void ns_pins_unmount(const char *lab);
@@ -57,7 +55,7 @@ ino_t ns_pin_inode(const char *pin);
  * Return: 1 when there was such a lab, 0 when not.
  */
 int ns_remove_orphan(const char *lab);
-/* The names (to free) of the labs with pins under NS_PIN_ROOT. Return: how many. */
+/* The names (to free) of the labs with pins under the pin root. Return: how many. */
 size_t ns_pinned_labs(char ***ret);
 
 /* What /run/netns/LAB.NODE is. */

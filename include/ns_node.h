@@ -19,8 +19,6 @@
  * holds every pin, would cost O(N) a node).
  */
 
-/* Where a lab pins its template mount namespace, in its pin directory: no node name has a '+'. */
-#define NS_TEMPLATE_PIN "+template.mnt"
 
 /* What a node's file system view is made of. */
 struct ns_node_fs {

@@ -14,7 +14,6 @@
  * The state is written before anything is created, listing everything the
  * lab may own, so that an interrupted `up` can always be taken down.
  */
-#define STATE_ROOT "/run/netlab"
 
 /* A route netlab installed, to install again when a link comes back up. */
 struct state_route {
@@ -120,7 +119,7 @@ enum state_part {
 };
 
 /*
- * 3: network namespaces pinned under NS_PIN_ROOT, named by symlinks in
+ * 3: network namespaces pinned under the pin root (layout.h), named by symlinks in
  * /run/netns; 2: pinned in /run/netns, the state in two files; 1: one file.
  */
 #define STATE_VERSION 3

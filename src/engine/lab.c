@@ -20,6 +20,7 @@
 
 #include "cgroup.h"
 #include "labinfo.h"
+#include "layout.h"
 #include "log.h"
 #include "dad.h"
 #include "netlink.h"
@@ -31,10 +32,6 @@
 #include "topo_parse.h"
 #include "util.h"
 
-static char *netns_path(const char *netns)
-{
-	return xasprintf(NS_NETNS_DIR "/%s", netns);
-}
 
 /* The name of a node's interface by its planned index. */
 static const char *ifname_of(const struct topo_node *n, int ifindex)
@@ -215,7 +212,7 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 
 		if (only && !only[i])
 			continue;
-		link = netns_path(nodes[i].netns);
+		link = layout_netns_link(nodes[i].netns);
 		pin = ns_pin_path(lab, nodes[i].name);
 		entry[i] = ns_netns_entry(link, pin);
 		/* a lab of netlab 0.x pinned in /run/netns; since, a pin there is not netlab's */
@@ -251,7 +248,7 @@ static void remove_nodes(const char *lab, const struct state_node *nodes, size_t
 
 		if (only && !only[i])
 			continue;
-		p = netns_path(nodes[i].netns);
+		p = layout_netns_link(nodes[i].netns);
 		if (entry[i] == NS_ENTRY_LINK && unlink(p) < 0 && errno != ENOENT)
 			log_warn("node '%s': removing '%s': %s, ignoring", nodes[i].name, p, strerror(errno));
 		if (entry[i] == NS_ENTRY_PIN && ns_unpin(p, &e) < 0)
@@ -306,7 +303,7 @@ static void *create_namespaces_worker(void *data)
 	r = ns_save(&saved, &w->err);
 	for (size_t i = w->first; r >= 0 && i < p->n_nodes; i += w->step) {
 		const struct plan_node *pn = &p->nodes[i];
-		_cleanup_free_ char *np = netns_path(pn->netns);
+		_cleanup_free_ char *np = layout_netns_link(pn->netns);
 		_cleanup_free_ char *pin = ns_pin_path(p->topo->name, pn->node->name);
 		_cleanup_free_ char *up = state_uts_path(p->topo->name, pn->node->name);
 		size_t done;
@@ -619,7 +616,7 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 	_cleanup_close_ int tmpl = -EBADF;
 	int r;
 
-	tp = xasprintf(STATE_ROOT "/%s/ns/" NS_TEMPLATE_PIN, t->name);
+	tp = layout_template_pin(t->name);
 	tmpl = open(tp, O_RDONLY | O_CLOEXEC); /* none: see lab_node_prepare */
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		if (s->nodes[i].n_env) {
@@ -852,7 +849,7 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 	if (!any)
 		return 0;
 	{
-		_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/logs", t->name);
+		_cleanup_free_ char *dir = layout_logs_dir(t->name);
 
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return err_make(err, errno, "creating '%s'", dir);
@@ -900,7 +897,7 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 		log_warn("lab '%s': removed the namespaces a lab of that name had left behind",
 			 p->topo->name);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		_cleanup_free_ char *np = netns_path(p->nodes[i].netns);
+		_cleanup_free_ char *np = layout_netns_link(p->nodes[i].netns);
 
 		if (faccessat(AT_FDCWD, np, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 			return err_make_kind(err, ERR_RUNTIME, EEXIST,
@@ -972,7 +969,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	if (r < 0) {
 		/* leave an existing lab alone; drop only the empty directory we just made */
 		_cleanup_(state_freep) struct state *other = NULL;
-		_cleanup_free_ char *nsdir = xasprintf(STATE_ROOT "/%s/ns", t->name);
+		_cleanup_free_ char *nsdir = layout_ns_dir(t->name);
 		_cleanup_(closedirp_) DIR *d = NULL;
 		struct dirent *de;
 		bool empty = true;
@@ -1089,7 +1086,7 @@ fail:
 /* The nodes of a lab whose state is gone or corrupt: its ns/ directory has a pin per node. */
 static int nodes_from_dir(const char *lab, struct state *s)
 {
-	_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/ns", lab);
+	_cleanup_free_ char *dir = layout_ns_dir(lab);
 	_cleanup_(closedirp_) DIR *d = opendir(dir);
 	struct dirent *de;
 	size_t cap = 0;
@@ -1397,7 +1394,7 @@ int lab_restart(const char *lab, const char *node, struct lab_err **err)
 	unlink(failed);
 	log_path = state_log_path(found, node);
 	{
-		_cleanup_free_ char *dir = xasprintf(STATE_ROOT "/%s/logs", found);
+		_cleanup_free_ char *dir = layout_logs_dir(found);
 
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return err_make(err, errno, "creating '%s'", dir);
@@ -1724,7 +1721,7 @@ static int node_status(const char *lab, const struct state_node *sn, struct stat
 		       struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
-	_cleanup_free_ char *np = netns_path(sn->netns);
+	_cleanup_free_ char *np = layout_netns_link(sn->netns);
 	_cleanup_free_ struct netlink_link_info *links = NULL;
 	_cleanup_free_ struct netlink_addr_info *addrs = NULL;
 	_cleanup_free_ struct netlink_route_info *routes = NULL;

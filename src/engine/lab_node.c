@@ -7,28 +7,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "log.h"
 #include "ns_node.h"
 #include "plan.h"
 #include "topo.h"
 #include "util.h"
 
-static char *template_path(const char *lab)
-{
-	return xasprintf(STATE_ROOT "/%s/ns/" NS_TEMPLATE_PIN, lab);
-}
 
-static char *hosts_path(const char *lab)
-{
-	return xasprintf(STATE_ROOT "/%s/ns/+hosts", lab); /* on the pins' tmpfs: gone with it */
-}
-
-static char *pin_of(const char *lab, const char *node, const char *ns)
-{
-	_cleanup_free_ char *prefix = state_pin_prefix(lab, node);
-
-	return xasprintf("%s.%s", prefix, ns);
-}
 
 static bool exists(const char *path)
 {
@@ -41,11 +27,11 @@ void lab_node_join(const char *lab, const struct state_node *n, struct lab_node_
 
 	p[0] = ns_node_netns(lab, n->name, n->netns);
 	p[1] = state_uts_path(lab, n->name);
-	p[2] = n->ipc ? pin_of(lab, n->name, "ipc") : NULL;
-	p[3] = n->cgroup ? pin_of(lab, n->name, "cgroup") : NULL;
-	p[4] = n->pid ? pin_of(lab, n->name, "pid") : NULL;
-	p[5] = n->mount ? pin_of(lab, n->name, "mnt") : NULL;
-	p[6] = n->mount ? NULL : template_path(lab);
+	p[2] = n->ipc ? layout_ns_pin(lab, n->name, "ipc") : NULL;
+	p[3] = n->cgroup ? layout_ns_pin(lab, n->name, "cgroup") : NULL;
+	p[4] = n->pid ? layout_ns_pin(lab, n->name, "pid") : NULL;
+	p[5] = n->mount ? layout_ns_pin(lab, n->name, "mnt") : NULL;
+	p[6] = n->mount ? NULL : layout_template_pin(lab);
 	if (p[6] && !exists(p[6]))
 		p[6] = mfree(p[6]); /* a lab of an earlier netlab */
 	ret->j = (struct ns_join){p[0], p[1], p[2], p[3], p[4], p[5], p[6]};
@@ -60,7 +46,7 @@ void lab_node_join_clear(struct lab_node_join *j)
 int lab_node_defer(const char *lab, const char *node, bool mount, bool pid,
 		   struct lab_err **err)
 {
-	_cleanup_free_ char *path = pin_of(lab, node, "deferred");
+	_cleanup_free_ char *path = layout_ns_pin(lab, node, "deferred");
 	_cleanup_close_ int fd = -EBADF;
 	const char *text = mount && pid ? "mnt pid\n" : mount ? "mnt\n" : "pid\n";
 
@@ -74,7 +60,7 @@ int lab_node_defer(const char *lab, const char *node, bool mount, bool pid,
 
 void lab_node_deferred(const char *lab, const char *node, bool *ret_mount, bool *ret_pid)
 {
-	_cleanup_free_ char *path = pin_of(lab, node, "deferred");
+	_cleanup_free_ char *path = layout_ns_pin(lab, node, "deferred");
 	_cleanup_free_ char *text = NULL;
 
 	*ret_mount = *ret_pid = false;
@@ -87,7 +73,7 @@ void lab_node_deferred(const char *lab, const char *node, bool *ret_mount, bool 
 static int make_mount(const char *lab, const char *node, int net, int uts, const char *pin,
 		      struct lab_err **err)
 {
-	_cleanup_free_ char *tp = template_path(lab), *hp = hosts_path(lab), *hosts = NULL;
+	_cleanup_free_ char *tp = layout_template_pin(lab), *hp = layout_hosts_file(lab), *hosts = NULL;
 	_cleanup_close_ int tmpl = -EBADF;
 	struct ns_node_fs fs;
 	int r;
@@ -126,7 +112,7 @@ static int make_mount(const char *lab, const char *node, int net, int uts, const
 
 static int write_init(const char *lab, const char *node, pid_t pid, struct lab_err **err)
 {
-	_cleanup_free_ char *path = pin_of(lab, node, "init");
+	_cleanup_free_ char *path = layout_ns_pin(lab, node, "init");
 	_cleanup_free_ char *text = xasprintf("%d %llu\n", (int)pid, ns_start_time(pid));
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 
@@ -138,8 +124,8 @@ static int write_init(const char *lab, const char *node, pid_t pid, struct lab_e
 int lab_node_realize(const char *lab, const char *node, bool want_mnt, bool want_pid,
 		     struct lab_err **err)
 {
-	_cleanup_free_ char *mnt = pin_of(lab, node, "mnt"), *pid = pin_of(lab, node, "pid");
-	_cleanup_free_ char *lockp = pin_of(lab, node, "lock");
+	_cleanup_free_ char *mnt = layout_ns_pin(lab, node, "mnt"), *pid = layout_ns_pin(lab, node, "pid");
+	_cleanup_free_ char *lockp = layout_ns_pin(lab, node, "lock");
 	_cleanup_free_ char *netp = NULL, *utsp = state_uts_path(lab, node);
 	char netns[PLAN_NETNS_MAX];
 	_cleanup_close_ int lock = -EBADF, net = -EBADF, uts = -EBADF, mfd = -EBADF;
@@ -187,7 +173,7 @@ int lab_node_init_pid(const char *lab, const char *node, const struct state_node
 
 	if (n && n->init_pid && ns_start_time(n->init_pid) == n->init_start)
 		return n->init_pid;
-	path = pin_of(lab, node, "init");
+	path = layout_ns_pin(lab, node, "init");
 	if (read_file(path, 128, &text, NULL) < 0 || sscanf(text, "%d %llu", &pid, &start) != 2)
 		return 0;
 	return pid > 0 && ns_start_time(pid) == start ? pid : 0;
@@ -195,7 +181,7 @@ int lab_node_init_pid(const char *lab, const char *node, const struct state_node
 
 int lab_node_prepare(const char *lab, const char *hosts, struct lab_err **err)
 {
-	_cleanup_free_ char *hp = hosts_path(lab), *tp = template_path(lab);
+	_cleanup_free_ char *hp = layout_hosts_file(lab), *tp = layout_template_pin(lab);
 	int r = write_file_atomic(hp, hosts, strlen(hosts), 0644);
 
 	if (r < 0)

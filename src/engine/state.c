@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "labinfo.h"
+#include "layout.h"
 #include "util.h"
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -53,12 +54,12 @@ struct state *state_free(struct state *s)
 
 char *state_lab_dir(const char *lab)
 {
-	return xasprintf(STATE_ROOT "/%s", lab);
+	return layout_lab_dir(lab);
 }
 
 char *state_uts_path(const char *lab, const char *node)
 {
-	return xasprintf(STATE_ROOT "/%s/ns/%s.uts", lab, node);
+	return layout_ns_pin(lab, node, "uts");
 }
 
 char *state_file_path(const char *lab)
@@ -68,60 +69,61 @@ char *state_file_path(const char *lab)
 
 char *state_part_path(const char *lab, enum state_part part)
 {
-	return xasprintf(STATE_ROOT "/%s/%s", lab, part == STATE_WIRING ? "wiring.json" : "state.json");
+	return layout_lab_file(lab, part == STATE_WIRING ? "wiring.json" : "state.json");
 }
 
 char *state_pin_prefix(const char *lab, const char *node)
 {
-	return xasprintf(STATE_ROOT "/%s/ns/%s", lab, node);
+	return layout_ns_pin(lab, node, NULL);
 }
 
 char *state_log_path(const char *lab, const char *node)
 {
-	return xasprintf(STATE_ROOT "/%s/logs/%s.log", lab, node);
+	return layout_log(lab, node);
 }
 
 char *state_failed_path(const char *lab, const char *node)
 {
-	return xasprintf(STATE_ROOT "/%s/logs/%s.failed", lab, node);
+	return layout_failed(lab, node);
 }
 
 int state_prepare_root(struct lab_err **err)
 {
+	const char *root = layout_state_root();
 	struct stat st;
 
-	if (mkdir(STATE_ROOT, 0700) < 0 && errno != EEXIST)
-		return err_make(err, errno, "creating " STATE_ROOT);
-	if (lstat(STATE_ROOT, &st) < 0)
-		return err_make(err, errno, "checking " STATE_ROOT);
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating %s", root);
+	if (lstat(root, &st) < 0)
+		return err_make(err, errno, "checking %s", root);
 	if (!S_ISDIR(st.st_mode))
 		return err_make_kind(err, ERR_RUNTIME, ENOTDIR,
-				     STATE_ROOT " is not a directory (a symlink?): refusing to use it");
+				     "%s is not a directory (a symlink?): refusing to use it", root);
 	if (st.st_uid != 0 || (st.st_mode & 0022))
 		return err_make_kind(err, ERR_RUNTIME, EPERM,
-				     STATE_ROOT " is not owned by root or is writable by others: refusing to use it");
+				     "%s is not owned by root or is writable by others: refusing to use it", root);
 	/*
 	 * A private mount: the pins of mount namespaces under it must not
 	 * propagate into the very namespaces they pin (util-linux unshare
 	 * --mount= needs the same).
 	 */
-	while (mount("", STATE_ROOT, "none", MS_PRIVATE, NULL) < 0) {
+	while (mount("", root, "none", MS_PRIVATE, NULL) < 0) {
 		_cleanup_(closedirp_) DIR *d = NULL;
 		struct dirent *de;
 		bool empty = true;
 
 		if (errno != EINVAL)
-			return err_make(err, errno, "making " STATE_ROOT " a private mount");
+			return err_make(err, errno, "making %s a private mount", root);
 		/* not a mount yet: a tmpfs when empty (pins cost no disk inodes), else itself */
-		d = opendir(STATE_ROOT);
+		d = opendir(root);
 		while (d && (de = readdir(d)))
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 				empty = false;
-		if (empty && mount("tmpfs", STATE_ROOT, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		if (empty && mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				   "mode=0700") == 0)
 			continue;
-		if (mount(STATE_ROOT, STATE_ROOT, "none", MS_BIND, NULL) < 0)
-			return err_make(err, errno, "bind-mounting " STATE_ROOT " on itself");
+		if (mount(root, root, "none", MS_BIND, NULL) < 0)
+			return err_make(err, errno, "bind-mounting %s on itself", root);
 	}
 	return 0;
 }
@@ -553,7 +555,7 @@ int state_read(const char *lab, enum state_part parts, struct state **ret, struc
 int state_write_env(const char *lab, const char *node, char *const *env, size_t n,
 		    struct lab_err **err)
 {
-	_cleanup_free_ char *path = xasprintf(STATE_ROOT "/%s/ns/%s.env", lab, node);
+	_cleanup_free_ char *path = layout_ns_pin(lab, node, "env");
 	_cleanup_free_ char *text = xstrdup("");
 	int r;
 
@@ -578,7 +580,7 @@ static bool pinned(const char *prefix, const char *ns)
 
 int state_read_node(const char *lab, const char *node, struct state_node *ret)
 {
-	_cleanup_free_ char *prefix = xasprintf(STATE_ROOT "/%s/ns/%s", lab, node);
+	_cleanup_free_ char *prefix = layout_ns_pin(lab, node, NULL);
 	_cleanup_free_ char *envp = xasprintf("%s.env", prefix);
 	_cleanup_free_ char *text = NULL;
 	struct state_node n = {0};
@@ -619,7 +621,7 @@ void state_node_clear(struct state_node *n)
 
 int state_mount_pins(const char *lab, struct lab_err **err)
 {
-	_cleanup_free_ char *nsdir = xasprintf(STATE_ROOT "/%s/ns", lab);
+	_cleanup_free_ char *nsdir = layout_ns_dir(lab);
 	int r = tmpfs_mount_once(nsdir); /* a mount already: left by an `up` that was killed */
 
 	if (r == -ENOTDIR)
@@ -693,7 +695,7 @@ int state_remove(const char *lab, struct lab_err **err)
 
 int state_list_labs(char ***ret, size_t *ret_n)
 {
-	*ret_n = list_subdirs(STATE_ROOT, ret);
+	*ret_n = list_subdirs(layout_state_root(), ret);
 	return 0;
 }
 

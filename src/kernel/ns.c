@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "layout.h"
 #include "log.h"
 #include "util.h"
 
@@ -34,50 +35,52 @@ static int make_shared(const char *dir, struct lab_err **err)
 
 int ns_prepare_netns_dir(struct lab_err **err)
 {
+	const char *netns_dir = layout_netns_dir();
+	_cleanup_free_ char *pin_root = layout_pin_root();
 	_cleanup_close_ int lock = -EBADF;
 
-	if (mkdir(NS_NETNS_DIR, 0755) < 0 && errno != EEXIST)
-		return err_make(err, errno, "creating %s", NS_NETNS_DIR);
+	if (mkdir(netns_dir, 0755) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating %s", netns_dir);
 	/* Serialise with `ip netns add` doing the same (iproute2 netns_add). */
-	lock = open(NS_NETNS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	lock = open(netns_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0)
-		return err_make(err, errno, "opening %s", NS_NETNS_DIR);
+		return err_make(err, errno, "opening %s", netns_dir);
 	if (flock(lock, LOCK_EX) < 0)
-		return err_make(err, errno, "locking %s", NS_NETNS_DIR);
+		return err_make(err, errno, "locking %s", netns_dir);
 	/*
 	 * A shared mount propagates each pin into every mount namespace made
 	 * later (ip netns exec, nodes with their own mounts), so their unmount
 	 * at `down` reaches them too.
 	 */
-	while (mount("", NS_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+	while (mount("", netns_dir, "none", MS_SHARED | MS_REC, NULL) < 0) {
 		_cleanup_(closedirp_) DIR *d = NULL;
 		struct dirent *de;
 		bool empty = true;
 
 		if (errno != EINVAL)
-			return err_make(err, errno, "making %s a shared mount", NS_NETNS_DIR);
+			return err_make(err, errno, "making %s a shared mount", netns_dir);
 		/*
 		 * Not a mount yet. Where /run is not a tmpfs, an empty directory gets
 		 * one, so that pins cost no disk inodes; otherwise bind it on itself.
 		 */
-		d = opendir(NS_NETNS_DIR);
+		d = opendir(netns_dir);
 		while (d && (de = readdir(d)))
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 				empty = false;
-		if (empty && mount("tmpfs", NS_NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		if (empty && mount("tmpfs", netns_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				   "mode=0755") == 0)
 			continue;
-		if (mount(NS_NETNS_DIR, NS_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
-			return err_make(err, errno, "bind-mounting %s on itself", NS_NETNS_DIR);
+		if (mount(netns_dir, netns_dir, "none", MS_BIND | MS_REC, NULL) < 0)
+			return err_make(err, errno, "bind-mounting %s on itself", netns_dir);
 	}
 	/*
 	 * The pins themselves: one tmpfs per lab under a shared mount of their own
 	 * (so that `down` detaches all of a lab's at once, also from mount
 	 * namespaces made since), named by symlinks in /run/netns.
 	 */
-	if (mkdir(NS_PIN_ROOT, 0700) < 0 && errno != EEXIST)
-		return err_make(err, errno, "creating %s", NS_PIN_ROOT);
-	return make_shared(NS_PIN_ROOT, err);
+	if (mkdir(pin_root, 0700) < 0 && errno != EEXIST)
+		return err_make(err, errno, "creating %s", pin_root);
+	return make_shared(pin_root, err);
 }
 
 int ns_save(struct ns_saved *s, struct lab_err **err)
@@ -170,12 +173,12 @@ int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 
 char *ns_pin_dir(const char *lab)
 {
-	return xasprintf(NS_PIN_ROOT "/%s", lab);
+	return layout_netns_pin_dir(lab);
 }
 
 char *ns_pin_path(const char *lab, const char *node)
 {
-	return xasprintf(NS_PIN_ROOT "/%s/%s", lab, node);
+	return layout_netns_pin(lab, node);
 }
 
 int ns_pins_mount(const char *lab, struct lab_err **err)
@@ -200,7 +203,7 @@ char *ns_node_netns(const char *lab, const char *node, const char *netns)
 	/* netlab's own pin, not whatever /run/netns/LAB.NODE now names */
 	if (ns_pins_mounted(lab))
 		return ns_pin_path(lab, node);
-	return xasprintf(NS_NETNS_DIR "/%s", netns);
+	return layout_netns_link(netns);
 }
 
 ino_t ns_pin_inode(const char *pin)
@@ -252,7 +255,7 @@ int ns_remove_orphan(const char *lab)
 		if (de->d_name[0] == '.')
 			continue;
 		pin = xasprintf("%s/%s", dir, de->d_name);
-		link = xasprintf(NS_NETNS_DIR "/%s.%s", lab, de->d_name);
+		link = xasprintf("%s/%s.%s", layout_netns_dir(), lab, de->d_name);
 		ino = ns_pin_inode(pin);
 		if (ino) {
 			GROW(inodes, cap, n + 1);
@@ -268,7 +271,9 @@ int ns_remove_orphan(const char *lab)
 
 size_t ns_pinned_labs(char ***ret)
 {
-	return list_subdirs(NS_PIN_ROOT, ret);
+	_cleanup_free_ char *pin_root = layout_pin_root();
+
+	return list_subdirs(pin_root, ret);
 }
 
 enum ns_entry ns_netns_entry(const char *link_path, const char *pin_path)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "util.h"
 
 /* At most this many top-level directories get an overlay. */
@@ -345,8 +346,8 @@ int ns_template_clean(void)
 	if (mount("", "/", "none", MS_PRIVATE | MS_REC, NULL) < 0)
 		return -errno;
 	/* every namespace pin of the machine: nodes must not keep copies of them */
-	umount_all("/run/netlab");
-	umount_all(NS_NETNS_DIR);
+	umount_all(layout_state_root());
+	umount_all(layout_netns_dir());
 	/* and pins anywhere else (ip netns of others, bind mounts of /run/netns) */
 	detach_ns_pins();
 	return 0;

@@ -26,10 +26,9 @@ static void test_pin_paths(void **state)
 	_cleanup_free_ char *pin = ns_pin_path("demo", "r1");
 
 	(void)state;
-	assert_string_equal(NS_PIN_ROOT, "/run/netlab/.netns");
 	assert_string_equal(dir, "/run/netlab/.netns/demo");
 	assert_string_equal(pin, "/run/netlab/.netns/demo/r1");
-	/* a lab name has no '.', so no lab's directory is NS_PIN_ROOT */
+	/* a lab name has no '.', so no lab's directory is the pin root */
 	assert_true(str_has_prefix(pin, dir));
 }
 
