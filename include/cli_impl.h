@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "read.h"
 #include "topo.h"
 
 /* ANSI colours for cli_paint() */
@@ -24,6 +25,7 @@ extern bool arg_explain;
 extern bool arg_allow_host_paths;
 extern const char *arg_name;
 extern bool arg_yes;
+extern enum topo_format arg_format; /* --format: the topology's format */
 extern bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
 
 bool cli_colour(void);
@@ -55,4 +57,7 @@ int verb_graph(int argc, char **argv);
 int verb_status(int argc, char **argv);
 int verb_list(int argc, char **argv);
 int verb_gen(int argc, char **argv);
+int verb_convert(int argc, char **argv);
+/* --format VALUE for the topology's format: 0, or the exit status of a usage error. */
+int cli_set_format(const char *verb, const char *value);
 int verb_help(int argc, char **argv);

@@ -100,10 +100,17 @@ struct topo_node {
 	size_t n_files, cap_files;
 	char **files_host; /* the checked, absolute host paths (NULL until checked) */
 	bool *files_ro;    /* files[i] is bound read-only, not copied */
+	bool *files_rw;    /* files[i] is bound read-write: writes reach the host (a lab's shared/) */
 	struct topo_kv *env;
 	size_t n_env, cap_env;
 	char **startup;
 	size_t n_startup, cap_startup;
+	char **shutdown;   /* run at down, before anything is removed */
+	size_t n_shutdown, cap_shutdown;
+	char **after;      /* nodes whose startups finish before this one's begins (Kathara's lab.dep) */
+	size_t n_after, cap_after;
+	char *image;       /* the image a Kathara or containerlab lab named: informational */
+	char *shell;       /* the shell of `netlab shell` (NULL: the caller's $SHELL, else /bin/sh) */
 	/* interface name -> index, open addressing (a switch may have thousands of ports) */
 	size_t *if_index;
 	size_t if_index_cap;
@@ -171,6 +178,9 @@ struct topo {
 	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
 	enum topo_routing routing; /* static when any node's routing is */
 	bool strict; /* a failing startup fails `up` (rolled back) instead of marking its node */
+	struct topo_kv *meta; /* the lab's description, author ... (Kathara's LAB_*) */
+	size_t n_meta, cap_meta;
+	char *shared;         /* a host directory bound read-write at /shared in every node */
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include "read.h"
 #include "topo.h"
 
 /*
@@ -17,6 +18,7 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 struct topo_load_opts {
 	bool allow_host_paths; /* the host files of "files" anywhere (--allow-host-paths) */
 	const char *name;      /* the lab's name instead of the file's (--name), for ${lab} too */
+	enum topo_format format; /* the file's format (--format); AUTO: by name and content */
 };
 
 /* topo_parse_string with options (NULL: none). */

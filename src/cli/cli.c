@@ -31,6 +31,7 @@ bool arg_explain;
 bool arg_allow_host_paths;
 const char *arg_name;
 bool arg_yes;
+enum topo_format arg_format;
 bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
 
 struct verb {
@@ -103,7 +104,8 @@ void cli_print_diags(const struct topo_diags *d)
 int cli_load(const char *file, struct topo **ret)
 {
 	struct topo_diags d = {0};
-	struct topo_load_opts o = {.allow_host_paths = arg_allow_host_paths, .name = arg_name};
+	struct topo_load_opts o = {
+		.allow_host_paths = arg_allow_host_paths, .name = arg_name, .format = arg_format};
 	int r = topo_load_opts(file, &o, ret, &d);
 
 	/* --strict: every warning counts as an error */
@@ -139,7 +141,7 @@ int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 		{"verbose", no_argument, NULL, 'v'},   {"quiet", no_argument, NULL, 'q'},
 		{"allow-host-paths", no_argument, NULL, 'A'},
 		{"name", required_argument, NULL, 'n'}, {"yes", no_argument, NULL, 'y'},
-		{"strict", no_argument, NULL, 'S'},
+		{"strict", no_argument, NULL, 'S'},    {"format", required_argument, NULL, 'F'},
 		{},
 	};
 	int c;
@@ -195,8 +197,22 @@ int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 		case 'S':
 			arg_strict = true;
 			break;
+		case 'F':
+			if (cli_set_format(verb, optarg))
+				return -2;
+			break;
 		}
 	}
+	return 0;
+}
+
+int cli_set_format(const char *verb, const char *value)
+{
+	int f = topo_format_parse(value);
+
+	if (f < 0)
+		return cli_usage_error(verb, "--format takes 'netlab' or 'kathara', not '%s'", value);
+	arg_format = f;
 	return 0;
 }
 
@@ -437,6 +453,12 @@ static const struct verb verbs[] = {
 	 "Draw the topology: Graphviz DOT (default) or Mermaid, nodes shaped by kind, links\n"
 	 "labelled with interface names and subnets. -o FILE.svg (.png, .pdf) renders through\n"
 	 "Graphviz; another -o FILE gets the text.",
+	 false},
+	{"convert", verb_convert, "convert [--format netlab|kathara] [--name LAB] TOPOLOGY",
+	 "Print the netlab JSON topology netlab makes of TOPOLOGY (a Kathara lab directory\n"
+	 "or its lab.conf, or a netlab file), once it loads as a whole: what netlab understood,\n"
+	 "and the migration path. `netlab up` takes the output and builds the same lab.\n"
+	 "--format forces the format, otherwise known by name and content.",
 	 false},
 	{"help", verb_help, "help [VERB]", "Show help for netlab or one verb.", false},
 };

@@ -20,10 +20,12 @@
 #include "topo_parse.h"
 #include "util.h"
 
+#include <jansson.h>
+
 int verb_validate(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
-	int r = cli_parse_opts("validate", argc, argv, "eAS");
+	int r = cli_parse_opts("validate", argc, argv, "eASF");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "validate", NULL}) : 2;
@@ -48,7 +50,7 @@ int verb_up(int argc, char **argv)
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = cli_parse_opts("up", argc, argv, "AnS");
+	int r = cli_parse_opts("up", argc, argv, "AnSF");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
@@ -149,7 +151,7 @@ int verb_down(int argc, char **argv)
 {
 	_cleanup_free_ char *lab = NULL;
 	struct lab_err *e = NULL;
-	int r = cli_parse_opts("down", argc, argv, "afny");
+	int r = cli_parse_opts("down", argc, argv, "afnyF");
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "down", NULL}) : 2;
@@ -186,7 +188,7 @@ int verb_test(int argc, char **argv)
 	static const struct option opts[] = {
 		{"json", no_argument, NULL, 'j'}, {"fresh", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'}, {"allow-host-paths", no_argument, NULL, 'A'},
-		{"name", required_argument, NULL, 'n'},
+		{"name", required_argument, NULL, 'n'}, {"format", required_argument, NULL, 'F'},
 		{},
 	};
 	_cleanup_(topo_freep) struct topo *t = NULL;
@@ -202,6 +204,10 @@ int verb_test(int argc, char **argv)
 			arg_json = true;
 		else if (c == 'f')
 			fresh = true;
+		else if (c == 'F' && cli_set_format("test", optarg))
+			return 2;
+		else if (c == 'F')
+			continue;
 		else if (c == 'A')
 			arg_allow_host_paths = true;
 		else if (c == 'n' && !topo_lab_name_problem(optarg))
@@ -295,8 +301,13 @@ int verb_graph(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("graph", "expected one topology file");
+	/* --format: the drawing's (dot, mermaid) or the topology's (netlab, kathara) */
+	if (format && topo_format_parse(format) >= 0) {
+		arg_format = topo_format_parse(format);
+		format = NULL;
+	}
 	if (format && strcmp(format, "dot") && strcmp(format, "mermaid"))
-		return cli_usage_error("graph", "--format takes 'dot' or 'mermaid'");
+		return cli_usage_error("graph", "--format takes 'dot' or 'mermaid' (or the topology's: 'netlab', 'kathara')");
 	r = cli_load(argv[optind], &t);
 	if (r)
 		return r;
@@ -612,5 +623,38 @@ int verb_gen(int argc, char **argv)
 		return 0;
 	}
 	fputs(text, stdout);
+	return 0;
+}
+
+int verb_convert(int argc, char **argv)
+{
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	_cleanup_free_ char *text = NULL, *as = NULL;
+	struct topo_diags d = {0};
+	int r = cli_parse_opts("convert", argc, argv, "AnF");
+
+	if (r)
+		return r == 'h' ? verb_help(2, (char *[]){"help", "convert", NULL}) : 2;
+	if (optind != argc - 1)
+		return cli_usage_error("convert", "expected one topology (a Kathará lab directory, a lab.conf, or a netlab JSON file)");
+	/* what netlab understood, once it loads as a whole */
+	r = cli_load(argv[optind], &t);
+	if (r)
+		return r;
+	r = topo_read_json(argv[optind], arg_format, &text, &as, &d);
+	topo_diags_free(&d);
+	if (r < 0)
+		return 1;
+	if (arg_name) {
+		json_t *j = json_loads(text, 0, NULL);
+
+		if (j) {
+			json_object_set_new(j, "name", json_string(arg_name));
+			free(text);
+			text = json_dumps(j, JSON_INDENT(2));
+			json_decref(j);
+		}
+	}
+	printf("%s\n", text);
 	return 0;
 }

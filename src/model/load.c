@@ -10,7 +10,6 @@
 #include "topo_validate.h"
 #include "util.h"
 
-#define TOPO_MAX_FILE (64u << 20)
 
 int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 {
@@ -20,22 +19,15 @@ int topo_load(const char *file, struct topo **ret, struct topo_diags *d)
 int topo_load_opts(const char *file, const struct topo_load_opts *o, struct topo **ret,
 		   struct topo_diags *d)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *as = NULL;
 	_cleanup_(topo_freep) struct topo *t = NULL;
-	size_t len;
 	int r;
 
-	r = read_file(file, TOPO_MAX_FILE, &text, &len);
-	if (r < 0) {
-		topo_diag_add(d, TOPO_ERROR, "%s: cannot read the topology: %s", file,
-			      r == -EFBIG ? "larger than 64 MiB" : strerror(-r));
+	/* read: any format becomes netlab JSON */
+	r = topo_read_json(file, o ? o->format : TOPO_FORMAT_AUTO, &text, &as, d);
+	if (r < 0)
 		return r;
-	}
-	if (memchr(text, '\0', len)) {
-		topo_diag_add(d, TOPO_ERROR, "%s: contains a NUL byte (expected JSON text)", file);
-		return -EINVAL;
-	}
-	t = topo_parse_string_opts(text, len, file, o, d);
+	t = topo_parse_string_opts(text, strlen(text), as, o, d);
 	if (t && d->n_errors == 0) {
 		/* fill in what the file leaves to netlab, then check the whole */
 		pool_assign(t, d);

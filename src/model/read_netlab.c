@@ -199,6 +199,51 @@ static char *file_dir(const char *file)
 	return xstrdup(dirname(copy));
 }
 
+/* "meta": the lab's description, author, ... as strings. */
+static void parse_meta(struct parse *p, json_t *v)
+{
+	const char *key;
+	json_t *m;
+
+	if (!nj_want(p, "meta", v, JSON_OBJECT, "an object of strings (description, author ...)"))
+		return;
+	json_object_foreach(v, key, m) {
+		_cleanup_free_ char *mpath = xasprintf("meta.%s", key);
+
+		if (!nj_want(p, mpath, m, JSON_STRING, "a string"))
+			continue;
+		GROW(p->t->meta, p->t->cap_meta, p->t->n_meta + 1);
+		p->t->meta[p->t->n_meta].key = xstrdup(key);
+		p->t->meta[p->t->n_meta].value = xstrdup(json_string_value(m));
+		p->t->n_meta++;
+	}
+}
+
+/* "shared": the directory bound read-write at /shared in every node but switches (as Kathara's). */
+static void add_shared(struct topo *t)
+{
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		struct topo_node *n = &t->nodes[i];
+		bool has = false;
+
+		if (n->kind == TOPO_SWITCH)
+			continue;
+		for (size_t k = 0; k < n->n_files && !has; k++)
+			has = !strcmp(n->files[k].key, "/shared");
+		if (has)
+			continue; /* the node's own /shared wins */
+		GROW(n->files, n->cap_files, n->n_files + 1);
+		n->files_ro = xrealloc(n->files_ro, (n->n_files + 1) * sizeof(*n->files_ro));
+		n->files_rw = xrealloc(n->files_rw, (n->n_files + 1) * sizeof(*n->files_rw));
+		n->files_ro[n->n_files] = false;
+		n->files_rw[n->n_files] = true;
+		n->files[n->n_files].key = xstrdup("/shared");
+		n->files[n->n_files].value = xstrdup(t->shared);
+		n->n_files++;
+		n->iso.mount = true;
+	}
+}
+
 /* The lab's name: --name, the "name" key, or the file's name. */
 static void parse_name(struct parse *p, json_t *root, const struct topo_load_opts *o)
 {
@@ -269,8 +314,9 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 struct topo *topo_parse_string_opts(const char *text, size_t len, const char *file,
 				    const struct topo_load_opts *o, struct topo_diags *d)
 {
-	static const char *const top_keys[] = {"$schema",    "name",	"defaults", "nodes", "links",
-					       "addressing", "routing", "expect",   "strict", NULL};
+	static const char *const top_keys[] = {"$schema", "name",    "defaults", "nodes",  "links",
+					       "addressing", "routing", "expect", "strict", "meta",
+					       "shared",  NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL, *kind_defaults[TOPO_SWITCH + 1] = {0};
@@ -309,6 +355,13 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 	if (v)
 		nj_parse_routing(&p, v);
 
+	v = json_object_get(root, "meta");
+	if (v)
+		parse_meta(&p, v);
+	v = json_object_get(root, "shared");
+	if (v && nj_want(&p, "shared", v, JSON_STRING, "a host directory for /shared in every node"))
+		p.t->shared = xstrdup(json_string_value(v));
+
 	v = json_object_get(root, "strict");
 	if (v && nj_want(&p, "strict", v, JSON_TRUE, "true or false"))
 		p.t->strict = json_is_true(v);
@@ -321,6 +374,9 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 	for (size_t i = 0; i < p.t->n_nodes; i++)
 		if (p.t->nodes[i].routing == TOPO_ROUTING_STATIC)
 			p.t->routing = TOPO_ROUTING_STATIC;
+
+	if (p.t->shared)
+		add_shared(p.t);
 
 	v = json_object_get(root, "links");
 	if (v && nj_want(&p, "links", v, JSON_ARRAY, "an array of links"))

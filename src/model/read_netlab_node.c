@@ -10,7 +10,7 @@
 static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "routes",
 					"sysctls", "stp",      "hub",        "isolation",
 					"limits",  "files",    "env",        "startup",
-					"routing", NULL};
+					"routing", "shutdown", "after", "image", "shell", NULL};
 static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
@@ -250,17 +250,22 @@ static void parse_files(struct parse *p, const char *path, struct topo_node *n, 
 			     key);
 			continue;
 		}
-		bool ro = false;
+		bool ro = false, rw = false;
 
-		/* "host/path", or {"path": "host/path", "ro": true} for a read-only bind */
+		/* "host/path", or {"path": "host/path", "ro": true} for a read-only bind ("rw": read-write) */
 		if (json_is_object(v)) {
-			static const char *const fkeys[] = {"path", "ro", NULL};
-			json_t *rv = json_object_get(v, "ro");
+			static const char *const fkeys[] = {"path", "ro", "rw", NULL};
+			json_t *rv = json_object_get(v, "ro"), *wv = json_object_get(v, "rw");
 			_cleanup_free_ char *rpath = xasprintf("%s.ro", kpath);
+			_cleanup_free_ char *wpath = xasprintf("%s.rw", kpath);
 
 			nj_check_keys(p, kpath, v, fkeys, NULL);
 			if (rv && nj_want(p, rpath, rv, JSON_TRUE, "true or false"))
 				ro = json_is_true(rv);
+			if (wv && nj_want(p, wpath, wv, JSON_TRUE, "true or false"))
+				rw = json_is_true(wv);
+			if (ro && rw)
+				nj_perr(p, kpath, "is both \"ro\" and \"rw\" (expected one: a read-only or a read-write bind)");
 			v = json_object_get(v, "path");
 			free(kpath);
 			kpath = xasprintf("%s.%s.path", path, key_as_written);
@@ -278,12 +283,71 @@ static void parse_files(struct parse *p, const char *path, struct topo_node *n, 
 		GROW(n->files, n->cap_files, n->n_files + 1);
 		n->files_ro = xrealloc(n->files_ro, (n->n_files + 1) * sizeof(*n->files_ro));
 		n->files_ro[n->n_files] = ro;
+		n->files_rw = xrealloc(n->files_rw, (n->n_files + 1) * sizeof(*n->files_rw));
+		n->files_rw[n->n_files] = rw;
 		n->files[n->n_files].key = TAKE_PTR(key);
 		n->files[n->n_files].value = nj_subst(p, n, json_string_value(v));
 		n->n_files++;
 	}
 	if (n->n_files)
 		n->iso.mount = true;
+}
+
+/* An array of non-empty strings (substituted) into *v, *n. */
+static void parse_strings(struct parse *p, const char *path, const struct topo_node *node, json_t *j,
+			  const char *what, char ***v, size_t *n, size_t *cap)
+{
+	json_t *e;
+	size_t i;
+
+	if (!nj_want(p, path, j, JSON_ARRAY, what))
+		return;
+	json_array_foreach(j, i, e) {
+		_cleanup_free_ char *ipath = xasprintf("%s[%zu]", path, i);
+
+		if (!nj_want(p, ipath, e, JSON_STRING, "a string") )
+			continue;
+		if (!json_string_value(e)[0]) {
+			nj_perr(p, ipath, "is empty (expected %s)", what);
+			continue;
+		}
+		GROW(*v, *cap, *n + 1);
+		(*v)[(*n)++] = nj_subst(p, node, json_string_value(e));
+	}
+}
+
+static void parse_shutdown(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	parse_strings(p, path, n, j, "an array of commands", &n->shutdown, &n->n_shutdown,
+		      &n->cap_shutdown);
+}
+
+static void parse_after(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	parse_strings(p, path, n, j, "an array of node names", &n->after, &n->n_after, &n->cap_after);
+}
+
+/* A string option into *v. */
+static void parse_string(struct parse *p, const char *path, json_t *j, const char *what, char **v)
+{
+	if (!nj_want(p, path, j, JSON_STRING, what))
+		return;
+	free(*v);
+	*v = xstrdup(json_string_value(j));
+}
+
+static void parse_image(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	parse_string(p, path, j, "an image name", &n->image);
+}
+
+static void parse_shell(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	parse_string(p, path, j, "a shell, such as /bin/bash", &n->shell);
+	if (n->shell && n->shell[0] != '/') {
+		nj_perr(p, path, "'%s' is not an absolute path (expected a shell such as /bin/bash)", n->shell);
+		n->shell = mfree(n->shell);
+	}
 }
 
 static void parse_env(struct parse *p, const char *path, struct topo_node *n, json_t *j)
@@ -441,7 +505,9 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 		} more[] = {
 			{"isolation", parse_isolation}, {"limits", parse_limits},
 			{"files", parse_files},		{"env", parse_env},
-			{"startup", parse_startup},
+			{"startup", parse_startup},	{"shutdown", parse_shutdown},
+			{"after", parse_after},		{"image", parse_image},
+			{"shell", parse_shell},
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(more); i++) {

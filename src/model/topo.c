@@ -63,6 +63,15 @@ static void node_free(struct topo_node *n)
 	free(n->files);
 	free(n->files_host);
 	free(n->files_ro);
+	free(n->files_rw);
+	for (size_t i = 0; i < n->n_shutdown; i++)
+		free(n->shutdown[i]);
+	free(n->shutdown);
+	for (size_t i = 0; i < n->n_after; i++)
+		free(n->after[i]);
+	free(n->after);
+	free(n->image);
+	free(n->shell);
 	for (size_t i = 0; i < n->n_env; i++) {
 		free(n->env[i].key);
 		free(n->env[i].value);
@@ -96,6 +105,12 @@ struct topo *topo_free(struct topo *t)
 	free(t->expects);
 	free(t->index);
 	free(t->name);
+	for (size_t i = 0; i < t->n_meta; i++) {
+		free(t->meta[i].key);
+		free(t->meta[i].value);
+	}
+	free(t->meta);
+	free(t->shared);
 	free(t->file);
 	free(t->dir);
 	free(t);

@@ -245,6 +245,72 @@ static void check_link_subnets(const struct topo *t, struct topo_diags *d)
 	}
 }
 
+/* Follow "after" from node i; state: 0 new, 1 on the path, 2 done. Return: whether a cycle was reported. */
+static bool after_cycle(const struct topo *t, size_t i, unsigned char *state, size_t *path,
+			size_t depth, struct topo_diags *d)
+{
+	const struct topo_node *n = &t->nodes[i];
+
+	state[i] = 1;
+	path[depth] = i;
+	for (size_t k = 0; k < n->n_after; k++) {
+		ssize_t j = topo_find_node(t, n->after[k]);
+
+		if (j < 0 || (size_t)j == i)
+			continue; /* reported as unknown, or as the node itself */
+		if (state[j] == 1) {
+			_cleanup_free_ char *cycle = xstrdup(t->nodes[j].name);
+			size_t from = depth;
+
+			while (path[from] != (size_t)j)
+				from--;
+			for (size_t m = from + 1; m <= depth; m++) {
+				char *longer = xasprintf("%s -> %s", cycle, t->nodes[path[m]].name);
+
+				free(cycle);
+				cycle = longer;
+			}
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: nodes.%s.after: a dependency cycle: %s -> %s (expected startups that can be ordered)",
+				      t->file, n->name, cycle, t->nodes[j].name);
+			return true;
+		}
+		if (state[j] == 0 && after_cycle(t, j, state, path, depth + 1, d))
+			return true;
+	}
+	state[i] = 2;
+	return false;
+}
+
+/* "after": names of other nodes, without a cycle. */
+static void check_after(const struct topo *t, struct topo_diags *d)
+{
+	_cleanup_free_ unsigned char *state = xcalloc(t->n_nodes + 1, 1);
+	_cleanup_free_ size_t *path = xcalloc(t->n_nodes + 1, sizeof(size_t));
+
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		const struct topo_node *n = &t->nodes[i];
+
+		for (size_t k = 0; k < n->n_after; k++) {
+			if (topo_find_node(t, n->after[k]) >= 0 && strcmp(n->after[k], n->name))
+				continue;
+			if (!strcmp(n->after[k], n->name)) {
+				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.after[%zu]: a node cannot start after itself (expected another node)",
+					      t->file, n->name, k);
+				continue;
+			}
+			_cleanup_free_ char *hint =
+				topo_did_you_mean(topo_suggest_node(t, n->after[k]));
+
+			topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.after[%zu]: unknown node '%s'%s (expected a node of the lab)",
+				      t->file, n->name, k, n->after[k], hint);
+		}
+	}
+	for (size_t i = 0; i < t->n_nodes; i++)
+		if (state[i] == 0 && after_cycle(t, i, state, path, 0, d))
+			break;
+}
+
 /* routing: "static" that computed nothing: no router, or nothing for it to route. */
 static void check_routing_used(const struct topo *t, struct topo_diags *d)
 {
@@ -291,6 +357,7 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 		}
 		check_routes(t, nd, d);
 	}
+	check_after(t, d);
 	check_addresses(t, d);
 	check_link_subnets(t, d);
 	check_routing_used(t, d);
@@ -314,6 +381,24 @@ size_t topo_check_files(struct topo *t, bool allow_host_paths, struct topo_diags
 			_cleanup_free_ char *real = realpath(host, NULL);
 			struct stat st;
 
+			if (!real && errno == ENOENT && n->files_rw && n->files_rw[i]) {
+				/* a read-write directory (a lab's shared/) is made at up, as Kathara does */
+				_cleanup_free_ char *dir = xstrdup(host), *parent = NULL;
+				char *slash = strrchr(dir, '/');
+
+				if (slash && slash != dir && slash[1]) {
+					*slash = '\0';
+					parent = realpath(dir, NULL);
+				}
+				if (parent)
+					real = xasprintf("%s/%s", parent, slash + 1);
+				if (real && (stat(parent, &st) < 0 || !S_ISDIR(st.st_mode)))
+					real = mfree(real);
+				if (!real)
+					errno = ENOENT;
+				else
+					goto check_place;
+			}
 			if (!real) {
 				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: host file '%s' cannot be used: %s (expected an existing file)",
 					      t->file, n->name, f->key, host, strerror(errno));
@@ -324,6 +409,7 @@ size_t topo_check_files(struct topo *t, bool allow_host_paths, struct topo_diags
 					      t->file, n->name, f->key, host);
 				continue;
 			}
+check_place:
 			if (!allow_host_paths && (!base || !str_has_prefix(real, base) ||
 						  (real[strlen(base)] != '/' && strcmp(base, "/")))) {
 				topo_diag_add(d, TOPO_ERROR, "%s: nodes.%s.files.%s: '%s' is outside the topology's directory %s (expected a file beside the topology, or --allow-host-paths)",
