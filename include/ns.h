@@ -136,6 +136,7 @@ struct ns_file {
 	const char *path; /* in the node */
 	const char *host; /* absolute host path */
 	bool ro;          /* bound read-only; else the node gets a writable copy */
+	bool rw;          /* bound read-write (made when missing): writes reach the host */
 };
 
 struct ns_isolation {

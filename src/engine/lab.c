@@ -664,7 +664,8 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 		for (size_t k = 0; k < n->n_files; k++)
 			files[k] = (struct ns_file){n->files[k].key,
 						    n->files_host && n->files_host[k] ? n->files_host[k] : n->files[k].value,
-						    n->files_ro && n->files_ro[k]};
+						    n->files_ro && n->files_ro[k],
+						    n->files_rw && n->files_rw[k]};
 		iso = (struct ns_isolation){
 			.net_fd = fds[i],
 			.uts_fd = uts_fd,

@@ -252,7 +252,7 @@ static int bind_file(const struct ns_file *f, int srcfd, struct lab_err **err)
 	}
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", srcfd);
 	if (mount(fdpath, f->path, NULL, MS_BIND, NULL) < 0 ||
-	    mount(NULL, f->path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+	    (!f->rw && mount(NULL, f->path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0))
 		return err_make(err, errno, "binding '%s' at '%s' in the node", f->host, f->path);
 	return 0;
 }
@@ -269,6 +269,10 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 	for (size_t i = 0; i < fs->n_files; i++)
 		srcfds[i] = -EBADF;
 	for (size_t i = 0; r >= 0 && i < fs->n_files; i++) {
+		if (fs->files[i].rw && mkdir(fs->files[i].host, 0755) < 0 && errno != EEXIST)
+			r = err_make(err, errno, "creating '%s'", fs->files[i].host);
+		if (r < 0)
+			break;
 		srcfds[i] = open(fs->files[i].host, O_RDONLY | O_CLOEXEC); /* read for a copy */
 		if (srcfds[i] < 0)
 			r = err_make(err, errno, "opening '%s'", fs->files[i].host);
@@ -294,7 +298,7 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 			     err);
 	/* files: writable copies where writes stay in the node; read-only binds where asked or not */
 	for (size_t i = 0; r >= 0 && i < fs->n_files; i++)
-		r = !fs->files[i].ro && path_is_nodes(fs->files[i].path, tops, n_tops)
+		r = !fs->files[i].ro && !fs->files[i].rw && path_is_nodes(fs->files[i].path, tops, n_tops)
 			    ? copy_file(&fs->files[i], srcfds[i], err)
 			    : bind_file(&fs->files[i], srcfds[i], err);
 	for (size_t i = 0; i < fs->n_files; i++)

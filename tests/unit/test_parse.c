@@ -190,10 +190,13 @@ static void test_files_ro(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'files': {'/etc/x': 'x.conf',"
 				    " '/etc/y': {'path': 'y.conf', 'ro': true}}},"
-				    " 'b': {'files': {'/etc/z': {'ro': true}, '/etc/w': {'path': 'w', 'rw': 1}}}}}");
+				    " 'b': {'files': {'/etc/z': {'ro': true}, '/etc/w': {'path': 'w', 'rw': 1},"
+				    " '/etc/v': {'path': 'v', 'ro': true, 'rw': true}, '/etc/u': {'path': 'u', 'mode': 1}}}}}");
 
 	expect_error(c, "t.json: nodes.b.files./etc/z.path: is missing (expected a host file path)");
-	expect_error(c, "t.json: nodes.b.files./etc/w: unknown key 'rw', did you mean 'ro'? (expected one of: path, ro)");
+	expect_error(c, "t.json: nodes.b.files./etc/w.rw: is an integer (expected true or false)");
+	expect_error(c, "t.json: nodes.b.files./etc/v: is both \"ro\" and \"rw\" (expected one: a read-only or a read-write bind)");
+	expect_error(c, "t.json: nodes.b.files./etc/u: unknown key 'mode' (expected one of: path, ro, rw)");
 	assert_int_equal(node(c, "a")->n_files, 2);
 	assert_string_equal(node(c, "a")->files[0].value, "x.conf");
 	assert_false(node(c, "a")->files_ro[0]);
@@ -298,7 +301,7 @@ static void test_did_you_mean(void **state)
 				    "'expect': [{'from': 'spine', 'to': 'h', 'reach': true}]}");
 
 	expect_error(c, "t.json: nodes.leaf1.kind: \"routr\" is not a node kind, did you mean 'router'? (expected \"host\", \"router\" or \"switch\")");
-	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
+	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell)");
 	expect_error(c, "t.json: links[0]: unknown node 'laef1', did you mean 'leaf1'? (expected one of the names under \"nodes\")");
 	/* nothing close: no guess */
 	expect_error(c, "t.json: links[1]: unknown node 'core9' (expected one of the names under \"nodes\")");
@@ -486,8 +489,8 @@ static void test_unknown_key_top_level(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {}, 'node': {}, 'version': 2}");
 
-	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
-	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
+	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
+	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
 	expect_counts(c, 2, 0);
 }
 
@@ -495,8 +498,8 @@ static void test_unknown_key_node(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'interface': {}, 'Kind': 'router'}}}");
 
-	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
-	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
+	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell)");
+	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell)");
 	expect_counts(c, 2, 0);
 	/* the misspelt kind is not taken */
 	assert_int_equal(node(c, "a")->kind, TOPO_HOST);
@@ -1253,7 +1256,7 @@ static void test_defaults_errors_once(void **state)
 	struct ctx *c = load(state, "{'defaults': {'color': 'red', 'sysctls': {'kernel.x': '1'}, 'stp': 1}, "
 				    "'nodes': {'a': {}, 'b': {}, 'c': 'router', 'd': {}}}");
 
-	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
+	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell)");
 	expect_error(c, "t.json: defaults.sysctls.kernel.x: 'kernel.x' is not a network sysctl (expected a name under net., such as net.ipv4.ip_forward)");
 	expect_error(c, "t.json: defaults.stp: is an integer (expected true or false)");
 	/* once, under "defaults", not once per node */
@@ -1404,8 +1407,8 @@ static void test_all_errors_in_one_run(void **state)
 				    "  'impairments': {}\n"
 				    "}\n");
 
-	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict)");
-	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing)");
+	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
+	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
 	expect_error(c, "t.json: nodes.r2.routes[1].to: \"10.5.0.1/16\" has host bits set (expected the network 10.5.0.0/16)");
@@ -1605,6 +1608,43 @@ static void test_routing_per_kind(void **state)
 	assert_int_equal(node(c, "r")->routing, TOPO_ROUTING_NONE);
 }
 
+static void test_after_shutdown_meta_shared(void **state)
+{
+	struct ctx *c = load(state, "{'name': 'k', 'meta': {'description': 'a lab', 'author': 'me'}, 'shared': '/tmp/k-shared',"
+				    " 'nodes': {'a': {'after': ['b'], 'shutdown': ['echo bye ${node}'], 'image': 'kathara/frr',"
+				    " 'shell': '/bin/bash'}, 'b': {}, 's': 'switch'}}");
+	const struct topo_node *a;
+
+	expect_clean(c);
+	assert_int_equal(c->t->n_meta, 2);
+	assert_string_equal(c->t->meta[0].key, "description");
+	assert_string_equal(c->t->shared, "/tmp/k-shared");
+	a = node(c, "a");
+	assert_int_equal(a->n_after, 1);
+	assert_string_equal(a->after[0], "b");
+	assert_int_equal(a->n_shutdown, 1);
+	assert_string_equal(a->shutdown[0], "echo bye a");
+	assert_string_equal(a->image, "kathara/frr");
+	assert_string_equal(a->shell, "/bin/bash");
+	/* shared: a read-write bind at /shared in every node but switches */
+	assert_int_equal(a->n_files, 1);
+	assert_string_equal(a->files[0].key, "/shared");
+	assert_true(a->files_rw[0]);
+	assert_true(a->iso.mount);
+	assert_int_equal(node(c, "b")->n_files, 1);
+	assert_int_equal(node(c, "s")->n_files, 0);
+
+	c = load(state, "{'nodes': {'a': {'after': ['b']}, 'b': {'after': ['c']}, 'c': {'after': ['a']},"
+			" 'd': {'after': ['d', 'bb']}, 'e': {'shell': 'bash', 'after': [1]}}, 'meta': {'x': 1}}");
+	expect_error(c, "t.json: nodes.c.after: a dependency cycle: a -> b -> c -> a (expected startups that can be ordered)");
+	expect_error(c, "t.json: nodes.d.after[0]: a node cannot start after itself (expected another node)");
+	expect_error(c, "t.json: nodes.d.after[1]: unknown node 'bb', did you mean 'b'? (expected a node of the lab)");
+	expect_error(c, "t.json: nodes.e.shell: 'bash' is not an absolute path (expected a shell such as /bin/bash)");
+	expect_error(c, "t.json: nodes.e.after[0]: is an integer (expected a string)");
+	expect_error(c, "t.json: meta.x: is an integer (expected a string)");
+	expect_counts(c, 6, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1683,6 +1723,7 @@ int main(void)
 		T(test_defaults_per_kind_errors),
 		T(test_subst_files_and_name),
 		T(test_routing_per_kind),
+		T(test_after_shutdown_meta_shared),
 		T(test_compact_node),
 		T(test_compact_link),
 		T(test_compact_link_trailing_space),
