@@ -44,6 +44,8 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
  * the first failing node's exit status; or -errno.
  */
 int lab_exec_all(const char *lab, char *const argv[], struct lab_err **err);
+/* The shell the topology gives the node for `netlab shell` (to free), or NULL. */
+char *lab_node_shell(const char *lab, const char *node);
 /* Replace this process with argv inside the node. Return: only on failure. */
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err);
 /* Set both ends of the link with end "node:ifname" up or down (routes come back with it). */

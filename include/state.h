@@ -44,6 +44,9 @@ struct state_node {
 	unsigned long long init_start;
 	char **env;                   /* "K=V" */
 	size_t n_env;
+	char **shutdown;              /* commands run at down, before anything is removed */
+	size_t n_shutdown;
+	char *shell;                  /* netlab shell's shell, NULL: the caller's */
 	struct state_route *routes;
 	size_t n_routes;
 	struct state_addr *addrs;

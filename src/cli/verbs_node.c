@@ -49,7 +49,7 @@ int verb_exec(int argc, char **argv)
 
 int verb_shell(int argc, char **argv)
 {
-	_cleanup_free_ char *lab = NULL, *node = NULL;
+	_cleanup_free_ char *lab = NULL, *node = NULL, *own = NULL;
 	struct lab_err *e = NULL;
 	const char *sh = getenv("SHELL");
 	char *args[2];
@@ -59,11 +59,15 @@ int verb_shell(int argc, char **argv)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "shell", NULL}) : 2;
 	if (argc - optind != 1)
 		return cli_usage_error("shell", "expected a node");
+	cli_node_arg(argv[optind], &lab, &node);
+	/* the node's own shell (a Kathara lab's shell key), else the caller's */
+	own = lab_node_shell(lab, node);
+	if (own)
+		sh = own;
 	if (!sh || !*sh)
 		sh = access("/bin/bash", X_OK) == 0 ? "/bin/bash" : "/bin/sh";
 	args[0] = (char *)sh;
 	args[1] = NULL;
-	cli_node_arg(argv[optind], &lab, &node);
 	lab_exec(lab, node, args, &e);
 	return cli_fail(e);
 }

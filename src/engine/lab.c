@@ -134,6 +134,11 @@ static struct state *state_from_plan(const struct plan *p)
 		for (size_t k = 0; k < n->n_env; k++)
 			s->nodes[i].env[k] = xasprintf("%s=%s", n->env[k].key, n->env[k].value);
 		s->nodes[i].n_env = n->n_env;
+		s->nodes[i].shutdown = xcalloc(n->n_shutdown + 1, sizeof(char *));
+		for (size_t k = 0; k < n->n_shutdown; k++)
+			s->nodes[i].shutdown[k] = xstrdup(n->shutdown[k]);
+		s->nodes[i].n_shutdown = n->n_shutdown;
+		s->nodes[i].shell = n->shell ? xstrdup(n->shell) : NULL;
 		s->nodes[i].routes = xcalloc(n->n_routes + 1, sizeof(struct state_route));
 		s->nodes[i].n_routes = 0;
 		for (size_t k = 0; k < n->n_routes; k++) {
@@ -838,8 +843,48 @@ static int mark_failed(const char *lab, const char *node, const char *msg, struc
  * (t->strict: the failure fails `up`, which rolls back). Return: how many nodes
  * failed, or -errno.
  */
+/*
+ * The order the nodes' startups run in: the plan's, except that a node comes
+ * after the nodes of its "after" (Kathara's lab.dep; validate refused cycles).
+ */
+static void startup_order(const struct plan *p, size_t *order)
+{
+	_cleanup_free_ bool *done = xcalloc(p->n_nodes + 1, sizeof(bool));
+	size_t n = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < p->n_nodes; i++)
+		any = any || p->nodes[i].node->n_after;
+	for (size_t i = 0; !any && i < p->n_nodes; i++)
+		order[i] = i;
+	while (any && n < p->n_nodes) {
+		size_t before = n;
+
+		for (size_t i = 0; i < p->n_nodes; i++) {
+			const struct topo_node *tn = p->nodes[i].node;
+			bool ready = !done[i];
+
+			for (size_t k = 0; ready && k < tn->n_after; k++)
+				for (size_t j = 0; j < p->n_nodes; j++)
+					if (!strcmp(p->nodes[j].node->name, tn->after[k]) && !done[j])
+						ready = false;
+			if (ready) {
+				done[i] = true;
+				order[n++] = i;
+			}
+		}
+		if (n == before) /* a cycle validate missed: the rest in plan order */
+			for (size_t i = 0; i < p->n_nodes; i++)
+				if (!done[i]) {
+					done[i] = true;
+					order[n++] = i;
+				}
+	}
+}
+
 static int run_startups(const struct plan *p, const struct state *s, struct lab_err **err)
 {
+	_cleanup_free_ size_t *order = NULL;
 	const struct topo *t = p->topo;
 	bool any = false;
 	int failed = 0;
@@ -855,7 +900,10 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			return err_make(err, errno, "creating '%s'", dir);
 	}
-	for (size_t i = 0; i < p->n_nodes; i++) {
+	order = xcalloc(p->n_nodes + 1, sizeof(size_t));
+	startup_order(p, order);
+	for (size_t o = 0; o < p->n_nodes; o++) {
+		size_t i = order[o];
 		const struct topo_node *n = p->nodes[i].node;
 		_cleanup_free_ char *log_path = state_log_path(t->name, n->name);
 
@@ -1107,6 +1155,26 @@ static int nodes_from_dir(const char *lab, struct state *s)
 	return 0;
 }
 
+/*
+ * Each node's shutdown commands, before anything of the lab is removed. A
+ * failing one is logged and down goes on: the lab goes either way.
+ */
+static void run_shutdowns(const char *lab, const struct state *s)
+{
+	for (size_t i = 0; i < s->n_nodes; i++) {
+		_cleanup_free_ char *log_path = state_log_path(lab, s->nodes[i].name);
+
+		for (size_t k = 0; k < s->nodes[i].n_shutdown; k++) {
+			_cleanup_err_ struct lab_err *e = NULL;
+
+			log_info("node '%s': running '%s'", s->nodes[i].name, s->nodes[i].shutdown[k]);
+			if (run_startup(lab, &s->nodes[i], s->nodes[i].shutdown[k], log_path, &e) < 0)
+				log_warn("node '%s': shutdown: %s (the lab is removed all the same)",
+					 s->nodes[i].name, e->msg);
+		}
+	}
+}
+
 int lab_down(const char *lab, bool force, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
@@ -1137,6 +1205,8 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		for (size_t i = 0; i < s->n_nodes; i++)
 			s->nodes[i].has_cgroup = true; /* removing a missing cgroup is fine */
 	}
+	if (r == 0)
+		run_shutdowns(lab, s);
 	log_info("lab '%s': removing %zu nodes", lab, s->n_nodes);
 	/* where the pins are: the state says; without one, the lab's pin directory does */
 	remove_nodes(lab, s->nodes, s->n_nodes, NULL,
@@ -1291,6 +1361,20 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 				     list);
 	*ret_lab = TAKE_PTR(found);
 	return 0;
+}
+
+char *lab_node_shell(const char *lab, const char *node)
+{
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_free_ char *found = NULL;
+	_cleanup_err_ struct lab_err *e = NULL;
+
+	if (lab_find_node(lab, node, &found, &e) < 0 || state_read(found, STATE_NODES, &s, &e) < 0)
+		return NULL; /* exec says what is wrong */
+	for (size_t i = 0; i < s->n_nodes; i++)
+		if (!strcmp(s->nodes[i].name, node) && s->nodes[i].shell)
+			return xstrdup(s->nodes[i].shell);
+	return NULL;
 }
 
 int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_err **err)

@@ -35,6 +35,10 @@ struct state *state_free(struct state *s)
 		for (size_t k = 0; k < s->nodes[i].n_env; k++)
 			free(s->nodes[i].env[k]);
 		free(s->nodes[i].env);
+		for (size_t k = 0; k < s->nodes[i].n_shutdown; k++)
+			free(s->nodes[i].shutdown[k]);
+		free(s->nodes[i].shutdown);
+		free(s->nodes[i].shell);
 		free(s->nodes[i].routes);
 		free(s->nodes[i].addrs);
 	}
@@ -275,6 +279,15 @@ static json_t *nodes_doc(const struct state *s)
 				json_array_append_new(env, json_string(n->env[k]));
 			json_object_set_new(jn, "env", env);
 		}
+		if (n->n_shutdown) {
+			json_t *sd = json_array();
+
+			for (size_t k = 0; k < n->n_shutdown; k++)
+				json_array_append_new(sd, json_string(n->shutdown[k]));
+			json_object_set_new(jn, "shutdown", sd);
+		}
+		if (n->shell)
+			json_object_set_new(jn, "shell", json_string(n->shell));
 		json_array_append_new(nodes, jn);
 	}
 	json_object_set_new(root, "nodes", nodes);
@@ -481,6 +494,15 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 		json_array_foreach(env, k, e)
 			if (json_is_string(e))
 				n->env[n->n_env++] = xstrdup(json_string_value(e));
+		{
+			json_t *sd = json_object_get(v, "shutdown");
+
+			n->shutdown = xcalloc(json_array_size(sd) + 1, sizeof(char *));
+			json_array_foreach(sd, k, e)
+				if (json_is_string(e))
+					n->shutdown[n->n_shutdown++] = xstrdup(json_string_value(e));
+			n->shell = dup_str(v, "shell");
+		}
 		if (!n->name || !n->kind || !n->hostname || !n->netns)
 			return corrupt(err, s->lab, what, "nodes[%zu] is incomplete", i);
 	}
