@@ -751,6 +751,18 @@ static const char *package_hint(const char *output)
 
 #define STARTUP_TIMEOUT 120
 
+/* poll() one fd until deadline (seconds, now_sec's clock), a signal not restarting the wait. */
+static int poll_until(struct pollfd *pl, double deadline)
+{
+	for (;;) {
+		double left = deadline - now_sec();
+		int r = poll(pl, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
+
+		if (r >= 0 || errno != EINTR)
+			return r;
+	}
+}
+
 /* Run one startup command inside the node; its output goes to the node's log. */
 static int run_startup(const char *lab, const struct state_node *n, const char *cmd,
 		       const char *log_path, struct lab_err **err)
@@ -792,7 +804,7 @@ static int run_startup(const char *lab, const struct state_node *n, const char *
 	lab_node_join_clear(&nj);
 	pfd = syscall(SYS_pidfd_open, child, 0);
 	pl = (struct pollfd){.fd = pfd, .events = POLLIN};
-	if (pfd >= 0 && poll(&pl, 1, STARTUP_TIMEOUT * 1000) == 0) {
+	if (pfd >= 0 && poll_until(&pl, now_sec() + STARTUP_TIMEOUT) == 0) {
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
 		close(pfd);
@@ -1748,9 +1760,14 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 		if (!im->set) {
 			snprintf(desc, sizeof(desc), "clearing the impairment of '%s'", e);
 			netlink_clear_impair(nl, ifindex, desc, err);
-			/* no qdisc of ours there is fine */
-			if (netlink_flush(nl, err) < 0)
+			if (netlink_flush(nl, err) < 0) {
+				if ((*err)->code != ENOENT && (*err)->code != EINVAL) {
+					r = -(*err)->code;
+					break;
+				}
+				/* the kernel's default qdisc there: nothing of ours to clear */
 				*err = err_free(*err);
+			}
 		} else {
 			struct netlink_impair ni = {im->delay_ns, im->jitter_ns, im->loss, im->rate_bps};
 
