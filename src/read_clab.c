@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The containerlab reader: a *.clab.yml file as a netlab JSON topology.
+ *
+ * Parsed with libyaml's document loader: anchors and aliases as libyaml
+ * resolves them, merge keys ("<<") resolved by ydoc.c, a repeated key an
+ * error as in containerlab's strict loader. Not supported: Go templates
+ * and the vars files of generated topologies, environment variables in the
+ * file (${VAR:=default}) and the git variables of the name; a line of a
+ * value that came through an alias is the line of its anchor.
+ *
+ * What it makes of the file:
+ * - name: the lab's "name", turned into a netlab lab name ([A-Za-z0-9_-],
+ *   at most 32) with a warning when that changes it; without one, the file
+ *   name. prefix, mgmt, settings: warnings (namespaces stay LAB.NODE; no
+ *   management network, so eth0 is free and data links start at eth1 as
+ *   containerlab users write them).
+ * - topology.defaults, kinds, groups, nodes inherit as in containerlab,
+ *   node -> group -> kind -> defaults: a scalar (image, user, memory, cpu,
+ *   hostname) from the most specific level that sets it; env, labels and
+ *   sysctls merged key by key; exec, binds and env-files concatenated from
+ *   defaults to node without repeats, a bind replacing one of a less
+ *   specific level with the same container path.
+ * - kind linux: a netlab "host" with net.ipv4.ip_forward 1 (a Docker
+ *   container's IPv4 settings are the host's, where Docker turned
+ *   forwarding on), unless its sysctls say otherwise. With an image
+ *   frrouting/frr* or quay.io/frrouting/frr* (docker.io/ too): a "router"
+ *   that starts FRR as the image's entrypoint does (watchfrr with the
+ *   daemons of /etc/frr/daemons, then frr.conf): the startup runs
+ *   "/usr/lib/frr/frrinit.sh start" (the host's FRR, with the node's own
+ *   /etc/frr), after "rm -f /etc/frr/frr.conf" when the lab binds no
+ *   frr.conf, so that the host's configuration never reaches the node (the
+ *   node's /etc is a copy-on-write overlay: the host's file stays).
+ * - kind bridge and ovs-bridge: a "switch" node (a bridge in its own
+ *   namespace, not a bridge of the host's as in containerlab); its ports are
+ *   the link ends that name it. host, ext-container, k8s-kind and every
+ *   vendor kind (srl, ceos, crpd, vr-*, sonic-vs ...) are refused.
+ * - binds host:container[:ro|rw]: "files", the host path relative to the
+ *   file's directory (~ the home directory, __clabDir__ clab-NAME,
+ *   __clabNodeDir__ clab-NAME/NODE, __clabNodeName__ the node), "ro" a
+ *   read-only bind, otherwise a writable copy (containerlab's rw bind
+ *   writes through to the host; netlab's copy leaves the host's file as
+ *   it is). A missing host path is an error. A bind of a host path to
+ *   itself outside /etc, /var, /run, /tmp and /root (/lib/modules,
+ *   /dev/net/tun) is left out with a warning: a node sees the host's.
+ * - exec: "startup" commands, after FRR, once the links exist, through
+ *   /bin/sh -c (containerlab splits words itself; quotes mean the same),
+ *   with the magic variables (__clabDir__ absolute). As netlab does, a
+ *   failing command ends the node's startup; containerlab goes on with the
+ *   next one. user: each exec command run as that user (runuser, or
+ *   setpriv for a numeric uid[:gid]).
+ * - env-files (NAME=value lines, # comments, export, quotes; relative to
+ *   the file), then env (numbers and booleans as text), then labels (as
+ *   CLAB_LABEL_<KEY> variables, as containerlab sets them), each winning
+ *   over the one before: "env".
+ * - sysctls: net.* ones; others get a warning (they are the host's).
+ * - memory (1Gb, 512MiB: as containerlab, kb 1000, kib 1024), cpu:
+ *   "limits".
+ * - links: brief (endpoints ["a:eth1", "b:eth1"]) and extended (type veth
+ *   or veth-stitch; endpoints [{node, interface, mac}]), mtu (default 9500,
+ *   containerlab's); ipv4/ipv6 get a warning (containerlab applies them to
+ *   a few vendor kinds only). Other link types (host, mgmt-net, macvlan,
+ *   vxlan, dummy) are refused: netlab links nodes of the lab only.
+ * - Keys containerlab has and netlab cannot honour get a warning naming
+ *   the key and where it is; a key containerlab does not have is an error.
+ *
+ * Proposed keys (netlab's parser does not know them yet; clab_strip_proposed
+ * removes them): node "image", the string the lab gave as the container
+ * image, informational (the node runs the host's software); node
+ * "labels", an object of strings, containerlab's labels of the node,
+ * informational (the processes get them as CLAB_LABEL_* variables).
+ */
+#include "read_clab_impl.h"
+
+#include <ctype.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
+#include "topo_hint.h"
+
+#define TOPO_MAX_FILE (64u << 20)
+
+const char *const clab_proposed_node_keys[] = {"image", "labels", NULL};
+
+void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, const char *path,
+	       const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL, *text = NULL, *where = NULL;
+	va_list ap;
+
+	if (c->too_many || c->y.exhausted)
+		return;
+	/* a report costs more than an item: aliases of bad items must not take long */
+	c->y.budget -= c->y.budget < CLAB_DIAG_COST ? c->y.budget : CLAB_DIAG_COST;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	where = at ? xasprintf("%s:%d", c->file, ydoc_line(at)) : xstrdup(c->file);
+	text = path && path[0] ? xasprintf("%s: %s: %s", where, path, msg) :
+				 xasprintf("%s: %s", where, msg);
+	for (size_t i = c->first_diag; i < c->d->n; i++)
+		if (!strcmp(c->d->v[i].text, text))
+			return;
+	if (c->d->n - c->first_diag >= CLAB_MAX_DIAGS) {
+		c->too_many = true;
+		topo_diag_add(c->d, TOPO_ERROR, "%s: more problems than the %d shown (expected fewer)",
+			      c->file, CLAB_MAX_DIAGS);
+		return;
+	}
+	topo_diag_add(c->d, sev, "%s", text);
+}
+
+const char *clab_want_str(struct clab *c, yaml_node_t *v, const char *path, const char *expected)
+{
+	if (ydoc_str(v))
+		return ydoc_str(v);
+	clab_err(c, v, path, "is %s (expected %s)", ydoc_type(v), expected);
+	return NULL;
+}
+
+bool clab_check_keys(struct clab *c, yaml_node_t *map, const char *path,
+		     const struct clab_key *keys, size_t n_keys)
+{
+	_cleanup_free_ struct ydoc_pair *pairs = NULL;
+	size_t n = ydoc_pairs(&c->y, map, &pairs);
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *key = pairs[i].key;
+		_cleanup_free_ char *kpath = NULL;
+		size_t k;
+
+		if (!key) {
+			clab_err(c, pairs[i].knode, path, "a key is %s (expected a name)",
+				 ydoc_type(pairs[i].knode));
+			ok = false;
+			continue;
+		}
+		for (k = 0; k < n_keys && strcmp(keys[k].name, key); k++)
+			;
+		kpath = path[0] ? xasprintf("%s.%s", path, key) : xstrdup(key);
+		if (k < n_keys) {
+			if (keys[k].ignored && !ydoc_is_null(pairs[i].value))
+				clab_warn(c, pairs[i].knode, kpath, "is ignored: %s", keys[k].ignored);
+			continue;
+		}
+		{
+			_cleanup_free_ const char **names = xcalloc(n_keys, sizeof(char *));
+			_cleanup_free_ char *hint = NULL, *list = xstrdup("");
+
+			/* the keys netlab understands; a hint may name an ignored one too */
+			for (k = 0; k < n_keys; k++) {
+				char *l = keys[k].ignored ? NULL :
+							    xasprintf("%s%s%s", list, list[0] ? ", " : "",
+								      keys[k].name);
+
+				if (l) {
+					free(list);
+					list = l;
+				}
+				names[k] = keys[k].name;
+			}
+			hint = topo_did_you_mean(topo_suggest(key, names, n_keys));
+			clab_err(c, pairs[i].knode, path, "unknown key '%s'%s (expected one of: %s)",
+				 key, hint, list);
+		}
+		ok = false;
+	}
+	return ok;
+}
+
+ssize_t clab_find_node(const struct clab *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_nodes; i++)
+		if (!strcmp(c->nodes[i].name, name))
+			return i;
+	return -1;
+}
+
+bool clab_file_op(struct clab *c, yaml_node_t *at, const char *path)
+{
+	if (c->file_ops < CLAB_MAX_FILE_OPS) {
+		c->file_ops++;
+		return true;
+	}
+	clab_err(c, at, path, "more than %d host files to check (expected fewer binds and env-files)",
+		 CLAB_MAX_FILE_OPS);
+	return false;
+}
+
+static void report_repeat(void *ctx, const char *path, const yaml_node_t *key, int first_line)
+{
+	struct clab *c = ctx;
+
+	clab_err(c, key, path[0] ? path : "(top level)",
+		 "key '%s' is repeated (first on line %d; expected each key once)", ydoc_str(key),
+		 first_line);
+}
+
+/* The file name without its directory and without .clab.yml, .clab.yaml, .yml or .yaml. */
+static char *name_from_file(const char *file)
+{
+	static const char *const ext[] = {".clab.yml", ".clab.yaml", ".yml", ".yaml"};
+	_cleanup_free_ char *copy = xstrdup(file);
+	char *base = xstrdup(basename(copy));
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++) {
+		size_t n = strlen(base), e = strlen(ext[i]);
+
+		if (n > e && !strcmp(base + n - e, ext[i])) {
+			base[n - e] = '\0';
+			break;
+		}
+	}
+	return base;
+}
+
+/* name: the lab's name, made a netlab lab name (a warning says so when that changes it). */
+static void read_name(struct clab *c, yaml_node_t *root)
+{
+	yaml_node_t *v = ydoc_get(&c->y, root, "name");
+	_cleanup_free_ char *name = NULL;
+	size_t n = 0;
+
+	if (!ydoc_is_null(v)) {
+		const char *s = clab_want_str(c, v, "name", "a lab name");
+
+		/* the lab directory of the magic variables still needs a name */
+		c->clab_name = s ? xstrdup(s) : name_from_file(c->file);
+		if (!s)
+			return;
+	} else {
+		c->clab_name = name_from_file(c->file);
+		clab_warn(c, root, "name", "is missing: the lab is named after the file (expected a lab name)");
+	}
+	name = xcalloc(1, TOPO_LAB_NAME_MAX + 1);
+	for (const char *p = c->clab_name; *p && n < TOPO_LAB_NAME_MAX; p++)
+		name[n++] = isascii((unsigned char)*p) &&
+					    (isalnum((unsigned char)*p) || *p == '-' || *p == '_') ?
+				    *p :
+				    '-';
+	if (!n)
+		strcpy(name, "clab");
+	if (strcmp(name, c->clab_name))
+		clab_warn(c, v ? v : root, "name", "\"%s\" %s: the lab is named \"%s\"", c->clab_name,
+			  topo_lab_name_problem(c->clab_name), name);
+	json_object_set_new(c->out, "name", json_string(name));
+}
+
+static const struct clab_key top_keys[] = {
+	{"name", NULL},
+	{"prefix", "node namespaces are always LAB.NODE"},
+	{"mgmt", "netlab makes no management network (eth0 stays free)"},
+	{"settings", "containerlab's own settings"},
+	{"debug", "containerlab's own setting"},
+	{"topology", NULL},
+};
+
+static const struct clab_key topology_keys[] = {
+	{"nodes", NULL}, {"links", NULL}, {"defaults", NULL}, {"kinds", NULL}, {"groups", NULL},
+};
+
+/* topology.nodes: every node, in the file's order. */
+static void read_nodes(struct clab *c, yaml_node_t *nodes)
+{
+	_cleanup_free_ struct ydoc_pair *pairs = NULL;
+	size_t n = ydoc_pairs(&c->y, nodes, &pairs);
+
+	c->nodes = xcalloc(n, sizeof(*c->nodes));
+	for (size_t i = 0; i < n; i++) {
+		if (!pairs[i].key) {
+			clab_err(c, pairs[i].knode, "topology.nodes", "a node name is %s (expected a name)",
+				 ydoc_type(pairs[i].knode));
+			continue;
+		}
+		c->nodes[c->n_nodes].name = pairs[i].key;
+		clab_read_node(c, c->n_nodes, pairs[i].knode, pairs[i].value);
+		c->n_nodes++;
+	}
+}
+
+static yaml_node_t *mapping_or_null(struct clab *c, yaml_node_t *map, const char *key,
+				    const char *path, const char *expected)
+{
+	yaml_node_t *v = ydoc_get(&c->y, map, key);
+
+	if (ydoc_is_null(v))
+		return NULL;
+	if (v->type != YAML_MAPPING_NODE) {
+		clab_err(c, v, path, "is %s (expected %s)", ydoc_type(v), expected);
+		return NULL;
+	}
+	return v;
+}
+
+static void read_topology(struct clab *c, yaml_node_t *root)
+{
+	yaml_node_t *topo = ydoc_get(&c->y, root, "topology"), *nodes, *links;
+
+	if (ydoc_is_null(topo)) {
+		clab_err(c, root, "topology", "is missing (expected a mapping with nodes and links)");
+		return;
+	}
+	if (topo->type != YAML_MAPPING_NODE) {
+		clab_err(c, topo, "topology", "is %s (expected a mapping with nodes and links)",
+			 ydoc_type(topo));
+		return;
+	}
+	clab_check_keys(c, topo, "topology", topology_keys, ARRAY_SIZE(topology_keys));
+	c->defaults = mapping_or_null(c, topo, "defaults", "topology.defaults",
+				      "a mapping of node settings");
+	c->kinds = mapping_or_null(c, topo, "kinds", "topology.kinds",
+				   "a mapping of kinds to node settings");
+	c->groups = mapping_or_null(c, topo, "groups", "topology.groups",
+				    "a mapping of groups to node settings");
+	nodes = ydoc_get(&c->y, topo, "nodes");
+	if (ydoc_is_null(nodes))
+		clab_err(c, nodes ? nodes : topo, "topology.nodes", "is missing (expected a mapping of nodes)");
+	else if (nodes->type != YAML_MAPPING_NODE)
+		clab_err(c, nodes, "topology.nodes", "is %s (expected a mapping of nodes)",
+			 ydoc_type(nodes));
+	else
+		read_nodes(c, nodes);
+	links = ydoc_get(&c->y, topo, "links");
+	if (ydoc_is_null(links))
+		return;
+	if (links->type != YAML_SEQUENCE_NODE)
+		clab_err(c, links, "topology.links", "is %s (expected a sequence of links)",
+			 ydoc_type(links));
+	else
+		clab_read_links(c, links);
+}
+
+static char *abs_dir_of(const char *dir)
+{
+	char *real = realpath(dir, NULL);
+
+	if (real)
+		return real;
+	if (dir[0] == '/')
+		return xstrdup(dir);
+	{
+		_cleanup_free_ char *cwd = getcwd(NULL, 0);
+
+		return cwd ? xasprintf("%s/%s", cwd, dir) : xstrdup(dir);
+	}
+}
+
+/* The syntax error with its line and a caret under the column. */
+static void syntax_error(struct clab *c, const char *text, size_t len, const struct ydoc_error *e)
+{
+	_cleanup_free_ char *excerpt = topo_json_excerpt(text, len, e->line, e->column);
+
+	topo_diag_add(c->d, TOPO_ERROR, "%s:%d:%d: %s (expected valid YAML)%s", c->file, e->line,
+		      e->column, e->text, excerpt ? excerpt : "");
+}
+
+static void read_root(struct clab *c, const char *text, size_t len)
+{
+	struct ydoc_error e;
+	yaml_node_t *root;
+
+	if (memchr(text, '\0', len)) {
+		clab_err(c, NULL, NULL, "contains a NUL byte (expected YAML text)");
+		return;
+	}
+	if (ydoc_load(&c->y, text, len, &e) < 0) {
+		syntax_error(c, text, len, &e);
+		return;
+	}
+	root = ydoc_root(&c->y);
+	if (ydoc_is_null(root) || root->type != YAML_MAPPING_NODE) {
+		clab_err(c, root, NULL, "the top level is %s (expected a mapping with name and topology)",
+			 ydoc_type(root));
+		return;
+	}
+	ydoc_check_repeats(&c->y, report_repeat, c);
+	read_name(c, root);
+	clab_check_keys(c, root, "", top_keys, ARRAY_SIZE(top_keys));
+	c->jnodes = json_object();
+	c->jlinks = json_array();
+	json_object_set_new(c->out, "nodes", c->jnodes);
+	json_object_set_new(c->out, "links", c->jlinks);
+	read_topology(c, root);
+	if (c->y.exhausted)
+		clab_err(c, NULL, NULL, "names more than %u items and keys once its aliases are followed (expected a smaller document)",
+			 YDOC_BUDGET);
+}
+
+json_t *clab_read_string(const char *text, size_t len, const char *file, struct topo_diags *d)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+	struct clab c = {
+		.file = file,
+		.d = d,
+		.first_diag = d->n,
+		.first_errors = d->n_errors,
+		.out = json_object(),
+	};
+
+	c.dir = xstrdup(dirname(copy));
+	c.abs_dir = abs_dir_of(c.dir);
+	read_root(&c, text, len);
+	ydoc_free(&c.y);
+	free(c.nodes);
+	free(c.dir);
+	free(c.abs_dir);
+	free(c.clab_name);
+	if (d->n_errors > c.first_errors) {
+		json_decref(c.out);
+		return NULL;
+	}
+	return c.out;
+}
+
+json_t *clab_read(const char *file, struct topo_diags *d)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = read_file(file, TOPO_MAX_FILE, &text, &len);
+
+	if (r < 0) {
+		topo_diag_add(d, TOPO_ERROR, "%s: cannot read the topology: %s", file,
+			      r == -EFBIG ? "larger than 64 MiB" : strerror(-r));
+		return NULL;
+	}
+	return clab_read_string(text, len, file, d);
+}
+
+bool clab_detect(const char *path)
+{
+	static const char *const ext[] = {".clab.yml", ".clab.yaml"};
+	_cleanup_free_ char *text = NULL;
+	struct ydoc_error e;
+	struct stat st;
+	struct ydoc y;
+	yaml_node_t *topo;
+	size_t len, n = strlen(path);
+	bool yes;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ext); i++)
+		if (n > strlen(ext[i]) && !strcmp(path + n - strlen(ext[i]), ext[i]))
+			return true;
+	/* a FIFO would block the read, a directory is a Kathara lab or nothing */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	if (read_file(path, TOPO_MAX_FILE, &text, &len) < 0 || memchr(text, '\0', len) ||
+	    ydoc_load(&y, text, len, &e) < 0)
+		return false;
+	topo = ydoc_get(&y, ydoc_root(&y), "topology");
+	yes = topo && topo->type == YAML_MAPPING_NODE && ydoc_get(&y, topo, "nodes");
+	ydoc_free(&y);
+	return yes;
+}
+
+void clab_strip_proposed(json_t *topo)
+{
+	const char *name;
+	json_t *n;
+
+	json_object_foreach(json_object_get(topo, "nodes"), name, n)
+		for (const char *const *k = clab_proposed_node_keys; *k; k++)
+			json_object_del(n, *k);
+}
