@@ -14,11 +14,12 @@
  */
 
 /*
- * Items and pairs a document may hand out or look through in all: a
- * 4,096-node lab takes some 3 million, a few hundred aliases of one big
- * mapping many more.
+ * Units of work a document may cost in all: an item or pair handed out or
+ * looked through is one, a reader adds what its own work on one costs
+ * (ydoc_spend). A 4,096-node lab takes some 3 million, a few hundred
+ * aliases of one big mapping many more.
  */
-#define YDOC_BUDGET (1u << 24)
+#define YDOC_BUDGET (1u << 23)
 /* Merge keys nested deeper than this are ignored (they may form a cycle). */
 #define YDOC_MERGE_DEPTH 16
 
@@ -65,6 +66,12 @@ const char *ydoc_str(const yaml_node_t *n);
 
 /* Return: "a mapping", "a sequence", "null" or "a string", for messages. */
 const char *ydoc_type(const yaml_node_t *n);
+
+/*
+ * Take n units from the budget, for a reader's work on an item.
+ * Return: false (and exhausted set) once it is spent.
+ */
+bool ydoc_spend(struct ydoc *y, size_t n);
 
 /* Return: the number of items of a sequence (0 for anything else). */
 size_t ydoc_len(const yaml_node_t *seq);

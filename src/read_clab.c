@@ -92,7 +92,8 @@ void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, co
 	if (c->too_many || c->y.exhausted)
 		return;
 	/* a report costs more than an item: aliases of bad items must not take long */
-	c->y.budget -= c->y.budget < CLAB_DIAG_COST ? c->y.budget : CLAB_DIAG_COST;
+	if (c->y.loaded && !ydoc_spend(&c->y, CLAB_DIAG_COST))
+		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
@@ -384,9 +385,10 @@ static void read_root(struct clab *c, const char *text, size_t len)
 	json_object_set_new(c->out, "nodes", c->jnodes);
 	json_object_set_new(c->out, "links", c->jlinks);
 	read_topology(c, root);
+	/* said whatever else was: what follows the budget's end was not read */
 	if (c->y.exhausted)
-		clab_err(c, NULL, NULL, "names more than %u items and keys once its aliases are followed (expected a smaller document)",
-			 YDOC_BUDGET);
+		topo_diag_add(c->d, TOPO_ERROR, "%s: names more than %u items and keys once its aliases are followed (expected a smaller document)",
+			      c->file, YDOC_BUDGET);
 }
 
 json_t *clab_read_string(const char *text, size_t len, const char *file, struct topo_diags *d)

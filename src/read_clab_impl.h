@@ -12,8 +12,13 @@
 
 /* Diagnostics of one file beyond this many are summed up in one line. */
 #define CLAB_MAX_DIAGS 100
-/* What a diagnostic takes from the document's budget (ydoc.h), repeated or not. */
+/*
+ * What the reader's own work takes from the document's budget (ydoc.h):
+ * a diagnostic, repeated or not, and an inherited item or entry (a path,
+ * JSON). Each about as long as looking through 16 or 8 pairs.
+ */
 #define CLAB_DIAG_COST 16
+#define CLAB_ITEM_COST 8
 /* Host files checked and env-files read, in all (aliases could multiply them). */
 #define CLAB_MAX_FILE_OPS 100000
 /* containerlab's veth MTU when a link names none (DefaultLinkMTU). */

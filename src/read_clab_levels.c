@@ -80,7 +80,8 @@ size_t clab_levels_list(struct clab *c, const struct clab_levels *lv, const char
 			yaml_node_t *it = ydoc_item(&c->y, seq, i);
 			_cleanup_free_ char *ipath = xasprintf("%s[%zu]", path, i);
 
-			if (!it || !clab_want_str(c, it, ipath, "a string") ||
+			if (!it || !ydoc_spend(&c->y, CLAB_ITEM_COST) ||
+			    !clab_want_str(c, it, ipath, "a string") ||
 			    json_object_get(seen, ydoc_str(it)))
 				continue;
 			json_object_set_new(seen, ydoc_str(it), json_true());
@@ -126,7 +127,7 @@ size_t clab_levels_map(struct clab *c, const struct clab_levels *lv, const char 
 			clab_err(c, m, path, "has %zu keys (expected at most %d)", np, CLAB_MAX_ITEMS);
 			continue;
 		}
-		for (size_t i = 0; i < np; i++) {
+		for (size_t i = 0; i < np && ydoc_spend(&c->y, CLAB_ITEM_COST); i++) {
 			json_t *at = pairs[i].key ? json_object_get(index, pairs[i].key) : NULL;
 			size_t k = at ? (size_t)json_integer_value(at) : n;
 

@@ -248,7 +248,8 @@ static int parse_size(const char *s, uint64_t *ret)
 		int power = strchr(units, tolower((unsigned char)*end)) - units + 1;
 
 		end += bin ? 2 : 1;
-		mult = pow(bin ? 1024 : 1000, power);
+		while (power--)
+			mult *= bin ? 1024 : 1000;
 	}
 	if (tolower((unsigned char)*end) == 'b')
 		end++;

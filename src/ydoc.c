@@ -80,15 +80,20 @@ const char *ydoc_type(const yaml_node_t *n)
 	return "a string";
 }
 
-/* Take one unit of work from the budget. Return: false once it is spent. */
-static bool spend(struct ydoc *y)
+bool ydoc_spend(struct ydoc *y, size_t n)
 {
-	if (!y->budget) {
+	if (y->budget < n) {
+		y->budget = 0;
 		y->exhausted = true;
 		return false;
 	}
-	y->budget--;
+	y->budget -= n;
 	return true;
+}
+
+static bool spend(struct ydoc *y)
+{
+	return ydoc_spend(y, 1);
 }
 
 size_t ydoc_len(const yaml_node_t *seq)
