@@ -2,12 +2,16 @@
 /*
  * The containerlab reader: a *.clab.yml file as a netlab JSON topology.
  *
- * Parsed with libyaml's document loader: anchors and aliases as libyaml
- * resolves them, merge keys ("<<") resolved by ydoc.c, a repeated key an
- * error as in containerlab's strict loader. Not supported: Go templates
- * and the vars files of generated topologies, environment variables in the
- * file (${VAR:=default}) and the git variables of the name; a line of a
- * value that came through an alias is the line of its anchor.
+ * The environment's variables are expanded in the text first, as
+ * containerlab's envsubst does: $NAME, ${NAME}, ${NAME:-default},
+ * ${NAME-default}, ${NAME:=default}, ${NAME=default}, ${NAME:+alt},
+ * ${NAME+alt}; an unset variable without a default stays as written, $1
+ * too, and $$ is a $ (so exec's "echo $$FOO" is "echo $FOO" in the node).
+ * Then libyaml's document loader: anchors and aliases as libyaml resolves
+ * them, merge keys ("<<") resolved by ydoc.c, a repeated key an error as
+ * in containerlab's strict loader. Not supported: Go templates and the
+ * vars files of generated topologies, the git variables of the name; a
+ * line of a value that came through an alias is the line of its anchor.
  *
  * What it makes of the file:
  * - name: the lab's "name", turned into a netlab lab name ([A-Za-z0-9_-],
@@ -41,8 +45,9 @@
  *   read-only bind, otherwise a writable copy (containerlab's rw bind
  *   writes through to the host; netlab's copy leaves the host's file as
  *   it is). A missing host path is an error. A bind of a host path to
- *   itself outside /etc, /var, /run, /tmp and /root (/lib/modules,
- *   /dev/net/tun) is left out with a warning: a node sees the host's.
+ *   itself outside the node's own /run, /tmp, /root and /dev/shm
+ *   (/lib/modules, /dev/net/tun) is left out with a warning: a node sees
+ *   the host's there.
  * - exec: "startup" commands, after FRR, once the links exist, through
  *   /bin/sh -c (containerlab splits words itself; quotes mean the same),
  *   with the magic variables (__clabDir__ absolute). As netlab does, a
@@ -349,6 +354,145 @@ static char *abs_dir_of(const char *dir)
 	}
 }
 
+/* A growing string. */
+struct buf {
+	char *p;
+	size_t n, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	GROW(b->p, b->cap, b->n + n + 1);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static bool name_char(char ch, bool first)
+{
+	return ch == '_' || (isascii((unsigned char)ch) && (first ? isalpha((unsigned char)ch) :
+								      isalnum((unsigned char)ch)));
+}
+
+static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct buf *out,
+			  int depth);
+
+/* The "$..." at s[i] is no variable containerlab could read: an error, as its envsubst gives. */
+static void bad_variable(struct clab *c, const char *s, size_t i, size_t end)
+{
+	int line = 1;
+
+	for (size_t p = 0; p < i; p++)
+		line += s[p] == '\n';
+	topo_diag_add(c->d, TOPO_ERROR, "%s:%d: \"%.*s\" is not an environment variable (expected ${NAME}, ${NAME:-default} or $NAME, on one line)",
+		      c->file, line, (int)(end - i < 40 ? end - i : 40), s + i);
+}
+
+/*
+ * One ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:=default},
+ * ${NAME=default}, ${NAME:+alt} or ${NAME+alt} at s[i] (the '$').
+ * Return: the index after it, or 0 when it is malformed (reported).
+ */
+static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i, struct buf *out,
+			    int depth)
+{
+	size_t name = i + 2, k = name, end;
+	_cleanup_free_ char *var = NULL;
+	const char *val;
+	int open = 1;
+
+	while (k < len && name_char(s[k], k == name))
+		k++;
+	for (end = k; end < len && s[end] != '\n'; end++) {
+		if (s[end] == '{' && s[end - 1] == '$')
+			open++;
+		else if (s[end] == '}' && !--open)
+			break;
+	}
+	if (end >= len || s[end] != '}' || k == name || depth > 8) {
+		bad_variable(c, s, i, end < len && s[end] == '}' ? end + 1 : end);
+		return 0;
+	}
+	var = strndup(s + name, k - name);
+	if (!var)
+		abort();
+	val = getenv(var);
+	if (k == end) {
+		/* ${NAME}: as written when unset, as containerlab leaves it */
+		if (val)
+			buf_add(out, val, strlen(val));
+		else
+			buf_add(out, s + i, end + 1 - i);
+		return end + 1;
+	}
+	{
+		bool colon = s[k] == ':', set = val && (!colon || val[0]);
+		char op = s[k + colon];
+
+		if (!op || !strchr("-=+", op) || k + colon + 1 > end) {
+			bad_variable(c, s, i, end + 1);
+			return 0;
+		}
+		if (op == '+' ? set : !set) {
+			if (!expand_env_in(c, s, end, k + colon + 1, out, depth + 1))
+				return 0;
+		} else if (op != '+')
+			buf_add(out, val, strlen(val));
+	}
+	return end + 1;
+}
+
+/*
+ * s[at..len) with the environment's variables into out, as containerlab's
+ * envsubst does to the file before reading it: "$$" is a "$", $NAME and
+ * ${NAME} stay as written when unset, $1 and ${1} always.
+ * Return: false when a variable is malformed (reported).
+ */
+static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct buf *out,
+			  int depth)
+{
+	size_t i = at;
+
+	while (i < len) {
+		const char *dollar = memchr(s + i, '$', len - i);
+		size_t k;
+
+		if (!dollar) {
+			buf_add(out, s + i, len - i);
+			break;
+		}
+		buf_add(out, s + i, dollar - (s + i));
+		i = dollar - s;
+		if (i + 1 < len && s[i + 1] == '$') {
+			buf_add(out, "$", 1);
+			i += 2;
+		} else if (i + 2 < len && s[i + 1] == '{' && !isdigit((unsigned char)s[i + 2])) {
+			i = expand_braces(c, s, len, i, out, depth);
+			if (!i)
+				return false;
+		} else if (i + 1 < len && name_char(s[i + 1], true)) {
+			_cleanup_free_ char *var = NULL;
+			const char *val;
+
+			for (k = i + 1; k < len && name_char(s[k], false); k++)
+				;
+			var = strndup(s + i + 1, k - i - 1);
+			if (!var)
+				abort();
+			val = strcmp(var, "_") ? getenv(var) : NULL;
+			if (val)
+				buf_add(out, val, strlen(val));
+			else
+				buf_add(out, s + i, k - i);
+			i = k;
+		} else {
+			buf_add(out, "$", 1);
+			i++;
+		}
+	}
+	return true;
+}
+
 /* The syntax error with its line and a caret under the column. */
 static void syntax_error(struct clab *c, const char *text, size_t len, const struct ydoc_error *e)
 {
@@ -360,12 +504,22 @@ static void syntax_error(struct clab *c, const char *text, size_t len, const str
 
 static void read_root(struct clab *c, const char *text, size_t len)
 {
+	struct buf expanded = {0};
 	struct ydoc_error e;
 	yaml_node_t *root;
 
 	if (memchr(text, '\0', len)) {
 		clab_err(c, NULL, NULL, "contains a NUL byte (expected YAML text)");
 		return;
+	}
+	if (memchr(text, '$', len)) {
+		if (!expand_env_in(c, text, len, 0, &expanded, 0)) {
+			free(expanded.p);
+			return;
+		}
+		c->expanded = expanded.p;
+		text = expanded.p ? expanded.p : "";
+		len = expanded.n;
 	}
 	if (ydoc_load(&c->y, text, len, &e) < 0) {
 		syntax_error(c, text, len, &e);
@@ -406,6 +560,7 @@ json_t *clab_read_string(const char *text, size_t len, const char *file, struct 
 	c.abs_dir = abs_dir_of(c.dir);
 	read_root(&c, text, len);
 	ydoc_free(&c.y);
+	free(c.expanded);
 	free(c.nodes);
 	free(c.dir);
 	free(c.abs_dir);

@@ -43,6 +43,7 @@ struct clab {
 	char *dir;       /* the file's directory: relative host paths start there */
 	char *abs_dir;   /* the same, absolute, for __clabDir__ in commands */
 	char *clab_name; /* the name as written: the lab directory is clab-NAME */
+	char *expanded;  /* the text with the environment's variables, or NULL */
 	struct topo_diags *d;
 	size_t first_diag; /* d->n before this file: duplicates are dropped after it */
 	size_t first_errors;

@@ -442,6 +442,50 @@ static void test_top_level(void **state)
 	}
 }
 
+/* The environment's variables, as containerlab's envsubst expands them before the YAML is read. */
+static void test_env_expansion(void **state)
+{
+	(void)state;
+	setenv("CLAB_TEST_IMAGE", "alpine:3.19", 1);
+	setenv("CLAB_TEST_EMPTY", "", 1);
+	unsetenv("CLAB_TEST_UNSET");
+	read_text("name: envsubst\n"
+		  "topology:\n"
+		  "  nodes:\n"
+		  "    h1:\n"
+		  "      kind: linux\n"
+		  "      image: ${CLAB_TEST_IMAGE}\n"
+		  "      env:\n"
+		  "        A: ${CLAB_TEST_UNSET:=debian}\n"
+		  "        B: ${CLAB_TEST_EMPTY:-was empty}\n"
+		  "        C: \"${CLAB_TEST_EMPTY-kept empty}\"\n"
+		  "        D: ${CLAB_TEST_IMAGE:+set}/${CLAB_TEST_UNSET:+not set}\n"
+		  "        E: ${CLAB_TEST_UNSET}\n"
+		  "        F: ${CLAB_TEST_UNSET:-${CLAB_TEST_IMAGE}}\n"
+		  "      exec:\n"
+		  "        - ash -c 'echo $$HOME $1 ${1} $CLAB_TEST_UNSET $CLAB_TEST_IMAGE'\n");
+	expect_counts(0, 0);
+	assert_string_equal(jstr(ctx.j, "nodes", "h1", "image"), "alpine:3.19");
+	assert_json(jnode("h1", "env"), "{\"A\": \"debian\", \"B\": \"was empty\", \"C\": \"\","
+					" \"D\": \"set/\", \"E\": \"${CLAB_TEST_UNSET}\","
+					" \"F\": \"alpine:3.19\"}");
+	/* $$ is the escape of a $: the node's shell expands $HOME, not the topology's reader */
+	assert_string_equal(jstr(ctx.j, "nodes", "h1", "startup", "#0"),
+			    "ash -c 'echo $HOME $1 ${1} $CLAB_TEST_UNSET alpine:3.19'");
+	read_text("name: envsubst\n"
+		  "topology:\n"
+		  "  nodes:\n"
+		  "    h1: {kind: linux, image: ${CLAB_TEST_IMAGE\n"
+		  "}}\n");
+	expect_counts(1, 0);
+	expect_error(INLINE ":4: \"${CLAB_TEST_IMAGE\" is not an environment variable (expected ${NAME}, ${NAME:-default} or $NAME, on one line)");
+	read_text("name: x\ntopology: {nodes: {h1: {kind: linux, image: '${CLAB_TEST_IMAGE%x}'}}}\n");
+	expect_counts(1, 0);
+	expect_error(INLINE ":2: \"${CLAB_TEST_IMAGE%x}\" is not an environment variable (expected ${NAME}, ${NAME:-default} or $NAME, on one line)");
+	unsetenv("CLAB_TEST_IMAGE");
+	unsetenv("CLAB_TEST_EMPTY");
+}
+
 /* --- the name --- */
 
 static void test_name(void **state)
@@ -1112,6 +1156,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_anchors_and_merge_keys, teardown),
 		cmocka_unit_test_teardown(test_repeated_key, teardown),
 		cmocka_unit_test_teardown(test_top_level, teardown),
+		cmocka_unit_test_teardown(test_env_expansion, teardown),
 		cmocka_unit_test_teardown(test_name, teardown),
 		cmocka_unit_test_teardown(test_kinds, teardown),
 		cmocka_unit_test_teardown(test_inheritance, teardown),
