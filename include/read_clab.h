@@ -20,7 +20,9 @@
 /*
  * Keys of the JSON that netlab's parser does not know yet (proposed; see
  * src/read_clab.c): node "image" (the container image the lab named,
- * informational) and node "labels" (containerlab's labels, informational).
+ * informational), node "labels" (containerlab's labels, informational) and
+ * node "startup_on_error" ("continue": a failing startup command does not
+ * stop the ones after it).
  */
 extern const char *const clab_proposed_node_keys[];
 

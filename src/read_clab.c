@@ -50,10 +50,11 @@
  *   the host's there.
  * - exec: "startup" commands, after FRR, once the links exist, through
  *   /bin/sh -c (containerlab splits words itself; quotes mean the same),
- *   with the magic variables (__clabDir__ absolute). As netlab does, a
- *   failing command ends the node's startup; containerlab goes on with the
- *   next one. user: each exec command run as that user (runuser, or
- *   setpriv for a numeric uid[:gid]).
+ *   with the magic variables (__clabDir__ absolute). containerlab runs
+ *   every command, a failing one logged: "startup_on_error": "continue"
+ *   (proposed; without it netlab ends the node's startup at the first
+ *   failing command). user: each exec command run as that user (runuser,
+ *   or setpriv for a numeric uid[:gid]).
  * - env-files (NAME=value lines, # comments, export, quotes; relative to
  *   the file), then env (numbers and booleans as text), then labels (as
  *   CLAB_LABEL_<KEY> variables, as containerlab sets them), each winning
@@ -70,10 +71,16 @@
  *   the key and where it is; a key containerlab does not have is an error.
  *
  * Proposed keys (netlab's parser does not know them yet; clab_strip_proposed
- * removes them): node "image", the string the lab gave as the container
- * image, informational (the node runs the host's software); node
- * "labels", an object of strings, containerlab's labels of the node,
- * informational (the processes get them as CLAB_LABEL_* variables).
+ * removes them):
+ * - node "image": the string the lab gave as the container image,
+ *   informational (the node runs the host's software).
+ * - node "labels": an object of strings, containerlab's labels of the
+ *   node, informational (the processes get them as CLAB_LABEL_* variables).
+ * - node "startup_on_error": "stop" (netlab's way today: the first failing
+ *   command ends the node's startup and marks the node failed) or
+ *   "continue" (every command runs; each failing one is logged and marks
+ *   the node failed, and the next one runs): containerlab's exec, and
+ *   Kathara's startup files, behave as "continue".
  */
 #include "read_clab_impl.h"
 
@@ -86,7 +93,7 @@
 
 #define TOPO_MAX_FILE (64u << 20)
 
-const char *const clab_proposed_node_keys[] = {"image", "labels", NULL};
+const char *const clab_proposed_node_keys[] = {"image", "labels", "startup_on_error", NULL};
 
 void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, const char *path,
 	       const char *fmt, ...)

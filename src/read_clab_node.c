@@ -404,10 +404,13 @@ static void read_startup(struct clab *c, const char *node, const struct clab_lev
 		json_array_append_new(st, json_pack("s++", user, "/bin/sh -c ", q));
 	}
 	clab_items_free(it, n);
-	if (json_array_size(st))
-		json_object_set_new(jn, "startup", st);
-	else
+	if (!json_array_size(st)) {
 		json_decref(st);
+		return;
+	}
+	json_object_set_new(jn, "startup", st);
+	/* containerlab runs every exec command, a failing one logged (proposed key) */
+	json_object_set_new(jn, "startup_on_error", json_string("continue"));
 }
 
 /* frrouting/frr*, with docker.io/ or quay.io/ before it. */

@@ -1005,6 +1005,9 @@ static void test_strip_proposed(void **state)
 	read_fixture(FIX("lab.clab.yml"));
 	assert_non_null(jnode("r1", "image"));
 	assert_non_null(jnode("r1", "labels"));
+	assert_string_equal(jstr(ctx.j, "nodes", "r1", "startup_on_error"), "continue");
+	/* a switch runs no commands */
+	assert_null(jnode("sw1", "startup_on_error"));
 	clab_strip_proposed(ctx.j);
 	for (const char *const *k = clab_proposed_node_keys; *k; k++)
 		assert_null(jnode("r1", *k));
