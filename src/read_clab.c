@@ -103,13 +103,15 @@ void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, co
 
 	if (c->too_many || c->y.exhausted)
 		return;
-	/* a report costs more than an item: aliases of bad items must not take long */
-	if (c->y.loaded && !ydoc_spend(&c->y, CLAB_DIAG_COST))
-		return;
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		abort();
 	va_end(ap);
+	/* a report costs more than an item, a long one more: aliases of bad items must not take long */
+	if (c->y.loaded && !ydoc_spend(&c->y, CLAB_DIAG_COST + strlen(msg) / 16))
+		return;
+	if (strlen(msg) > CLAB_DIAG_MAX)
+		strcpy(msg + CLAB_DIAG_MAX - 3, "...");
 	where = at ? xasprintf("%s:%d", c->file, ydoc_line(at)) : xstrdup(c->file);
 	text = path && path[0] ? xasprintf("%s: %s: %s", where, path, msg) :
 				 xasprintf("%s: %s", where, msg);
@@ -123,6 +125,14 @@ void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, co
 		return;
 	}
 	topo_diag_add(c->d, sev, "%s", text);
+}
+
+char *clab_hint(struct clab *c, const char *word, const char *const *names, size_t n)
+{
+	/* a long word is no typo of a name, and comparing it would take long */
+	if (strlen(word) > 64 || !ydoc_spend(&c->y, n))
+		return xstrdup("");
+	return topo_did_you_mean(topo_suggest(word, names, n));
 }
 
 const char *clab_want_str(struct clab *c, yaml_node_t *v, const char *path, const char *expected)
@@ -175,7 +185,7 @@ bool clab_check_keys(struct clab *c, yaml_node_t *map, const char *path,
 				}
 				names[k] = keys[k].name;
 			}
-			hint = topo_did_you_mean(topo_suggest(key, names, n_keys));
+			hint = clab_hint(c, key, names, n_keys);
 			clab_err(c, pairs[i].knode, path, "unknown key '%s'%s (expected one of: %s)",
 				 key, hint, list);
 		}
@@ -361,27 +371,13 @@ static char *abs_dir_of(const char *dir)
 	}
 }
 
-/* A growing string. */
-struct buf {
-	char *p;
-	size_t n, cap;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	GROW(b->p, b->cap, b->n + n + 1);
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
 static bool name_char(char ch, bool first)
 {
 	return ch == '_' || (isascii((unsigned char)ch) && (first ? isalpha((unsigned char)ch) :
 								      isalnum((unsigned char)ch)));
 }
 
-static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct buf *out,
+static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct clab_buf *out,
 			  int depth);
 
 /* The "$..." at s[i] is no variable containerlab could read: an error, as its envsubst gives. */
@@ -400,7 +396,7 @@ static void bad_variable(struct clab *c, const char *s, size_t i, size_t end)
  * ${NAME=default}, ${NAME:+alt} or ${NAME+alt} at s[i] (the '$').
  * Return: the index after it, or 0 when it is malformed (reported).
  */
-static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i, struct buf *out,
+static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i, struct clab_buf *out,
 			    int depth)
 {
 	size_t name = i + 2, k = name, end;
@@ -427,9 +423,9 @@ static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i,
 	if (k == end) {
 		/* ${NAME}: as written when unset, as containerlab leaves it */
 		if (val)
-			buf_add(out, val, strlen(val));
+			clab_buf_add(out, val, strlen(val));
 		else
-			buf_add(out, s + i, end + 1 - i);
+			clab_buf_add(out, s + i, end + 1 - i);
 		return end + 1;
 	}
 	{
@@ -444,7 +440,7 @@ static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i,
 			if (!expand_env_in(c, s, end, k + colon + 1, out, depth + 1))
 				return 0;
 		} else if (op != '+')
-			buf_add(out, val, strlen(val));
+			clab_buf_add(out, val, strlen(val));
 	}
 	return end + 1;
 }
@@ -455,7 +451,7 @@ static size_t expand_braces(struct clab *c, const char *s, size_t len, size_t i,
  * ${NAME} stay as written when unset, $1 and ${1} always.
  * Return: false when a variable is malformed (reported).
  */
-static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct buf *out,
+static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, struct clab_buf *out,
 			  int depth)
 {
 	size_t i = at;
@@ -465,13 +461,13 @@ static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, 
 		size_t k;
 
 		if (!dollar) {
-			buf_add(out, s + i, len - i);
+			clab_buf_add(out, s + i, len - i);
 			break;
 		}
-		buf_add(out, s + i, dollar - (s + i));
+		clab_buf_add(out, s + i, dollar - (s + i));
 		i = dollar - s;
 		if (i + 1 < len && s[i + 1] == '$') {
-			buf_add(out, "$", 1);
+			clab_buf_add(out, "$", 1);
 			i += 2;
 		} else if (i + 2 < len && s[i + 1] == '{' && !isdigit((unsigned char)s[i + 2])) {
 			i = expand_braces(c, s, len, i, out, depth);
@@ -488,12 +484,12 @@ static bool expand_env_in(struct clab *c, const char *s, size_t len, size_t at, 
 				abort();
 			val = strcmp(var, "_") ? getenv(var) : NULL;
 			if (val)
-				buf_add(out, val, strlen(val));
+				clab_buf_add(out, val, strlen(val));
 			else
-				buf_add(out, s + i, k - i);
+				clab_buf_add(out, s + i, k - i);
 			i = k;
 		} else {
-			buf_add(out, "$", 1);
+			clab_buf_add(out, "$", 1);
 			i++;
 		}
 	}
@@ -511,7 +507,7 @@ static void syntax_error(struct clab *c, const char *text, size_t len, const str
 
 static void read_root(struct clab *c, const char *text, size_t len)
 {
-	struct buf expanded = {0};
+	struct clab_buf expanded = {0};
 	struct ydoc_error e;
 	yaml_node_t *root;
 

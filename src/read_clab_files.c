@@ -21,26 +21,24 @@ char *clab_magic(const struct clab *c, const char *s, const char *node, bool abs
 	const char *const from[] = {"__clabDir__", "__clabNodeDir__", "__clabNodeName__",
 				    "__clabLabName__"};
 	const char *const to[] = {labdir, nodedir, node ? node : "", labname};
-	char *out = xstrdup("");
+	struct clab_buf out = {0};
 
+	clab_buf_add(&out, "", 0);
 	while (*s) {
 		size_t k, n = strcspn(s + 1, "_") + 1;
-		char *o;
 
 		for (k = 0; k < ARRAY_SIZE(from); k++)
 			if ((node || k == 0 || k == 3) && str_has_prefix(s, from[k]))
 				break;
 		if (k < ARRAY_SIZE(from)) {
-			o = xasprintf("%s%s", out, to[k]);
+			clab_buf_add(&out, to[k], strlen(to[k]));
 			s += strlen(from[k]);
 		} else {
-			o = xasprintf("%s%.*s", out, (int)n, s);
+			clab_buf_add(&out, s, n);
 			s += n;
 		}
-		free(out);
-		out = o;
 	}
-	return out;
+	return out.p;
 }
 
 /* ~ and ~/x as the home directory. Return: a string to free, NULL without $HOME. */

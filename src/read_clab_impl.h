@@ -19,6 +19,8 @@
  */
 #define CLAB_DIAG_COST 16
 #define CLAB_ITEM_COST 8
+/* A diagnostic longer than this is cut (a value may be a whole file's worth). */
+#define CLAB_DIAG_MAX 1024
 /* Host files checked and env-files read, in all (aliases could multiply them). */
 #define CLAB_MAX_FILE_OPS 100000
 /* containerlab's veth MTU when a link names none (DefaultLinkMTU). */
@@ -55,6 +57,20 @@ struct clab {
 	json_t *out, *jnodes, *jlinks;
 };
 
+/* A growing string: p is NULL or NUL-terminated. */
+struct clab_buf {
+	char *p;
+	size_t n, cap;
+};
+
+static inline void clab_buf_add(struct clab_buf *b, const char *s, size_t n)
+{
+	GROW(b->p, b->cap, b->n + n + 1);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
 /*
  * "FILE:LINE: PATH: message" (no ":LINE" without a node, no "PATH: " for
  * an empty path), dropped when the same text was reported already.
@@ -77,6 +93,9 @@ struct clab_key {
  */
 bool clab_check_keys(struct clab *c, yaml_node_t *map, const char *path,
 		     const struct clab_key *keys, size_t n_keys);
+
+/* ", did you mean 'NAME'?" for a word close to one of names, else "". Return: a string to free. */
+char *clab_hint(struct clab *c, const char *word, const char *const *names, size_t n);
 
 /* v as a string, or an error "is X (expected EXPECTED)". Return: the string or NULL. */
 const char *clab_want_str(struct clab *c, yaml_node_t *v, const char *path, const char *expected);

@@ -7,7 +7,6 @@
  */
 #include "read_clab_impl.h"
 
-#include "topo_hint.h"
 
 static const struct clab_key brief_keys[] = {
 	{"endpoints", NULL}, {"mtu", NULL},
@@ -57,7 +56,7 @@ static bool check_end(struct clab *c, struct end *e, const char *node, yaml_node
 
 		for (size_t i = 0; i < c->n_nodes; i++)
 			names[i] = c->nodes[i].name;
-		hint = topo_did_you_mean(topo_suggest(node, names, c->n_nodes));
+		hint = clab_hint(c, node, names, c->n_nodes);
 		free(names);
 		clab_err(c, nat, npath, "unknown node '%s'%s (expected one of the names under topology.nodes)",
 			 node, hint);
@@ -231,7 +230,7 @@ static bool link_type(struct clab *c, yaml_node_t *l, const char *path, bool *re
 				 t);
 			return false;
 		}
-	hint = topo_did_you_mean(topo_suggest(t, types, ARRAY_SIZE(types)));
+	hint = clab_hint(c, t, types, ARRAY_SIZE(types));
 	clab_err(c, v, tpath, "'%s' is not a link type%s (expected veth, or no type with endpoints \"node:interface\")",
 		 t, hint);
 	return false;

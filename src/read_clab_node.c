@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <math.h>
 
-#include "topo_hint.h"
 
 #define VENDOR "a setting of vendor kinds"
 #define NO_IMAGE "netlab runs the host's software, not an image"
@@ -511,7 +510,7 @@ static void check_group(struct clab *c, yaml_node_t *at, const char *path, const
 	for (size_t i = 0; i < n; i++)
 		if (pairs[i].key)
 			names[k++] = pairs[i].key;
-	hint = topo_did_you_mean(topo_suggest(group, names, k));
+	hint = clab_hint(c, group, names, k);
 	if (hint[0])
 		clab_warn(c, at, path, "group '%s' is not under topology.groups%s (its settings reach no node)",
 			  group, hint);
@@ -596,7 +595,7 @@ static enum clab_role classify(struct clab *c, const char *node, const char *kin
 
 		for (size_t i = 0; i < ARRAY_SIZE(vendor_kinds); i++)
 			names[i + 3] = vendor_kinds[i];
-		hint = topo_did_you_mean(topo_suggest(kind, names, ARRAY_SIZE(names)));
+		hint = clab_hint(c, kind, names, ARRAY_SIZE(names));
 		clab_err(c, at, path, "node '%s': '%s' is not a containerlab kind%s (expected linux or bridge)",
 			 node, kind, hint);
 	}
