@@ -1,5 +1,5 @@
 # netlab — see README.md
-PKGS     := libmnl jansson
+PKGS     := libmnl jansson yaml-0.1
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 

@@ -1,11 +1,12 @@
 #!/bin/bash
 # `make fuzz`: libFuzzer (clang) on every reader, under ASan and UBSan, for FUZZ_SECONDS each
 # (default 60): fuzz_topo (netlab JSON through the parser, pools, routes, validator, plan and
-# drawings; seeds topologies/ and tests/fuzz/seeds) and fuzz_kathara (a Kathará lab through
-# the reader, then its JSON the same way; seeds tests/fuzz/seeds-kathara). A crash, leak,
-# timeout or sanitizer report fails; its input is kept in build-fuzz/TARGET/artifacts/ for
-# tests/fuzz/regressions/ or tests/fuzz/regressions-kathara/ (replayed by
-# tests/unit/test_fuzz_regressions.c). FUZZ_ONLY=TARGET runs that one alone.
+# drawings; seeds topologies/ and tests/fuzz/seeds), fuzz_kathara (a Kathará lab through
+# the reader, then its JSON the same way; seeds tests/fuzz/seeds-kathara) and fuzz_clab (a
+# containerlab topology the same way; seeds tests/fixtures/clab and tests/fuzz/seeds-clab).
+# A crash, leak, timeout or sanitizer report fails; its input is kept in
+# build-fuzz/TARGET/artifacts/ for tests/fuzz/regressions/, regressions-kathara/ or
+# regressions-clab/ (replayed by the unit tests). FUZZ_ONLY=TARGET runs that one alone.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
@@ -14,8 +15,8 @@ for f in src/*/*.c; do
 	case $f in src/cli/main.c | src/init/*) ;; *) srcs+=("$f") ;; esac
 done
 # clang and its runtimes (Debian 12: clang, libclang-rt-14-dev), as scripts/deps.sh installs
-read -ra pkg_cflags <<< "$(pkg-config --cflags libmnl jansson)"
-read -ra pkg_libs <<< "$(pkg-config --libs libmnl jansson)"
+read -ra pkg_cflags <<< "$(pkg-config --cflags libmnl jansson yaml-0.1)"
+read -ra pkg_libs <<< "$(pkg-config --libs libmnl jansson yaml-0.1)"
 
 # fuzz TARGET DICT SEED...: build tests/fuzz/TARGET.c, run it for $secs seconds
 fuzz() {
@@ -50,4 +51,5 @@ fuzz() {
 rc=0
 fuzz fuzz_topo tests/fuzz/json.dict topologies/*.json tests/fuzz/seeds/*.json || rc=1
 fuzz fuzz_kathara tests/fuzz/kathara.dict tests/fuzz/seeds-kathara/*.lab || rc=1
+fuzz fuzz_clab tests/fuzz/clab.dict tests/fixtures/clab/*.clab.yml tests/fuzz/seeds-clab/*.clab.yml || rc=1
 exit $rc
