@@ -15,12 +15,13 @@ enum topo_format {
 	TOPO_FORMAT_AUTO = 0, /* by name and content */
 	TOPO_FORMAT_NETLAB,   /* a netlab JSON topology */
 	TOPO_FORMAT_KATHARA,  /* a Kathará lab: its directory (holding lab.conf) or its lab.conf */
+	TOPO_FORMAT_CLAB,     /* a containerlab topology: *.clab.yml, *.clab.yaml, or YAML with topology.nodes */
 };
 
-/* "netlab", "kathara". Return: the format, or -EINVAL. */
+/* "netlab", "kathara", "clab". Return: the format, or -EINVAL. */
 int topo_format_parse(const char *s);
 const char *topo_format_name(enum topo_format f);
-/* The format of path: Kathará when it is a lab directory or a lab.conf, else netlab. */
+/* The format of path: Kathará for a lab directory or a lab.conf, containerlab by name or content, else netlab. */
 enum topo_format topo_format_detect(const char *path);
 
 /*

@@ -111,6 +111,9 @@ struct topo_node {
 	size_t n_after, cap_after;
 	char *image;       /* the image a Kathara or containerlab lab named: informational */
 	char *shell;       /* the shell of `netlab shell` (NULL: the caller's $SHELL, else /bin/sh) */
+	bool startup_continue; /* a failing startup command is logged and the next runs (containerlab's exec) */
+	struct topo_kv *labels; /* containerlab's labels: informational */
+	size_t n_labels, cap_labels;
 	/* interface name -> index, open addressing (a switch may have thousands of ports) */
 	size_t *if_index;
 	size_t if_index_cap;

@@ -211,7 +211,7 @@ int cli_set_format(const char *verb, const char *value)
 	int f = topo_format_parse(value);
 
 	if (f < 0)
-		return cli_usage_error(verb, "--format takes 'netlab' or 'kathara', not '%s'", value);
+		return cli_usage_error(verb, "--format takes 'netlab', 'kathara' or 'clab', not '%s'", value);
 	arg_format = f;
 	return 0;
 }
@@ -454,10 +454,10 @@ static const struct verb verbs[] = {
 	 "labelled with interface names and subnets. -o FILE.svg (.png, .pdf) renders through\n"
 	 "Graphviz; another -o FILE gets the text.",
 	 false},
-	{"convert", verb_convert, "convert [--format netlab|kathara] [--name LAB] TOPOLOGY",
+	{"convert", verb_convert, "convert [--format netlab|kathara|clab] [--name LAB] TOPOLOGY",
 	 "Print the netlab JSON topology netlab makes of TOPOLOGY (a Kathara lab directory\n"
-	 "or its lab.conf, or a netlab file), once it loads as a whole: what netlab understood,\n"
-	 "and the migration path. `netlab up` takes the output and builds the same lab.\n"
+	 "or its lab.conf, a containerlab *.clab.yml, or a netlab file), once it loads as\n"
+	 "a whole: what netlab understood, and the migration path. `netlab up` takes the output and builds the same lab.\n"
 	 "--format forces the format, otherwise known by name and content.",
 	 false},
 	{"help", verb_help, "help [VERB]", "Show help for netlab or one verb.", false},

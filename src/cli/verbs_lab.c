@@ -307,7 +307,7 @@ int verb_graph(int argc, char **argv)
 		format = NULL;
 	}
 	if (format && strcmp(format, "dot") && strcmp(format, "mermaid"))
-		return cli_usage_error("graph", "--format takes 'dot' or 'mermaid' (or the topology's: 'netlab', 'kathara')");
+		return cli_usage_error("graph", "--format takes 'dot' or 'mermaid' (or the topology's: 'netlab', 'kathara', 'clab')");
 	r = cli_load(argv[optind], &t);
 	if (r)
 		return r;

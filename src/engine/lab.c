@@ -922,6 +922,13 @@ static int run_startups(const struct plan *p, const struct state *s, struct lab_
 		for (size_t k = 0; k < n->n_startup; k++) {
 			log_info("node '%s': running '%s'", n->name, n->startup[k]);
 			r = run_startup(t->name, &s->nodes[i], n->startup[k], log_path, err);
+			if (r < 0 && n->startup_continue && (*err)->kind == ERR_RUNTIME && !interrupted) {
+				/* containerlab's exec: every command runs, a failing one is logged */
+				log_warn("node '%s': %s; running the next (startup_on_error: continue)",
+					 n->name, (*err)->msg);
+				*err = err_free(*err);
+				continue;
+			}
 			if (r < 0 && !t->strict && (*err)->kind == ERR_RUNTIME && !interrupted) {
 				/* a typo in one router's config must not take the whole lab down */
 				r = mark_failed(t->name, n->name, (*err)->msg, err);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "read_clab.h"
 #include "read_kathara.h"
 #include "util.h"
 
@@ -15,6 +16,7 @@ static const char *const format_names[] = {
 	[TOPO_FORMAT_AUTO] = "auto",
 	[TOPO_FORMAT_NETLAB] = "netlab",
 	[TOPO_FORMAT_KATHARA] = "kathara",
+	[TOPO_FORMAT_CLAB] = "clab",
 };
 
 int topo_format_parse(const char *s)
@@ -32,7 +34,9 @@ const char *topo_format_name(enum topo_format f)
 
 enum topo_format topo_format_detect(const char *path)
 {
-	return kathara_detect(path) ? TOPO_FORMAT_KATHARA : TOPO_FORMAT_NETLAB;
+	if (kathara_detect(path))
+		return TOPO_FORMAT_KATHARA;
+	return clab_detect(path) ? TOPO_FORMAT_CLAB : TOPO_FORMAT_NETLAB;
 }
 
 /* A Kathará lab's lab.conf, for messages and relative paths. */
@@ -197,6 +201,17 @@ int topo_read_json(const char *path, enum topo_format f, char **ret_text, char *
 		if (!*ret_text)
 			abort();
 		*ret_file = kathara_conf(path);
+		return 0;
+	}
+	if (f == TOPO_FORMAT_CLAB) {
+		j = clab_read(path, d);
+		if (!j)
+			return -EINVAL;
+		*ret_text = json_dumps(j, JSON_INDENT(2));
+		json_decref(j);
+		if (!*ret_text)
+			abort();
+		*ret_file = xstrdup(path);
 		return 0;
 	}
 	r = read_file(path, TOPO_MAX_FILE, &text, &len);

@@ -10,7 +10,8 @@
 static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "routes",
 					"sysctls", "stp",      "hub",        "isolation",
 					"limits",  "files",    "env",        "startup",
-					"routing", "shutdown", "after", "image", "shell", NULL};
+					"routing", "shutdown", "after", "image", "shell",
+					"labels", "startup_on_error", NULL};
 static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
@@ -350,6 +351,35 @@ static void parse_shell(struct parse *p, const char *path, struct topo_node *n, 
 	}
 }
 
+static void parse_labels(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	const char *key;
+	json_t *v;
+
+	if (!nj_want(p, path, j, JSON_OBJECT, "an object of strings"))
+		return;
+	json_object_foreach(j, key, v) {
+		_cleanup_free_ char *kpath = xasprintf("%s.%s", path, key);
+
+		if (!nj_want(p, kpath, v, JSON_STRING, "a string"))
+			continue;
+		GROW(n->labels, n->cap_labels, n->n_labels + 1);
+		n->labels[n->n_labels].key = xstrdup(key);
+		n->labels[n->n_labels].value = xstrdup(json_string_value(v));
+		n->n_labels++;
+	}
+}
+
+static void parse_on_error(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	const char *s = json_is_string(j) ? json_string_value(j) : "";
+
+	if (!strcmp(s, "continue") || !strcmp(s, "stop"))
+		n->startup_continue = !strcmp(s, "continue");
+	else
+		nj_perr(p, path, "is not \"stop\" or \"continue\" (expected what a failing startup command does)");
+}
+
 static void parse_env(struct parse *p, const char *path, struct topo_node *n, json_t *j)
 {
 	const char *key;
@@ -507,7 +537,8 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 			{"files", parse_files},		{"env", parse_env},
 			{"startup", parse_startup},	{"shutdown", parse_shutdown},
 			{"after", parse_after},		{"image", parse_image},
-			{"shell", parse_shell},
+			{"shell", parse_shell},		{"labels", parse_labels},
+			{"startup_on_error", parse_on_error},
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(more); i++) {

@@ -71,6 +71,11 @@ static void node_free(struct topo_node *n)
 		free(n->after[i]);
 	free(n->after);
 	free(n->image);
+	for (size_t i = 0; i < n->n_labels; i++) {
+		free(n->labels[i].key);
+		free(n->labels[i].value);
+	}
+	free(n->labels);
 	free(n->shell);
 	for (size_t i = 0; i < n->n_env; i++) {
 		free(n->env[i].key);
