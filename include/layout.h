@@ -37,6 +37,7 @@ char *layout_ns_dir(const char *lab);                               /* STATE/LAB
 char *layout_ns_pin(const char *lab, const char *node, const char *what);
 char *layout_template_pin(const char *lab);                         /* STATE/LAB/ns/+template.mnt */
 char *layout_hosts_file(const char *lab);                           /* STATE/LAB/ns/+hosts */
+char *layout_service_file(const char *lab);                         /* STATE/LAB/ns/+service */
 char *layout_logs_dir(const char *lab);                             /* STATE/LAB/logs */
 char *layout_log(const char *lab, const char *node);                /* STATE/LAB/logs/NODE.log */
 char *layout_failed(const char *lab, const char *node);             /* STATE/LAB/logs/NODE.failed */

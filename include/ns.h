@@ -149,6 +149,7 @@ struct ns_isolation {
 	const char *hosts;      /* /etc/hosts content */
 	const struct ns_file *files;
 	size_t n_files;
+	const char *service;    /* netlab-service's host path, bound over systemctl ... */
 	/* called in the child before it unshares, to join the node's cgroup */
 	int (*join_cgroup)(void *data, pid_t pid, struct lab_err **err);
 	void *data;

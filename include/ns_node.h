@@ -27,7 +27,15 @@ struct ns_node_fs {
 	const struct ns_file *files; /* the topology's files, bound read-only */
 	size_t n_files;
 	bool proc;                   /* mount a /proc for the caller's PID namespace */
+	const char *service;         /* netlab-service, bound over systemctl, service, ... (NULL: none) */
+	char *service_text;          /* its content, read while it is in view (ns_node_service_open) */
 };
+
+/* Read fs->service into fs->service_text while it is in view (NULL without one). Return: 0 or -errno. */
+int ns_node_service_open(struct ns_node_fs *fs, struct lab_err **err);
+
+/* Where a node gets netlab-service (src/node/netlab-service): it acts as the name it is run as. */
+extern const char *const ns_service_paths[];
 
 /*
  * In a new mount namespace: make every mount private and detach /run/netlab,

@@ -617,7 +617,7 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 			 struct lab_err **err)
 {
 	const struct topo *t = p->topo;
-	_cleanup_free_ char *hosts = NULL, *tp = NULL;
+	_cleanup_free_ char *hosts = NULL, *tp = NULL, *service = NULL;
 	_cleanup_close_ int tmpl = -EBADF;
 	int r;
 
@@ -640,6 +640,8 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 
 		if (!topo_node_isolated(n))
 			continue;
+		if (!service)
+			service = layout_service_file(t->name);
 		/*
 		 * Mount and PID namespaces alone are made when something first
 		 * runs in the node (lab_node_realize): no process per node, no
@@ -684,6 +686,7 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 			.hosts = hosts,
 			.files = files,
 			.n_files = n->n_files,
+			.service = service,
 			.join_cgroup = join_cgroup,
 			.data = &cg,
 		};

@@ -74,6 +74,7 @@ static int make_mount(const char *lab, const char *node, int net, int uts, const
 		      struct lab_err **err)
 {
 	_cleanup_free_ char *tp = layout_template_pin(lab), *hp = layout_hosts_file(lab), *hosts = NULL;
+	_cleanup_free_ char *sp = layout_service_file(lab);
 	_cleanup_close_ int tmpl = -EBADF;
 	struct ns_node_fs fs;
 	int r;
@@ -82,7 +83,7 @@ static int make_mount(const char *lab, const char *node, int net, int uts, const
 	r = read_file(hp, 64 << 20, &hosts, NULL);
 	if (r < 0)
 		return err_make(err, -r, "reading '%s'", hp);
-	fs = (struct ns_node_fs){.hostname = node, .hosts = hosts};
+	fs = (struct ns_node_fs){.hostname = node, .hosts = hosts, .service = sp};
 	{
 		/* the host name the node has now: its UTS namespace's, which a command may have changed */
 		_cleanup_free_ char *hn = NULL;
@@ -179,13 +180,21 @@ int lab_node_init_pid(const char *lab, const char *node, const struct state_node
 	return pid > 0 && ns_start_time(pid) == start ? pid : 0;
 }
 
+extern const char _binary_netlab_service_start[], _binary_netlab_service_end[];
+
 int lab_node_prepare(const char *lab, const char *hosts, struct lab_err **err)
 {
 	_cleanup_free_ char *hp = layout_hosts_file(lab), *tp = layout_template_pin(lab);
+	_cleanup_free_ char *sp = layout_service_file(lab);
 	int r = write_file_atomic(hp, hosts, strlen(hosts), 0644);
 
 	if (r < 0)
 		return err_make(err, -r, "writing '%s'", hp);
+	/* the nodes' systemctl and service (src/node/netlab-service), embedded in netlab */
+	r = write_file_atomic(sp, _binary_netlab_service_start,
+			      _binary_netlab_service_end - _binary_netlab_service_start, 0755);
+	if (r < 0)
+		return err_make(err, -r, "writing '%s'", sp);
 	/*
 	 * The kernel now and then refuses the bind of the template (EINVAL, its
 	 * mount namespace loop check) when netlab runs in a mount namespace of

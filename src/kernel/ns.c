@@ -642,9 +642,13 @@ void ns_exec_init(void)
 static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, int go_fd)
 {
 	struct lab_err *e = NULL;
-	struct ns_node_fs fs = {iso->hostname, iso->hosts, iso->files, iso->n_files, iso->pid};
+	struct ns_node_fs fs = {iso->hostname, iso->hosts, iso->files, iso->n_files, iso->pid,
+				iso->service, NULL};
 	int flags = 0;
 	char c;
+
+	if (iso->mount && ns_node_service_open(&fs, &e) < 0)
+		ns_child_fail(rep_fd, e);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (setns(iso->net_fd, CLONE_NEWNET) < 0 || setns(iso->uts_fd, CLONE_NEWUTS) < 0) {
@@ -690,6 +694,17 @@ static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, 
 					_exit(1);
 			}
 			close(rep_fd);
+			/* nobody's output: `netlab up | tail` must end when up does */
+			{
+				int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+				if (null >= 0) {
+					setsid();
+					dup2(null, 0);
+					dup2(null, 1);
+					dup2(null, 2);
+				}
+			}
 			ns_exec_init();
 			_exit(127);
 		}

@@ -257,9 +257,67 @@ static int bind_file(const struct ns_file *f, int srcfd, struct lab_err **err)
 	return 0;
 }
 
+const char *const ns_service_paths[] = {
+	"/usr/bin/systemctl", "/usr/sbin/service", "/usr/sbin/invoke-rc.d",
+	"/etc/init.d/frr",    "/etc/init.d/quagga", "/etc/init.d/zebra", NULL,
+};
+
+/*
+ * netlab-service over the node's systemctl, service and the init scripts of
+ * FRR and Quagga: a systemctl in a node must start the service there, never
+ * reach the host's systemd. (/bin is /usr/bin on Debian 12; where it is not,
+ * /bin/systemctl gets it too.)
+ */
+static int bind_service(const char *text, struct lab_err **err)
+{
+	/* a file of the node's own /run: a bind source must be in the node's mount namespace */
+	static const char host[] = "/run/.netlab-service";
+	_cleanup_close_ int srcfd = -EBADF;
+	struct stat st, ust;
+	int r = write_in(host, text, err);
+
+	if (r < 0)
+		return r;
+	if (chmod(host, 0755) < 0)
+		return err_make(err, errno, "making '%s' executable", host);
+	srcfd = open(host, O_RDONLY | O_CLOEXEC);
+	if (srcfd < 0)
+		return err_make(err, errno, "opening '%s'", host);
+
+	for (size_t i = 0; r >= 0 && ns_service_paths[i]; i++) {
+		struct ns_file f = {ns_service_paths[i], host, true, false};
+
+		/* /usr is the host's in a node: never make a file there, bind only over one */
+		if (str_has_prefix(f.path, "/usr/") && access(f.path, F_OK) < 0)
+			continue;
+		r = bind_file(&f, srcfd, err);
+	}
+	if (r >= 0 && lstat("/bin", &st) == 0 && S_ISDIR(st.st_mode) && stat("/usr/bin", &ust) == 0 &&
+	    st.st_ino != ust.st_ino) {
+		struct ns_file f = {"/bin/systemctl", host, true, false};
+
+		r = bind_file(&f, srcfd, err);
+	}
+	return r;
+}
+
+int ns_node_service_open(struct ns_node_fs *fs, struct lab_err **err)
+{
+	int r;
+
+	fs->service_text = NULL;
+	if (!fs->service)
+		return 0;
+	r = read_file(fs->service, 1 << 20, &fs->service_text, NULL);
+	if (r < 0)
+		return err_make(err, -r, "reading '%s'", fs->service);
+	return 0;
+}
+
 int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 {
 	_cleanup_free_ int *srcfds = xcalloc(fs->n_files ? fs->n_files : 1, sizeof(int));
+
 	_cleanup_free_ char *hn = xasprintf("%s\n", fs->hostname);
 	char tops[NS_NODE_TOPS][64];
 	size_t n_tops = 0;
@@ -296,6 +354,9 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 		r = write_in("/etc/resolv.conf",
 			     "# netlab: the node's own resolver; run a DNS server in the node or edit this file\nnameserver 127.0.0.1\n",
 			     err);
+	/* the services, before the topology's files: a lab's own /etc/init.d/frr wins */
+	if (r >= 0 && fs->service_text)
+		r = bind_service(fs->service_text, err);
 	/* files: writable copies where writes stay in the node; read-only binds where asked or not */
 	for (size_t i = 0; r >= 0 && i < fs->n_files; i++)
 		r = !fs->files[i].ro && !fs->files[i].rw && path_is_nodes(fs->files[i].path, tops, n_tops)
@@ -482,6 +543,8 @@ static int node_setup(const void *data, struct lab_err **err)
 	struct ns_node_fs f = *n->fs;
 
 	f.proc = false;
+	if (ns_node_service_open(&f, err) < 0)
+		return -(*err)->code;
 	if (setns(n->net_fd, CLONE_NEWNET) < 0 || setns(n->uts_fd, CLONE_NEWUTS) < 0)
 		return err_make(err, errno, "entering the node's namespaces");
 	if (n->tmpl_fd < 0) {

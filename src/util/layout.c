@@ -76,6 +76,11 @@ char *layout_hosts_file(const char *lab)
 	return xasprintf("%s/%s/ns/+hosts", state_root, lab);
 }
 
+char *layout_service_file(const char *lab)
+{
+	return xasprintf("%s/%s/ns/+service", state_root, lab);
+}
+
 char *layout_logs_dir(const char *lab)
 {
 	return xasprintf("%s/%s/logs", state_root, lab);
