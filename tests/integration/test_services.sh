@@ -90,6 +90,15 @@ mkdir -p ns
 cat > ns/named.conf.local <<'CONF'
 zone "lab.test" { type master; file "/etc/bind/db.lab.test"; };
 CONF
+# options of BIND 9.11 (Kathará's kathara/bind image) that this BIND refuses
+cat > ns/named.conf.options <<'CONF'
+options {
+	directory "/var/cache/bind";
+	dnssec-validation no;
+	dnssec-enable no;
+	listen-on-v6 { none; };
+};
+CONF
 cat > ns/db.lab.test <<'ZONE'
 $TTL 60
 @	IN SOA ns.lab.test. root.lab.test. ( 1 60 60 600 60 )
@@ -201,7 +210,8 @@ cat > lab.json <<JSON
             "files": {"/var/www/html/index.html": "www/index.html"}, "startup": ["service apache2 start"]},
     "webc": {"interfaces": {"eth0": {"addresses": ["10.1.2.2/24"]}}},
     "ns": {"interfaces": {"eth0": {"addresses": ["10.1.3.1/24"]}},
-           "files": {"/etc/bind/named.conf.local": "ns/named.conf.local", "/etc/bind/db.lab.test": "ns/db.lab.test"},
+           "files": {"/etc/bind/named.conf.local": "ns/named.conf.local", "/etc/bind/db.lab.test": "ns/db.lab.test",
+                     "/etc/bind/named.conf.options": "ns/named.conf.options"},
            "startup": ["systemctl start named"]},
     "dnsc": {"interfaces": {"eth0": {"addresses": ["10.1.3.2/24"]}}},
     "ra": {"kind": "router", "interfaces": {"eth0": {"addresses": ["2001:db8:66::1/64"]}},
@@ -264,6 +274,8 @@ for _ in range(ancount):
 PY
 wait_for dnsc "10.1.2.1" "dnsc asking ns for www.lab.test" "$PY" -c "$(cat "$TMP/dnsq.py")" www.lab.test 10.1.3.1
 assert_eq "$("$NETLAB" exec -l "$LAB" ns systemctl is-active bind9)" "active" "systemctl is-active bind9 (named's alias)"
+assert_contains "$("$NETLAB" logs -l "$LAB" ns)" "option 'dnssec-enable' no longer exists" "ns's startup log"
+assert_contains "$(cat ns/named.conf.options)" "dnssec-enable no;" "the lab's named.conf.options on the host"
 
 # radvd: h6 configures an address from the advertised prefix
 assert_contains "$(node_procs ra)" "radvd" "ra's processes"
