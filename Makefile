@@ -23,6 +23,9 @@ ifeq ($(ARCH),x86_64)
 LIB_OBJS  += $(B)/init_blob.o
 CPPFLAGS  += -DNETLAB_EMBEDDED_INIT
 endif
+# the nodes' systemctl and service (src/node/netlab-service), embedded as the init is, for
+# the engine to bind read-only in every node: _binary_netlab_service_start/_end
+LIB_OBJS  += $(B)/service_blob.o
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all asan deps demo check check-steps unit unit-asan valgrind integration clean bench fuzz install uninstall stress
@@ -41,6 +44,10 @@ $(B)/netlab-init: src/init/netlab-init.c | $(B)
 
 $(B)/init_blob.o: $(B)/netlab-init
 	cd $(B) && $(LD) -r -b binary -z noexecstack -o init_blob.o netlab-init
+
+$(B)/service_blob.o: src/node/netlab-service | $(B)
+	cp $< $(B)/netlab-service
+	cd $(B) && $(LD) -r -b binary -z noexecstack -o service_blob.o netlab-service
 
 $(B)/libnetlab.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^

@@ -45,6 +45,7 @@ wait_for() { # NODE NEEDLE WHAT CMD...
 }
 
 LAB=""
+sh -n "$SHIM" || fail "$SHIM is not valid sh"
 HOST_DAEMONS_BEFORE=$(host_daemons)
 HOST_VIEW_BEFORE=$(host_view)
 
