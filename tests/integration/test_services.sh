@@ -295,6 +295,10 @@ assert_contains "$("$NETLAB" exec -l "$LAB" q1 cat /etc/quagga/ripd.conf)" "time
 assert_eq "$(cat q1/ripd.conf)" "$(cat q1-ripd.conf.orig)" "the lab's ripd.conf on the host after write"
 assert_contains "$("$NETLAB" logs -l "$LAB" q1)" "a line FRR does not know" "the unknown line, logged"
 expect_exit 0 "$NETLAB" exec -l "$LAB" q1 test -s /var/log/quagga/zebra.log
+# netlab restart runs the startup again in a new PID namespace: the pid files of the node's
+# earlier life are no proof of anything
+expect_exit 0 "$NETLAB" restart -l "$LAB" q2
+assert_contains "$(node_procs q2)" "ripd" "q2 after netlab restart"
 # one daemon at a time, as Ubuntu's quagga units did
 expect_exit 0 "$NETLAB" exec -l "$LAB" q1 systemctl stop ripd
 procs=$(node_procs q1)
