@@ -26,7 +26,8 @@ ifeq ($(ARCH),x86_64)
 LIB_OBJS  += $(B)/init_blob.o
 CPPFLAGS  += -DNETLAB_EMBEDDED_INIT
 endif
-# systemctl, service and init scripts for the inside of a node (src/node/netlab-service)
+# the nodes' systemctl and service (src/node/netlab-service), embedded as the init is; the
+# engine binds it read-only in every node with its own mounts
 LIB_OBJS  += $(B)/service_blob.o
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
