@@ -1,7 +1,7 @@
 #!/bin/bash
 # Issue 18, services inside a node: src/node/netlab-service bound over a node's systemctl,
-# service, invoke-rc.d and /etc/init.d/{frr,quagga,zebra} (here through the topology's
-# read-only "files"; the engine is to bind it in every node) starts each service inside its
+# service, invoke-rc.d and /etc/init.d/{frr,quagga,zebra} (by the engine, in every node with
+# its own mounts; the topology says nothing about it) starts each service inside its
 # node with the node's files, and never the host's: FRR OSPF by `systemctl start frr`,
 # apache2 by `service apache2 start`, bind9 by `systemctl start named`, radvd by systemctl, a
 # Quagga RIP pair by `/etc/init.d/quagga start` and a Quagga-style BGP pair (no policies) by
@@ -190,16 +190,6 @@ cp b1/bgpd.conf b1-bgpd.conf.orig
 cat > lab.json <<JSON
 {
   "name": "$LAB",
-  "defaults": {
-    "files": {
-      "/usr/bin/systemctl": {"path": "netlab-service", "ro": true},
-      "/usr/sbin/service": {"path": "netlab-service", "ro": true},
-      "/usr/sbin/invoke-rc.d": {"path": "netlab-service", "ro": true},
-      "/etc/init.d/frr": {"path": "netlab-service", "ro": true},
-      "/etc/init.d/quagga": {"path": "netlab-service", "ro": true},
-      "/etc/init.d/zebra": {"path": "netlab-service", "ro": true}
-    }
-  },
   "nodes": {
     "o1": {"kind": "router", "interfaces": {"lo": {"addresses": ["10.255.1.1/32"]}, "eth0": {"addresses": ["10.1.12.1/30"]}},
            "files": {"/etc/frr/daemons": "o1/daemons", "/etc/frr/frr.conf": "o1/frr.conf"},
