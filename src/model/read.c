@@ -101,15 +101,27 @@ static void overlay_files(const char *dir, const char *rel, json_t *files)
  * one before did, its output in the node's /var/log/startup.log and in
  * `netlab logs`. It never fails the node: Kathara carries on too.
  */
-static char *script_command(json_t *entry, bool trace)
+static char *script_command(json_t *entry, json_t *node, bool trace)
 {
 	const char *sh = json_string_value(json_object_get(entry, "shell"));
-	const char *file = json_string_value(json_object_get(entry, "file"));
+	const char *host = json_string_value(json_object_get(entry, "file"));
+	_cleanup_free_ char *file = NULL;
 	const char *cmd = json_string_value(json_object_get(entry, "command"));
 	_cleanup_free_ char *qsh = sh_quote(sh ? sh : "/bin/bash"), *body = NULL;
 
-	if (file) {
-		_cleanup_free_ char *qf = sh_quote(file);
+	if (host) {
+		/* the script is given to the node (the lab's directory may be out of its view) */
+		const char *base = strrchr(host, '/') ? strrchr(host, '/') + 1 : host;
+		json_t *files = json_object_get(node, "files");
+		_cleanup_free_ char *qf = NULL;
+
+		file = xasprintf("/run/kathara/%s", base);
+		if (!files) {
+			files = json_object();
+			json_object_set_new(node, "files", files);
+		}
+		json_object_set_new(files, file, json_pack("{s:s, s:b}", "path", host, "ro", 1));
+		qf = sh_quote(file);
 
 		body = xasprintf("\"$(sed -e '1s/^\\xef\\xbb\\xbf//' -e 's/\\r$//' %s)\"", qf);
 	} else
@@ -119,13 +131,13 @@ static char *script_command(json_t *entry, bool trace)
 }
 
 /* A list of script entries as command strings. */
-static json_t *script_commands(json_t *list, bool trace)
+static json_t *script_commands(json_t *list, json_t *node, bool trace)
 {
 	json_t *out = json_array(), *e;
 	size_t i;
 
 	json_array_foreach(list, i, e) {
-		char *c = script_command(e, trace);
+		char *c = script_command(e, node, trace);
 
 		json_array_append_new(out, json_string(c));
 		free(c);
@@ -165,7 +177,7 @@ static void kathara_lower(json_t *root)
 			json_object_del(n, "overlay");
 		}
 		if (start) {
-			json_t *cmds = script_commands(start, true);
+			json_t *cmds = script_commands(start, n, true);
 
 			json_array_extend(startup, cmds);
 			json_decref(cmds);
@@ -175,7 +187,7 @@ static void kathara_lower(json_t *root)
 			json_object_set(n, "startup", startup);
 		json_decref(startup);
 		if (stop) {
-			json_object_set_new(n, "shutdown", script_commands(stop, false));
+			json_object_set_new(n, "shutdown", script_commands(stop, n, false));
 			json_object_del(n, "shutdown_scripts");
 		}
 	}
