@@ -34,6 +34,16 @@ struct ns_node_fs {
 /* Read fs->service into fs->service_text while it is in view (NULL without one). Return: 0 or -errno. */
 int ns_node_service_open(struct ns_node_fs *fs, struct lab_err **err);
 
+/*
+ * A mount namespace's pin the kernel refused (EINVAL: its loop check, when
+ * netlab runs in a mount namespace of its own and the new namespace's id came
+ * out lower than ours, as a CPU's batch of ids can) is tried again with the
+ * child on the next CPU: ns_run_on_cpu(attempt) in the child, up to
+ * ns_pin_attempts() times.
+ */
+void ns_run_on_cpu(int attempt);
+int ns_pin_attempts(void);
+
 /* Where a node gets netlab-service (src/node/netlab-service): it acts as the name it is run as. */
 extern const char *const ns_service_paths[];
 

@@ -233,18 +233,19 @@ int cli_lab_arg(const char *arg, char **ret)
 	struct stat st;
 
 	if (strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".json")) ||
-	    (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
+	    (stat(arg, &st) == 0 && (S_ISREG(st.st_mode) || topo_format_detect(arg) == TOPO_FORMAT_KATHARA))) {
 		_cleanup_(topo_freep) struct topo *t = NULL;
-		_cleanup_free_ char *text = NULL;
+		_cleanup_free_ char *text = NULL, *as = NULL;
 		struct topo_diags d = {0};
-		size_t len;
-		int r = read_file(arg, 64u << 20, &text, &len);
+		/* any format: a Kathara lab directory, a containerlab file, netlab JSON */
+		int r = topo_read_json(arg, arg_format, &text, &as, &d);
 
 		if (r < 0) {
-			log_error("%s: cannot read the topology: %s", arg, strerror(-r));
+			cli_print_diags(&d);
+			topo_diags_free(&d);
 			return 2;
 		}
-		t = topo_parse_string(text, len, arg, &d);
+		t = topo_parse_string(text, strlen(text), as, &d);
 		if (!t || !t->name) {
 			cli_print_diags(&d);
 			topo_diags_free(&d);

@@ -754,7 +754,7 @@ int ns_read_report(int fd, struct ns_report *rep, struct lab_err **err)
 	return 0;
 }
 
-int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
+static int isolate_once(const struct ns_isolation *iso, int attempt, struct lab_err **err)
 {
 	static const char *const names[] = {"mnt", "ipc", "cgroup", "pid"};
 	bool want[] = {iso->mount, iso->ipc, iso->cgroup, iso->pid};
@@ -775,6 +775,7 @@ int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
 	if (child == 0) {
 		close(rep[0]);
 		close(go[1]);
+		ns_run_on_cpu(attempt);
 		isolate_child(iso, rep[1], go[0]);
 	}
 	close(rep[1]);
@@ -813,6 +814,20 @@ out:
 	if (r < 0)
 		return r;
 	return iso->pid ? target : 0;
+}
+
+int ns_isolate(const struct ns_isolation *iso, struct lab_err **err)
+{
+	int r = 0;
+
+	/* a refused pin (EINVAL) again, the child on the next CPU (see ns_run_on_cpu) */
+	for (int a = 0; a < ns_pin_attempts(); a++) {
+		*err = err_free(*err);
+		r = isolate_once(iso, a, err);
+		if (r != -EINVAL)
+			break;
+	}
+	return r;
 }
 
 static int join(const char *path, int type, const char *what, struct lab_err **err)

@@ -425,7 +425,7 @@ int ns_template_clean(void)
  * namespace now and then gets a lower id, seemingly by the CPU it is made on.
  * So a refused pin (EINVAL) is tried again, the child on the next CPU.
  */
-static void run_on_cpu(int attempt)
+void ns_run_on_cpu(int attempt)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	cpu_set_t set;
@@ -437,7 +437,7 @@ static void run_on_cpu(int attempt)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static int pin_attempts(void)
+int ns_pin_attempts(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -475,7 +475,7 @@ static int pin_new_mount_ns(const char *path, int (*setup)(const void *data, str
 		close(rep[0]);
 		close(go[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		run_on_cpu(attempt);
+		ns_run_on_cpu(attempt);
 		if (setup(data, &e) < 0)
 			ns_child_fail(rep[1], e);
 		if (report_ok(rep[1], getpid()) < 0 || read(go[0], &c, 1) < 0)
@@ -510,7 +510,7 @@ static int pin_new_mount_ns_retry(const char *path,
 {
 	int r = 0;
 
-	for (int a = 0; a < pin_attempts(); a++) {
+	for (int a = 0; a < ns_pin_attempts(); a++) {
 		*err = err_free(*err);
 		r = pin_new_mount_ns(path, setup, data, a, err);
 		if (r != -EINVAL)
