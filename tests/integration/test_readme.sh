@@ -11,7 +11,7 @@ PRIVATE_RUN=1 # shellcheck disable=SC2034 # read by lib.sh
 # the README's labs are NAME-$ME, ME being $SUDO_USER or $USER
 me="t$$readme"
 labs=""
-for l in demo small grid ospf; do
+for l in demo small grid ospf kat; do
 	labs+=" $l-$me"
 	LABS+=("$l-$me")
 done
