@@ -11,14 +11,15 @@
  * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, a link's two ends
  * PLAN_IFINDEX_BASE + 2 * the link's index in topo.links + the side (0 for
  * the first endpoint, 1 for the second): unique within the lab, so that
- * `ip link` shows every peer unambiguously (eth0@if105). The wire ends of a
- * link (see plan_link), in the lab's wire namespace, follow all those:
- * PLAN_IFINDEX_BASE + 2 * (the number of links + the link's index) + the side.
- * Knowing them up front lets addresses and routes be sent without asking the
- * kernel first. The two ends of a veth never share an index: the kernel's link
- * watch deems a veth's carrier change urgent only when its index differs from
- * its peer's (net/core/link_watch.c linkwatch_urgent_event), and otherwise may
- * leave a bridge port disabled for seconds after both ends are up.
+ * `ip link` shows every peer unambiguously (eth0@if105). A link end's veth
+ * peer, its wire end in the lab's wire namespace (see plan_link), has the
+ * index of the link's other end: eth0@if105 names the device at the far end
+ * of the cable. Knowing them up front lets addresses and routes be sent
+ * without asking the kernel first. The two ends of a veth never share an
+ * index: the kernel's link watch deems a veth's carrier change urgent only
+ * when its index differs from its peer's (net/core/link_watch.c
+ * linkwatch_urgent_event), and otherwise may leave a bridge port disabled for
+ * seconds after both ends are up.
  */
 #define PLAN_IFINDEX_LO 1
 #define PLAN_IFINDEX_BRIDGE 100
@@ -73,7 +74,7 @@ struct plan_end {
  * its node.
  */
 struct plan_wire {
-	int ifindex; /* PLAN_IFINDEX_BASE + 2 * (topo.n_links + link) + side */
+	int ifindex; /* the other end's: wire[0] has end[1]'s, wire[1] end[0]'s */
 	char ifname[16]; /* "l<link>a" (endpoints[0]'s), "l<link>b" */
 };
 
@@ -162,8 +163,6 @@ struct plan {
 	bool wait_dad;
 };
 
-/* The index of a link's wire end in the wire namespace (see plan.h's top). */
-int plan_wire_ifindex(const struct topo *t, size_t link, int side);
 /* Build the plan of a validated topology. Return: the plan (never NULL). */
 struct plan *plan_build(const struct topo *t);
 /* Free; accepts NULL. Return: NULL. */

@@ -185,11 +185,6 @@ static struct plan_end make_end(const struct topo *t, const struct topo_link *l,
 	return pe;
 }
 
-int plan_wire_ifindex(const struct topo *t, size_t link, int side)
-{
-	return PLAN_IFINDEX_BASE + 2 * (int)(t->n_links + link) + side;
-}
-
 static void plan_links(struct plan *p)
 {
 	const struct topo *t = p->topo;
@@ -199,9 +194,10 @@ static void plan_links(struct plan *p)
 	for (size_t i = 0; i < t->n_links; i++) {
 		struct plan_link *v = &p->links[i];
 
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < 2; k++)
 			v->end[k] = make_end(t, &t->links[i], k);
-			v->wire[k].ifindex = plan_wire_ifindex(t, i, k);
+		for (int k = 0; k < 2; k++) {
+			v->wire[k].ifindex = v->end[!k].ifindex;
 			snprintf(v->wire[k].ifname, sizeof(v->wire[k].ifname), "l%u%c", (unsigned)i, "ab"[k]);
 		}
 		/*

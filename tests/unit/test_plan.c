@@ -227,10 +227,9 @@ static void test_link_host_host(void **state)
 	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
 	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
 	assert_int_equal(v->end[0].mtu, 0);
-	/* each end's peer in the wire namespace: after every link end's index, named for the link */
-	assert_int_equal(v->wire[0].ifindex, 103);
-	assert_int_equal(v->wire[1].ifindex, 104);
-	assert_int_equal(plan_wire_ifindex(c->t, 0, 1), 104);
+	/* each end's peer in the wire namespace: with the far end's index, named for the link */
+	assert_int_equal(v->wire[0].ifindex, 102);
+	assert_int_equal(v->wire[1].ifindex, 101);
 	assert_string_equal(v->wire[0].ifname, "l0a");
 	assert_string_equal(v->wire[1].ifname, "l0b");
 	/* both ends come up from inside their nodes, with the kernel's link-local address */
@@ -265,9 +264,8 @@ static void test_link_switch_ends(void **state)
 	v = link_of(c, 1);
 	assert_end(c, &v->end[0], "sw", "eth1", 103, PLAN_IFINDEX_BRIDGE);
 	assert_end(c, &v->end[1], "h2", "eth0", 104, 0);
-	/* 2 links: the wire ends from 105 */
-	assert_int_equal(v->wire[0].ifindex, 107);
-	assert_int_equal(v->wire[1].ifindex, 108);
+	assert_int_equal(v->wire[0].ifindex, 104);
+	assert_int_equal(v->wire[1].ifindex, 103);
 	assert_string_equal(v->wire[1].ifname, "l1b");
 	/* every end is brought up afterwards, a switch's as a port: node ends are veth peers */
 	assert_int_equal(c->p->n_sets, 4);
@@ -797,23 +795,20 @@ static void test_ifindexes_unique(void **state)
 				     "'links': ['r1 -- r2', 'r2 -- r3', 'r3 -- r1', 'sw -- r1', 'h -- sw']}");
 
 	/*
-	 * every link end of the lab, and every wire end, has an index of its own:
-	 * eth0@if105 names one device
+	 * every link end of the lab has an index of its own: eth0@if105 names one device;
+	 * in the wire namespace each is a wire end's, the peer of the other end
 	 */
 	for (size_t i = 0; i < c->p->n_links; i++)
-		for (int a = 0; a < 4; a++) {
-			const struct plan_link *v = &c->p->links[i];
-			int x = a < 2 ? v->end[a].ifindex : v->wire[a - 2].ifindex;
+		for (int a = 0; a < 2; a++) {
+			const struct plan_end *x = &c->p->links[i].end[a];
 
-			assert_true(x > PLAN_IFINDEX_BRIDGE);
+			assert_true(x->ifindex > PLAN_IFINDEX_BRIDGE);
+			assert_int_equal(c->p->links[i].wire[!a].ifindex, x->ifindex);
+			assert_int_not_equal(c->p->links[i].wire[a].ifindex, x->ifindex);
 			for (size_t k = 0; k < c->p->n_links; k++)
-				for (int b = 0; b < 4; b++) {
-					const struct plan_link *w = &c->p->links[k];
-
+				for (int b = 0; b < 2; b++)
 					if (k != i || b != a)
-						assert_int_not_equal(x, b < 2 ? w->end[b].ifindex
-									      : w->wire[b - 2].ifindex);
-				}
+						assert_int_not_equal(x->ifindex, c->p->links[k].end[b].ifindex);
 		}
 	/* r2 has eth0 (link 0, second end) and eth1 (link 1, first end) */
 	assert_int_equal(plan_ifindex(&c->t->nodes[node_index(c, "r2")], "eth0"), 102);
