@@ -590,9 +590,12 @@ static int drain_links(const struct plan *p, struct netlink **nls, struct netlin
 	char desc[112];
 	int r = 0;
 
-	/* the wire ends: all in one namespace, one batch */
+	/*
+	 * The wire ends of a pulled cable, down; those up at creation the link watch
+	 * deems urgent (up, with an index other than their peer's): it has acted already.
+	 */
 	for (size_t i = 0; r >= 0 && i < p->n_links; i++)
-		for (int k = 0; r >= 0 && k < 2; k++) {
+		for (int k = 0; r >= 0 && !p->links[i].up && k < 2; k++) {
 			snprintf(desc, sizeof(desc), "reading wire %s", p->links[i].wire[k].ifname);
 			r = netlink_get_link(wire, p->links[i].wire[k].ifindex, desc, err);
 		}
