@@ -577,9 +577,9 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
  * veths each, node end to wire end) keeps 4N pending and every end brought up
  * walks them all: a 4,096-node line of one veth a link spent 2.5 s of its
  * configuration in those walks, holding the RTNL lock.
- *  - drain_links, after phase 2: a request for each end's attributes, wire
- *    ends too, makes the kernel act on its pending change (ends are down:
- *    ETHTOOL_GLINK would skip them);
+ *  - drain_links, after phase 2: a request for each node end's attributes (and
+ *    a pulled cable's wire ends') makes the kernel act on its pending change
+ *    (those ends are down: ETHTOOL_GLINK would skip them);
  *  - sync_links, once every end is up: ETHTOOL_GLINK on each, so that bridge
  *    ports forward, wire ends pass frames on and every interface is "up" when
  *    `up` returns (see netlink_sync_link).
