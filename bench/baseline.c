@@ -4,7 +4,7 @@
  * as this program can ask for it. It is the limit `make bench` measures netlab
  * against: no validation, no state, no checks, no rollback, no logging.
  *
- *   baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json
+ *   baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-P [-L]] up|down PREFIX EXPLAIN.json
  *
  * EXPLAIN.json is the output of `netlab validate --explain FILE` (every node,
  * interface and address spelled out). Reading it is not timed: the program
@@ -19,20 +19,26 @@
  *     inside (so no later setns is needed), setns back.
  *  2. links, from one socket in our namespace, batched (many requests per
  *     sendmsg, each with NLM_F_ACK, acks read after each batch): a bridge br0
- *     in each switch node; one RTM_NEWLINK per veth pair, created in place with
- *     IFLA_NET_NS_FD on the request and inside VETH_INFO_PEER; a switch end is
- *     the request's own device and carries IFLA_MASTER (the kernel enslaves
- *     only that one). Then each end's attributes are asked for from its
- *     node's socket: the kernel acts on the carrier change a new device
- *     leaves pending (see drain_links).
+ *     in each switch node; as netlab wires a link (a cable that can be
+ *     pulled): a wire namespace made first (IPv6 off there), and for each end
+ *     of a link one RTM_NEWLINK of a veth created in place with IFLA_NET_NS_FD
+ *     on the request and inside VETH_INFO_PEER, its own device a wire end in
+ *     the wire namespace (up at once) and its peer the node's end; then in the
+ *     wire namespace, for each wire end, an ingress qdisc and a u32 filter
+ *     whose mirred action passes every frame out of the link's other wire end.
+ *     (-P: one veth pair a link instead, node end to node end, a switch end
+ *     the request's own device with IFLA_MASTER: the kernel enslaves only
+ *     that one.) Then each end's attributes are asked for from its node's
+ *     socket: the kernel acts on the carrier change a new device leaves
+ *     pending (see drain_links).
  *  3. nodes, one batch per node on its own socket: lo up, every interface up
  *     (routers: IPv4 forwarding on it; all: the kernel's IPv6 link-local
  *     generation off), a switch's far ends of switch-to-switch links
  *     enslaved, the addresses, and like netlab an IPv6 link-local address
  *     (no DAD) on every linked interface of a host or router that has none:
  *     both programs build the same lab. Then, as netlab does, every end's
- *     link state is read once (ETHTOOL_GLINK), so that the kernel has acted
- *     on every carrier change when the program ends.
+ *     link state is read once (ETHTOOL_GLINK), wire ends too, so that the
+ *     kernel has acted on every carrier change when the program ends.
  *
  * down: umount2(MNT_DETACH) and unlink every pin (with -l: unlink every
  * symlink, then one umount2 of the tmpfs with all the pins). The kernel frees
@@ -70,7 +76,9 @@
  *   -j      open each node's socket in phase 3 with a setns pair (as netlab
  *           does) instead of while creating the namespace
  *   -4      no link-local addresses of our own: IPv4 addresses only
- *   -L      the literal recipe: veth main ends and bridges created up
+ *   -P      plain veth pairs, one a link between its two nodes, as netlab
+ *           wired links before they could be pulled (to price the wire)
+ *   -L      the literal recipe (with -P): veth main ends and bridges created up
  *           (IFF_UP on the request), peers brought up from inside, IPv6
  *           link-local generation left on (a different lab from netlab's)
  *
@@ -87,8 +95,12 @@
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
+#include <linux/if_ether.h>
 #include <linux/net_namespace.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/sockios.h>
 #include <linux/veth.h>
 #include <sched.h>
@@ -150,7 +162,10 @@ static int n_links;
 static struct addr *addrs;
 static int n_addrs;
 
-static bool opt_uts, opt_sysctl, opt_private_proc, opt_join_late, opt_literal, opt_v4only;
+static bool opt_uts, opt_sysctl, opt_private_proc, opt_join_late, opt_literal, opt_v4only, opt_plain;
+/* the wire namespace (without -P) */
+static int wire_fd = -1;
+static struct mnl_socket *wire_nl;
 static int opt_threads = -1; /* -t N; -1: as netlab, one per CPU up to 4 from 64 nodes */
 static __thread int proc_fd = -1;
 static __thread unsigned proc_uses;
@@ -294,6 +309,12 @@ static void read_description(const char *file)
 			fail("%s: links[%zu]: expected two endpoints", file, i);
 		l->e[0] = parse_end(json_string_value(json_array_get(eps, 0)), 0);
 		l->e[1] = parse_end(json_string_value(json_array_get(eps, 1)), 1);
+		/* wired: both node ends are veth peers, a switch's joins its bridge from inside */
+		for (int k = 0; !opt_plain && k < 2; k++)
+			if (nodes[l->e[k].node].kind == SWITCH)
+				nodes[l->e[k].node].ifs[l->e[k].iface].master = IFINDEX_BR;
+		if (!opt_plain)
+			continue;
 		/* the kernel enslaves only the request's own device: a switch end goes there */
 		if (nodes[l->e[1].node].kind == SWITCH && nodes[l->e[0].node].kind != SWITCH) {
 			struct end t = l->e[0];
@@ -628,6 +649,87 @@ static void phase_namespaces(const char *prefix)
 		pthread_join(threads[k], NULL);
 }
 
+/*
+ * A wire end's index, unique in the wire namespace and never its peer's (of
+ * the other parity than any node end's), so that its carrier changes are urgent.
+ */
+static int wire_ifindex(int link, int side)
+{
+	return IFINDEX_FIRST + 2 * link + !side;
+}
+
+/* As netlink_add_redirect(): an ingress qdisc, a u32 filter matching all, mirred out of to. */
+static void redirect(struct batch *b, int ifindex, int to)
+{
+	struct {
+		struct tc_u32_sel sel;
+		struct tc_u32_key key;
+	} sel = {.sel = {.flags = TC_U32_TERMINAL, .nkeys = 1}};
+	struct tc_mirred m = {.action = TC_ACT_STOLEN, .eaction = TCA_EGRESS_REDIR, .ifindex = to};
+	struct nlattr *opts, *acts, *act, *aopts;
+	struct nlmsghdr *h = req(b, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL);
+	struct tcmsg *t = mnl_nlmsg_put_extra_header(h, sizeof(*t));
+
+	t->tcm_ifindex = ifindex;
+	t->tcm_parent = TC_H_INGRESS;
+	t->tcm_handle = TC_H_MAKE(TC_H_INGRESS, 0);
+	mnl_attr_put_strz(h, TCA_KIND, "ingress");
+	req_end(b, h);
+	h = req(b, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL);
+	t = mnl_nlmsg_put_extra_header(h, sizeof(*t));
+	t->tcm_ifindex = ifindex;
+	t->tcm_parent = TC_H_MAKE(TC_H_INGRESS, 0);
+	t->tcm_info = TC_H_MAKE(1u << 16, htons(ETH_P_ALL));
+	mnl_attr_put_strz(h, TCA_KIND, "u32");
+	opts = mnl_attr_nest_start(h, TCA_OPTIONS);
+	mnl_attr_put(h, TCA_U32_SEL, sizeof(sel), &sel);
+	acts = mnl_attr_nest_start(h, TCA_U32_ACT);
+	act = mnl_attr_nest_start(h, 1);
+	mnl_attr_put_strz(h, TCA_ACT_KIND, "mirred");
+	aopts = mnl_attr_nest_start(h, TCA_ACT_OPTIONS);
+	mnl_attr_put(h, TCA_MIRRED_PARMS, sizeof(m), &m);
+	mnl_attr_nest_end(h, aopts);
+	mnl_attr_nest_end(h, act);
+	mnl_attr_nest_end(h, acts);
+	mnl_attr_nest_end(h, opts);
+	req_end(b, h);
+}
+
+/* where the wire namespace is pinned: beside the nodes' pins, under a name no check counts */
+static void wire_path(char *buf, size_t size, const char *prefix)
+{
+	if (pin_dir)
+		snprintf(buf, size, "%s/+wire", pin_dir);
+	else
+		snprintf(buf, size, "%s/.%s+wire", netns_dir, prefix);
+}
+
+/* As netlab: the wire namespace, IPv6 off before any device, a socket inside. */
+static void make_wire(const char *prefix, int self_net)
+{
+	static const char *const off[] = {"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+					  "/proc/sys/net/ipv6/conf/default/disable_ipv6"};
+	char path[512];
+
+	if (unshare(CLONE_NEWNET) < 0)
+		die("unshare (the wire namespace)");
+	wire_path(path, sizeof(path), prefix);
+	pin("/proc/thread-self/ns/net", path);
+	for (size_t k = 0; k < sizeof(off) / sizeof(off[0]); k++) {
+		int fd = open(off[k], O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || write(fd, "1", 1) != 1)
+			die("writing %s", off[k]);
+		close(fd);
+	}
+	wire_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (wire_fd < 0)
+		die("opening the wire namespace");
+	wire_nl = open_socket(16 << 20);
+	if (setns(self_net, CLONE_NEWNET) < 0)
+		die("returning to our network namespace");
+}
+
 static void phase_links(void)
 {
 	struct batch b = {.nl = open_socket(16 << 20), .buf = batch_buf};
@@ -647,7 +749,37 @@ static void phase_links(void)
 		mnl_attr_nest_end(h, li);
 		req_end(&b, h);
 	}
-	for (int i = 0; i < n_links; i++) {
+	for (int i = 0; i < n_links && !opt_plain; i++)
+		for (int k = 0; k < 2; k++) {
+			const struct node *n = &nodes[links[i].e[k].node];
+			const struct iface *f = &n->ifs[links[i].e[k].iface];
+			struct nlmsghdr *h = req(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+			struct nlattr *li, *data, *peer;
+			struct ifinfomsg *pm;
+			char wname[IFNAMSIZ];
+
+			/* the wire end: the request's own device, so that it comes up at once */
+			snprintf(wname, sizeof(wname), "l%d%c", i, "ab"[k]);
+			put_ifinfo(h, wire_ifindex(i, k), true);
+			mnl_attr_put_strz(h, IFLA_IFNAME, wname);
+			mnl_attr_put_u32(h, IFLA_NET_NS_FD, wire_fd);
+			mnl_attr_put_u32(h, IFLA_MTU, 65535);
+			li = mnl_attr_nest_start(h, IFLA_LINKINFO);
+			mnl_attr_put_strz(h, IFLA_INFO_KIND, "veth");
+			data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
+			peer = mnl_attr_nest_start(h, VETH_INFO_PEER);
+			pm = (struct ifinfomsg *)((char *)h + h->nlmsg_len);
+			memset(pm, 0, sizeof(*pm));
+			pm->ifi_index = f->ifindex;
+			h->nlmsg_len += NLMSG_ALIGN(sizeof(*pm));
+			mnl_attr_put_strz(h, IFLA_IFNAME, f->name);
+			mnl_attr_put_u32(h, IFLA_NET_NS_FD, n->netns_fd);
+			mnl_attr_nest_end(h, peer);
+			mnl_attr_nest_end(h, data);
+			mnl_attr_nest_end(h, li);
+			req_end(&b, h);
+		}
+	for (int i = 0; i < n_links && opt_plain; i++) {
 		const struct link *l = &links[i];
 		const struct node *na = &nodes[l->e[0].node], *nb = &nodes[l->e[1].node];
 		const struct iface *fa = &na->ifs[l->e[0].iface], *fb = &nb->ifs[l->e[1].iface];
@@ -677,6 +809,14 @@ static void phase_links(void)
 	}
 	flush(&b);
 	mnl_socket_close(b.nl);
+	if (opt_plain)
+		return;
+	/* in the wire namespace: each wire end passes what it receives out of the other */
+	b = (struct batch){.nl = wire_nl, .buf = batch_buf};
+	for (int i = 0; i < n_links; i++)
+		for (int k = 0; k < 2; k++)
+			redirect(&b, wire_ifindex(i, k), wire_ifindex(i, !k));
+	flush(&b);
 }
 
 static void phase_nodes(int self_net)
@@ -751,6 +891,20 @@ static void phase_nodes(int self_net)
 		mnl_socket_close(n->nl);
 		n->nl = NULL;
 	}
+	for (int i = 0; i < n_links && !opt_plain; i++)
+		for (int k = 0; k < 2; k++) {
+			struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
+			struct ifreq ifr = {.ifr_data = (void *)&ev};
+
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "l%d%c", i, "ab"[k]);
+			if (ioctl(mnl_socket_get_fd(wire_nl), SIOCETHTOOL, &ifr) < 0)
+				die("reading the link state of wire %s", ifr.ifr_name);
+		}
+	if (wire_nl) {
+		mnl_socket_close(wire_nl);
+		close(wire_fd);
+		wire_nl = NULL;
+	}
 }
 
 /*
@@ -795,6 +949,8 @@ static void do_up(const char *prefix)
 		die("mounting a tmpfs on %s", pin_dir);
 	if (opt_uts && mount("tmpfs", uts_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
 		die("mounting a tmpfs on %s", uts_dir);
+	if (!opt_plain)
+		make_wire(prefix, self_net);
 	phase_namespaces(prefix);
 	t1 = now();
 	phase_links();
@@ -822,6 +978,10 @@ static void do_down(const char *prefix)
 		if (unlink(path) < 0 && errno != ENOENT)
 			die("removing %s", path);
 	}
+	/* the wire namespace: on the tmpfs with -l, else a pin of its own */
+	wire_path(path, sizeof(path), prefix);
+	if (!pin_dir && umount2(path, MNT_DETACH) == 0 && unlink(path) < 0)
+		die("removing %s", path);
 	/* -l: every pin at once, with their tmpfs */
 	if (pin_dir && (umount2(pin_dir, MNT_DETACH) < 0 || rmdir(pin_dir) < 0))
 		die("unmounting %s", pin_dir);
@@ -930,7 +1090,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int c;
 
-	while ((c = getopt(argc, argv, "+d:l:t:u:spjL4")) != -1) {
+	while ((c = getopt(argc, argv, "+d:l:t:u:spjL4P")) != -1) {
 		switch (c) {
 		case 't':
 			opt_threads = atoi(optarg);
@@ -957,6 +1117,9 @@ int main(int argc, char **argv)
 		case 'L':
 			opt_literal = true;
 			break;
+		case 'P':
+			opt_plain = true;
+			break;
 		case '4':
 			opt_v4only = true;
 			break;
@@ -969,7 +1132,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc - optind != 3 || (strcmp(argv[optind], "up") && strcmp(argv[optind], "down"))) {
-		fprintf(stderr, "usage: baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-L] up|down PREFIX EXPLAIN.json\n"
+		fprintf(stderr, "usage: baseline [-d DIR] [-l PINDIR] [-t THREADS] [-u UTSDIR] [-s [-p]] [-j] [-4] [-P [-L]] up|down PREFIX EXPLAIN.json\n"
 				"       baseline settle [TIMEOUT_S]\n");
 		return 2;
 	}

@@ -7,6 +7,8 @@
 #             exit: parsing, validation, state and all), under /usr/bin/time for the peak RSS
 #   limit     build/bench/baseline (bench/baseline.c): the same lab's kernel work alone, raw
 #             batched netlink, timed inside around the kernel work (no parsing, no exec),
+#             its links wired as netlab's (each end a veth to a wire namespace; the anatomy
+#             prices one veth pair a link too),
 #             its pins laid out as netlab's (-l: a tmpfs, named by symlinks in /run/netns;
 #             the anatomy prices the classic layout too)
 #   ip        bench/ipbatch.py's iproute2 script: one `ip -batch` for namespaces and links,
@@ -517,7 +519,8 @@ if [ "$ANATOMY" = 1 ]; then
 	big=line$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
 	mkdir -p "$utsdir"
 	# every variant but "classic" pins as netlab does (-l: a tmpfs, symlinks in /run/netns)
-	variants=("plain:-l $pindir:the limit above" "classic::pins in /run/netns, one unmount each (ip netns)"
+	variants=("plain:-l $pindir:the limit above" "pairs:-l $pindir -P:one veth pair a link, no wire namespace (no cable to pull)"
+		"classic::pins in /run/netns, one unmount each (ip netns)"
 		"1thread:-l $pindir -t 1:namespaces made by one thread (not one per CPU)"
 		"no-ll:-l $pindir -4:without IPv6 link-local addresses (IPv4 only)"
 		"uts:-l $pindir -u $utsdir:+ UTS namespace, host name, pin on a tmpfs" "sysctl:-l $pindir -s:+ IPv6 forwarding written per router via /proc"

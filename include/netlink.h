@@ -98,6 +98,16 @@ int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, stru
 int netlink_root_qdisc(struct netlink *nl, int ifindex, char *kind, uint32_t *ret_handle,
 		       struct lab_err **err);
 /*
+ * Queue what makes a device pass every frame it receives on, out of another
+ * (to_ifindex, in the same namespace), as if the two were joined by a wire:
+ * an ingress qdisc and on it a u32 filter that matches every frame, with a
+ * mirred action redirecting it to the egress of to_ifindex (`tc qdisc add dev
+ * X ingress; tc filter add dev X parent ffff: protocol all u32 match u32 0 0
+ * action mirred egress redirect dev Y`). Two requests, both with desc.
+ */
+int netlink_add_redirect(struct netlink *nl, int ifindex, int to_ifindex, const char *desc,
+			 struct lab_err **err);
+/*
  * Queue a request for a device's attributes, reply ignored: the kernel acts on
  * the device's pending carrier change first (rtnl_getlink: linkwatch_sync_dev),
  * also for a device that is down, which ETHTOOL_GLINK skips.

@@ -34,6 +34,21 @@ int ns_restore(struct ns_saved *s, bool close_after, struct lab_err **err);
 int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 	   const char *hostname, struct lab_err **err);
 
+/*
+ * A lab's wire namespace, where the far end of every link's veths is (see
+ * plan.h): pinned beside the nodes' at the pin root/LAB/NS_WIRE_NAME, a name no
+ * node can have ('+' is not allowed in node names), and with no /run/netns name.
+ */
+#define NS_WIRE_NAME "+wire"
+
+/*
+ * Move the calling thread into a new network namespace and pin it at
+ * net_path; nothing names it in /run/netns. The thread stays inside; the
+ * caller restores. Return: 0 or -errno.
+ */
+int ns_new_net(const char *net_path, struct lab_err **err);
+/* the pin root/LAB/NS_WIRE_NAME; the caller frees it. */
+char *ns_wire_path(const char *lab);
 /* the pin root/LAB and the pin root/LAB/NODE; the caller frees them. */
 char *ns_pin_dir(const char *lab);
 char *ns_pin_path(const char *lab, const char *node);

@@ -11,17 +11,22 @@
  * lo is 1, a switch's bridge PLAN_IFINDEX_BRIDGE, a link's two ends
  * PLAN_IFINDEX_BASE + 2 * the link's index in topo.links + the side (0 for
  * the first endpoint, 1 for the second): unique within the lab, so that
- * `ip link` shows every peer unambiguously (eth0@if105). Knowing them up front
- * lets addresses and routes be sent without asking the kernel first. The two ends of a veth
- * never share an index: the kernel's link watch deems a veth's carrier change
- * urgent only when its index differs from its peer's
- * (net/core/link_watch.c linkwatch_urgent_event), and otherwise may leave a
- * bridge port disabled for seconds after both ends are up.
+ * `ip link` shows every peer unambiguously (eth0@if105). A link end's veth
+ * peer, its wire end in the lab's wire namespace (see plan_link), has the
+ * index of the link's other end: eth0@if105 names the device at the far end
+ * of the cable. Knowing them up front lets addresses and routes be sent
+ * without asking the kernel first. The two ends of a veth never share an
+ * index: the kernel's link watch deems a veth's carrier change urgent only
+ * when its index differs from its peer's (net/core/link_watch.c
+ * linkwatch_urgent_event), and otherwise may leave a bridge port disabled for
+ * seconds after both ends are up.
  */
 #define PLAN_IFINDEX_LO 1
 #define PLAN_IFINDEX_BRIDGE 100
 #define PLAN_IFINDEX_BASE 101
 #define PLAN_NETNS_MAX TOPO_NETNS_MAX
+/* A wire end's MTU, the most a veth takes: the node ends' own MTUs alone decide what passes. */
+#define PLAN_WIRE_MTU 65535
 
 struct plan_sysctl {
 	const char *key; /* net.ipv4.ip_forward or net/ipv4/ip_forward */
@@ -54,12 +59,30 @@ struct plan_end {
 	int master;         /* bridge ifindex, 0: none */
 };
 
-struct plan_veth {
-	/* end[0] is created with the request's own attributes, end[1] as the peer;
-	 * the kernel only enslaves the first to a bridge at creation */
-	struct plan_end end[2];
-	bool up;
-	size_t link; /* index in topo.links */
+/*
+ * A link, as a cable that can be pulled and put back. Each of its ends is a
+ * veth whose peer, its wire end, is in the lab's wire namespace (ns.h
+ * NS_WIRE_NAME), where tc passes every frame that arrives on one wire end out
+ * of the other (netlink_add_redirect): to the nodes the two ends are joined as
+ * by a cable. A veth's carrier is its peer's admin state: with both wire ends
+ * down (`netlab link X down`, or "state": "down") both node ends stay up but
+ * lose their carrier, as when a cable is pulled, keeping their addresses and
+ * routes (marked linkdown), and back up nothing needs adding again. A wire
+ * end is its veth request's own device, made up at once when the cable is in
+ * (the kernel cannot bring a peer up at creation: ENOTCONN); each node end, the
+ * peer, comes up (and a switch's joins its bridge) by a plan_set from inside
+ * its node.
+ */
+struct plan_wire {
+	int ifindex; /* the other end's: wire[0] has end[1]'s, wire[1] end[0]'s */
+	char ifname[16]; /* "l<link>a" (endpoints[0]'s), "l<link>b" */
+};
+
+struct plan_link {
+	struct plan_end end[2];   /* endpoints[0] and [1], as written */
+	struct plan_wire wire[2]; /* each end's peer in the wire namespace */
+	bool up;                  /* the cable is in: both wire ends up */
+	size_t link;              /* index in topo.links */
 };
 
 /*
@@ -95,13 +118,15 @@ struct plan_route {
 
 /*
  * A change to a device after creation, sent from inside its node: the kernel
- * brings up and enslaves only the request's own end of a new veth, not its peer.
+ * brings up and enslaves only the request's own end of a new veth, not its
+ * peer, which every node end is.
  */
 struct plan_set {
 	size_t node;
 	int ifindex;
 	int up;     /* 1, or -1: unchanged */
 	int master; /* bridge ifindex, or -1: unchanged */
+	bool carrier; /* a link end whose cable is in (a pulled one's addresses stay tentative) */
 	/* a switch's port: no IPv6 link-local address (addr_gen_mode none), a switch is no IPv6 host */
 	bool no_ll;
 };
@@ -119,8 +144,8 @@ struct plan {
 	size_t n_nodes;
 	struct plan_bridge *bridges;
 	size_t n_bridges, cap_bridges;
-	struct plan_veth *veths;
-	size_t n_veths;
+	struct plan_link *links;
+	size_t n_links;
 	/* sets, addrs, routes and impairs are grouped by node, in node order */
 	struct plan_set *sets;
 	size_t n_sets, cap_sets;

@@ -15,7 +15,11 @@
  * lab may own, so that an interrupted `up` can always be taken down.
  */
 
-/* A route netlab installed, to install again when a link comes back up. */
+/*
+ * A route netlab installed, to install again when a link comes back up: kept
+ * by labs made before links were wired through the wire namespace, whose
+ * `link down` takes both ends down (newer labs keep them: see plan_link).
+ */
 struct state_route {
 	struct prefix to;
 	bool has_via;
@@ -24,7 +28,7 @@ struct state_route {
 	uint32_t metric;
 };
 
-/* An address netlab put on a device, to put back when its link comes up again. */
+/* An address netlab put on a device, to put back when its link comes up again (as state_route). */
 struct state_addr {
 	char dev[16];
 	struct prefix prefix;
@@ -56,6 +60,12 @@ struct state_node {
 struct state_link {
 	char *ends[2]; /* "node:ifname" */
 	bool up;
+	/*
+	 * Each end's wire end: its veth peer's index in the lab's wire namespace
+	 * (plan.h plan_link); 0 in a lab made before netlab wired links so,
+	 * whose two ends are one veth pair.
+	 */
+	int wire[2];
 	struct topo_impair impair[2]; /* what leaves each end */
 };
 
@@ -111,9 +121,9 @@ void state_unpin_all(const char *lab);
 /*
  * A lab's state is two files, so that what most commands need stays small:
  * state.json, the lab and what each node is (read by down, status, list), and
- * wiring.json, the addresses and routes `link up` puts back and the links
- * (read by link, impair, status). At 1,000 nodes the first is a ninth of the
- * whole, and `down` parses only that.
+ * wiring.json, the links with their wire ends (and, in a lab made before
+ * those, the addresses and routes `link up` puts back), read by link, impair,
+ * status. `down` parses only the first.
  */
 enum state_part {
 	STATE_NODES = 1,  /* state.json */
@@ -187,7 +197,7 @@ struct status_node {
 
 struct status_link {
 	char *ends[2];
-	const char *state; /* up, down (an end is down), or unknown */
+	const char *state; /* up (both ends up with a carrier), down (an end is down or has none), or unknown */
 	char *impair[2];   /* NULL: none */
 };
 

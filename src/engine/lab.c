@@ -112,8 +112,7 @@ static struct state *state_from_plan(const struct plan *p)
 	s->creator_pid = getpid();
 	s->creator_start = ns_start_time(getpid());
 	s->nodes = xcalloc(p->n_nodes, sizeof(*s->nodes));
-	/* p->addrs are grouped by node, in node order (plan.h): one pass over them */
-	for (size_t i = 0, ai = 0; i < p->n_nodes; i++) {
+	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct topo_node *n = p->nodes[i].node;
 
 		s->nodes[i] = (struct state_node){
@@ -139,38 +138,6 @@ static struct state *state_from_plan(const struct plan *p)
 			s->nodes[i].shutdown[k] = xstrdup(n->shutdown[k]);
 		s->nodes[i].n_shutdown = n->n_shutdown;
 		s->nodes[i].shell = n->shell ? xstrdup(n->shell) : NULL;
-		s->nodes[i].routes = xcalloc(n->n_routes + 1, sizeof(struct state_route));
-		s->nodes[i].n_routes = 0;
-		for (size_t k = 0; k < n->n_routes; k++) {
-			const struct topo_route *r = &n->routes[k];
-			struct state_route *sr;
-
-			/*
-			 * Not a multipath route: the kernel keeps it while one nexthop lives and
-			 * revives the others with their links, and `link up` would put it back
-			 * through one gateway only.
-			 */
-			if (r->n_extra_via)
-				continue;
-			sr = &s->nodes[i].routes[s->nodes[i].n_routes++];
-			sr->to = prefix_network(&r->to);
-			sr->has_via = r->has_via;
-			sr->via = r->via;
-			strscpy(sr->dev, r->dev, sizeof(sr->dev));
-			sr->metric = r->metric;
-		}
-		/* the planned addresses, to restore after link down (the kernel makes link-local ones again) */
-		size_t first = ai;
-
-		while (ai < p->n_addrs && p->addrs[ai].node == i)
-			ai++;
-		s->nodes[i].addrs = xcalloc(ai - first + 1, sizeof(struct state_addr));
-		for (size_t k = first; k < ai; k++) {
-			struct state_addr *sa = &s->nodes[i].addrs[s->nodes[i].n_addrs++];
-
-			strscpy(sa->dev, ifname_of(n, p->addrs[k].ifindex), sizeof(sa->dev));
-			sa->prefix = p->addrs[k].prefix;
-		}
 	}
 	s->n_nodes = p->n_nodes;
 	s->links = xcalloc(t->n_links, sizeof(*s->links));
@@ -183,6 +150,8 @@ static struct state *state_from_plan(const struct plan *p)
 			s->links[i].ends[k] = xasprintf("%s:%s", n->name, n->ifaces[l->ep[k].iface].name);
 		}
 		s->links[i].up = l->up;
+		s->links[i].wire[0] = p->links[i].wire[0].ifindex;
+		s->links[i].wire[1] = p->links[i].wire[1].ifindex;
 		s->links[i].impair[0] = l->impair[0];
 		s->links[i].impair[1] = l->impair[1];
 	}
@@ -382,8 +351,48 @@ static int create_namespaces(const struct plan *p, int *fds, struct netlink **nl
 	return r;
 }
 
-/* Phase 2: bridges and veth pairs, created directly inside the node namespaces. */
-static int create_links(const struct plan *p, const int *fds, struct lab_err **err)
+/*
+ * The lab's wire namespace (plan.h plan_link), pinned beside the nodes', with
+ * a netlink socket inside. IPv6 is off there before any device exists, so that
+ * the wire ends send nothing of their own (link-local address, router
+ * solicitations, MLD reports) onto the lab's links; with no IPv4 address
+ * either, they only pass on what the nodes send.
+ */
+static int create_wire(const struct plan *p, struct ns_sysctl *sc, int *ret_fd,
+		       struct netlink **ret_nl, struct lab_err **err)
+{
+	static const char *const off[] = {"net.ipv6.conf.all.disable_ipv6",
+					  "net.ipv6.conf.default.disable_ipv6"};
+	_cleanup_free_ char *pin = ns_wire_path(p->topo->name);
+	struct ns_saved saved = {-EBADF, -EBADF};
+	int r;
+
+	r = ns_save(&saved, err);
+	if (r < 0)
+		return r;
+	r = ns_new_net(pin, err);
+	for (size_t k = 0; r >= 0 && k < ARRAY_SIZE(off); k++)
+		r = ns_sysctl_write(sc, off[k], "1", err);
+	if (r >= 0) {
+		*ret_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (*ret_fd < 0)
+			r = err_make(err, errno, "opening the network namespace");
+	}
+	if (r >= 0)
+		r = netlink_open(ret_nl, err);
+	restore_or_die(&saved, true);
+	if (r < 0)
+		return err_wrap(err, "the lab's wire namespace");
+	return 0;
+}
+
+/*
+ * Phase 2: bridges, and for each link a veth from each end, made directly in
+ * its node, to its wire end in the wire namespace (up when the cable is in);
+ * then, there, each wire end passing on what it receives out of the other.
+ */
+static int create_links(const struct plan *p, const int *fds, int wire_fd, struct netlink *wire,
+			struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	const struct topo *t = p->topo;
@@ -408,29 +417,50 @@ static int create_links(const struct plan *p, const int *fds, struct lab_err **e
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < p->n_veths; i++) {
-		const struct plan_veth *v = &p->veths[i];
-		struct netlink_dev d[2];
+	for (size_t i = 0; i < p->n_links; i++) {
+		const struct plan_link *v = &p->links[i];
 
-		for (int k = 0; k < 2; k++)
-			d[k] = (struct netlink_dev){
-				.ifname = v->end[k].ifname,
-				.ifindex = v->end[k].ifindex,
-				.netns_fd = fds[v->end[k].node],
-				.mtu = v->end[k].mtu,
-				.mac = v->end[k].mac,
-				.master = v->end[k].master,
-				/* both ends come up from inside their nodes (plan_set) */
+		for (int k = 0; k < 2; k++) {
+			const struct plan_end *e = &v->end[k];
+			/* the request's own device, so that it can come up at once (a peer cannot) */
+			struct netlink_dev w = {
+				.ifname = v->wire[k].ifname,
+				.ifindex = v->wire[k].ifindex,
+				.netns_fd = wire_fd,
+				.mtu = PLAN_WIRE_MTU,
+				.up = v->up,
+			};
+			struct netlink_dev d = {
+				.ifname = e->ifname,
+				.ifindex = e->ifindex,
+				.netns_fd = fds[e->node],
+				.mtu = e->mtu,
+				.mac = e->mac,
+				/* up (and a switch's enslaved) from inside its node (plan_set), after its sysctls */
 				.up = false,
 			};
-		snprintf(desc, sizeof(desc), "links[%zu]: creating veth %s:%s -- %s:%s", v->link,
-			 t->nodes[v->end[0].node].name, v->end[0].ifname,
-			 t->nodes[v->end[1].node].name, v->end[1].ifname);
-		r = netlink_add_veth(nl, &d[0], &d[1], desc, err);
-		if (r < 0)
-			return r;
+
+			snprintf(desc, sizeof(desc), "links[%zu]: creating veth %s:%s -- wire %s", v->link,
+				 t->nodes[e->node].name, e->ifname, v->wire[k].ifname);
+			r = netlink_add_veth(nl, &w, &d, desc, err);
+			if (r < 0)
+				return r;
+		}
 	}
-	return netlink_flush(nl, err);
+	r = netlink_flush(nl, err);
+	for (size_t i = 0; r >= 0 && i < p->n_links; i++) {
+		const struct plan_link *v = &p->links[i];
+
+		for (int k = 0; r >= 0 && k < 2; k++) {
+			snprintf(desc, sizeof(desc), "links[%zu]: wiring %s to %s", v->link,
+				 v->wire[k].ifname, v->wire[!k].ifname);
+			r = netlink_add_redirect(wire, v->wire[k].ifindex, v->wire[!k].ifindex, desc, err);
+		}
+	}
+	if (r >= 0 && p->n_links)
+		r = netlink_flush(wire, err);
+	netlink_trim(wire);
+	return r;
 }
 
 /*
@@ -545,20 +575,37 @@ static int configure_node(const struct plan *p, struct ns_sysctl *sc, size_t ni,
  * Have the kernel act on the carrier changes of the veth ends now, not when
  * its link watch (net/core/link_watch.c) gets to them: it handles at most 100
  * changes it deems not urgent a second, and every urgent run walks all those
- * pending. Each new veth leaves two, so up to phase 3 a lab of N links keeps
- * 2N pending and every end brought up walks them all: a 4,096-node line spent
- * 2.5 s of its configuration in those walks, holding the RTNL lock.
- *  - drain_links, after phase 2: a request for each end's attributes makes the
- *    kernel act on its pending change (ends are down: ETHTOOL_GLINK would skip them);
+ * pending. Each new veth leaves two, so up to phase 3 a lab of N links (two
+ * veths each, node end to wire end) keeps 4N pending and every end brought up
+ * walks them all: a 4,096-node line of one veth a link spent 2.5 s of its
+ * configuration in those walks, holding the RTNL lock.
+ *  - drain_links, after phase 2: a request for each node end's attributes (and
+ *    a pulled cable's wire ends') makes the kernel act on its pending change
+ *    (those ends are down: ETHTOOL_GLINK would skip them);
  *  - sync_links, once every end is up: ETHTOOL_GLINK on each, so that bridge
- *    ports forward and every interface is "up" when `up` returns (see
- *    netlink_sync_link).
+ *    ports forward, wire ends pass frames on and every interface is "up" when
+ *    `up` returns (see netlink_sync_link).
  */
-static int drain_links(const struct plan *p, struct netlink **nls, struct lab_err **err)
+static int drain_links(const struct plan *p, struct netlink **nls, struct netlink *wire,
+		       struct lab_err **err)
 {
 	char desc[112];
 	int r = 0;
 
+	/*
+	 * The wire ends of a pulled cable, down; those up at creation the link watch
+	 * deems urgent (up, with an index other than their peer's): it has acted already.
+	 */
+	for (size_t i = 0; r >= 0 && i < p->n_links; i++)
+		for (int k = 0; r >= 0 && !p->links[i].up && k < 2; k++) {
+			snprintf(desc, sizeof(desc), "reading wire %s", p->links[i].wire[k].ifname);
+			r = netlink_get_link(wire, p->links[i].wire[k].ifindex, desc, err);
+		}
+	if (r >= 0 && p->n_links)
+		r = netlink_flush(wire, err);
+	netlink_trim(wire);
+	if (r < 0)
+		return err_wrap(err, "the lab's wire namespace");
 	for (size_t i = 0; r >= 0 && i < p->n_sets; i++) {
 		const struct plan_set *ps = &p->sets[i];
 
@@ -575,8 +622,21 @@ static int drain_links(const struct plan *p, struct netlink **nls, struct lab_er
 	return r;
 }
 
-static int sync_links(const struct plan *p, struct netlink **nls, struct lab_err **err)
+static int sync_links(const struct plan *p, struct netlink **nls, struct netlink *wire,
+		      struct lab_err **err)
 {
+	/*
+	 * A wire end's qdisc is attached only when the kernel acts on its carrier
+	 * (dev_activate): until then what tc passes out of it is dropped.
+	 */
+	for (size_t i = 0; i < p->n_links; i++)
+		for (int k = 0; p->links[i].up && k < 2; k++) {
+			int r = netlink_sync_link(wire, p->links[i].wire[k].ifname);
+
+			if (r < 0)
+				return err_make(err, -r, "reading the link state of wire '%s'",
+						p->links[i].wire[k].ifname);
+		}
 	for (size_t i = 0; i < p->n_sets; i++) {
 		const struct plan_set *ps = &p->sets[i];
 		const struct topo_node *n = p->nodes[ps->node].node;
@@ -1023,6 +1083,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	_cleanup_free_ bool *made = NULL;
 	int *fds = NULL;
 	struct netlink **nls = NULL;
+	_cleanup_close_ int wire_fd = -EBADF;
+	_cleanup_(netlink_closep) struct netlink *wire = NULL;
 	int r;
 
 	progress_on = t->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
@@ -1075,15 +1137,17 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	for (size_t i = 0; i < p->n_nodes; i++)
 		fds[i] = -EBADF;
 
-	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes);
-	r = create_namespaces(p, fds, nls, made, err);
+	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes + !!p->n_links);
+	r = p->n_links ? create_wire(p, &sysctl, &wire_fd, &wire, err) : 0;
+	if (r >= 0)
+		r = create_namespaces(p, fds, nls, made, err);
 	if (r < 0)
 		goto fail;
 	log_info("lab '%s': %.3f s: creating %zu bridges and %zu links", t->name, now_sec() - start,
-		 p->n_bridges, p->n_veths);
-	r = create_links(p, fds, err);
+		 p->n_bridges, p->n_links);
+	r = create_links(p, fds, wire_fd, wire, err);
 	if (r >= 0)
-		r = drain_links(p, nls, err);
+		r = drain_links(p, nls, wire, err);
 	if (r >= 0)
 		r = check_interrupt(err);
 	if (r < 0)
@@ -1100,13 +1164,14 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 			goto fail;
 		}
 	}
-	r = sync_links(p, nls, err);
+	r = sync_links(p, nls, wire, err);
 	if (r >= 0)
 		r = dad_wait(p, nls, &interrupted, err);
 	if (r < 0)
 		goto fail;
 	for (size_t i = 0; i < p->n_nodes; i++)
 		nls[i] = netlink_close(nls[i]);
+	wire = netlink_close(wire);
 	log_info("lab '%s': %.3f s: isolating nodes", t->name, now_sec() - start);
 	r = isolate_nodes(p, fds, s, err);
 	if (r < 0)
@@ -1658,12 +1723,58 @@ static void netlink_close_pair(struct netlink *(*nl)[2])
 	netlink_close((*nl)[1]);
 }
 
+/* A netlink socket inside the lab's wire namespace. */
+static int wire_netlink(const char *lab, struct netlink **ret, struct lab_err **err)
+{
+	_cleanup_free_ char *pin = ns_wire_path(lab);
+	_cleanup_close_ int fd = ns_open(pin, err);
+	int sock;
+
+	if (fd < 0)
+		return err_wrap(err, "the lab's wire namespace");
+	sock = ns_socket_in(fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sock < 0)
+		return err_make(err, -sock, "opening a route netlink socket in '%s'", pin);
+	return netlink_adopt(sock, ret, err);
+}
+
+/*
+ * Pull a link's cable or put it back: both its wire ends down or up (plan.h
+ * plan_link). The node ends keep their admin state and lose or regain their
+ * carrier, with their addresses and routes. A request for each wire end's
+ * attributes then has the kernel act on its carrier change at once, also for
+ * one that is down (which ETHTOOL_GLINK skips); up, that attaches its qdisc,
+ * without which what tc passes out of it is dropped.
+ */
+static int set_cable(const char *lab, const struct state_link *l, bool up, struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *wire = NULL;
+	char desc[112];
+	int r = wire_netlink(lab, &wire, err);
+
+	for (int k = 0; r >= 0 && k < 2; k++) {
+		snprintf(desc, sizeof(desc), "setting the wire end of '%s' %s", l->ends[k],
+			 up ? "up" : "down");
+		r = netlink_set_link(wire, l->wire[k], up, -1, desc, err);
+	}
+	for (int k = 0; r >= 0 && k < 2; k++) {
+		snprintf(desc, sizeof(desc), "reading the wire end of '%s'", l->ends[k]);
+		r = netlink_get_link(wire, l->wire[k], desc, err);
+	}
+	if (r >= 0)
+		r = netlink_flush(wire, err);
+	return r;
+}
+
 int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
 {
 	_cleanup_(netlink_close_pair) struct netlink *nl[2] = {NULL, NULL};
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
+	const struct state_node *n[2];
+	struct state_link *l;
+	bool cable;
 	size_t li;
 	int side, r;
 
@@ -1673,42 +1784,53 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	r = find_link(s, end, &li, &side, err);
 	if (r < 0)
 		return r;
-	/* both ends, as when a cable is pulled: each side sees its carrier go */
+	l = &s->links[li];
+	cable = l->wire[0] > 0 && l->wire[1] > 0;
 	for (int k = 0; k < 2; k++) {
-		const char *e = s->links[li].ends[k];
-		const struct state_node *n = state_node_of(s, e);
+		n[k] = state_node_of(s, l->ends[k]);
+		if (!n[k])
+			return err_make(err, ENOENT, "link end '%s'", l->ends[k]);
+		r = node_netlink(s->lab, n[k], &nl[k], err);
+		if (r < 0)
+			return err_wrap(err, "node '%s'", n[k]->name);
+	}
+	/* a pulled cable: each side sees its carrier go, and come back with nothing to re-add */
+	if (cable)
+		r = set_cable(s->lab, l, up, err);
+	/*
+	 * A lab made before links had wire ends is one veth pair a link: both ends
+	 * down or up, which takes the IPv6 addresses and the routes through them
+	 * along: netlab puts back its own.
+	 */
+	for (int k = 0; r >= 0 && !cable && k < 2; k++) {
+		const char *dev = strchr(l->ends[k], ':') + 1;
 		char desc[112];
 
-		if (!n)
-			return err_make(err, ENOENT, "link end '%s'", e);
-		r = node_netlink(s->lab, n, &nl[k], err);
-		if (r < 0)
-			return err_wrap(err, "node '%s'", n->name);
-		snprintf(desc, sizeof(desc), "setting '%s' %s", e, up ? "up" : "down");
-		r = netlink_set_link_name(nl[k], strchr(e, ':') + 1, up, desc, err);
+		snprintf(desc, sizeof(desc), "setting '%s' %s", l->ends[k], up ? "up" : "down");
+		r = netlink_set_link_name(nl[k], dev, up, desc, err);
 		if (r >= 0)
 			r = netlink_flush(nl[k], err);
-		if (r < 0)
-			return r;
-		if (up) {
-			restore_addrs(nl[k], n, strchr(e, ':') + 1);
-			restore_routes(nl[k], n);
+		if (r >= 0 && up) {
+			restore_addrs(nl[k], n[k], dev);
+			restore_routes(nl[k], n[k]);
 		}
 	}
+	if (r < 0)
+		return r;
 	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
 	for (int k = 0; k < 2; k++)
-		netlink_sync_link(nl[k], strchr(s->links[li].ends[k], ':') + 1);
-	/* and, as after `up`, the addresses put back usable when this returns */
+		netlink_sync_link(nl[k], strchr(l->ends[k], ':') + 1);
+	/* and, as after `up`, the addresses usable again (detection runs anew) when this returns */
 	for (int k = 0; up && k < 2; k++) {
 		_cleanup_err_ struct lab_err *e = NULL;
-		int ifindex = netlink_ifindex(nl[k], strchr(s->links[li].ends[k], ':') + 1, &e);
+		int ifindex = netlink_ifindex(nl[k], strchr(l->ends[k], ':') + 1, &e);
 
 		if (ifindex >= 0)
 			r = dad_wait_dev(nl[k], ifindex, err);
 		if (r < 0)
 			return r;
 	}
-	s->links[li].up = up;
+	l->up = up;
 	return state_write(s, STATE_WIRING, err);
 }
 
@@ -2001,7 +2123,8 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 					for (size_t f = 0; f < sl->nodes[q].n_ifaces; f++)
 						if (!strcmp(sl->nodes[q].ifaces[f].name, ifn + 1)) {
 							known++;
-							ups += strcmp(sl->nodes[q].ifaces[f].state, "down") != 0;
+							/* with a carrier: a pulled cable leaves both ends up without */
+							ups += strcmp(sl->nodes[q].ifaces[f].state, "up") == 0;
 						}
 				}
 			}

@@ -211,6 +211,10 @@ static json_t *links_json(const struct state *s)
 		json_t *jl = json_pack("{s:[s,s], s:b}", "endpoints", s->links[i].ends[0],
 				       s->links[i].ends[1], "up", s->links[i].up);
 
+		if (s->links[i].wire[0] || s->links[i].wire[1])
+			json_object_set_new(jl, "wire", json_pack("[i,i]", s->links[i].wire[0],
+								  s->links[i].wire[1]));
+
 		for (int k = 0; k < 2; k++) {
 			const struct topo_impair *im = &s->links[i].impair[k];
 
@@ -294,7 +298,7 @@ static json_t *nodes_doc(const struct state *s)
 	return root;
 }
 
-/* wiring.json: what `link up` puts back (addresses, routes by node) and the links */
+/* wiring.json: the links, and what `link up` puts back in a lab from before wire ends (addresses, routes by node) */
 static json_t *wiring_doc(const struct state *s)
 {
 	json_t *root = json_object(), *nodes = json_object();
@@ -409,6 +413,8 @@ static void decode_links(json_t *links, struct state *s)
 		l->ends[1] = xstrdup(json_is_string(json_array_get(e, 1)) ?
 					     json_string_value(json_array_get(e, 1)) : "?");
 		l->up = json_is_true(json_object_get(v, "up"));
+		for (int k = 0; k < 2; k++)
+			l->wire[k] = json_integer_value(json_array_get(json_object_get(v, "wire"), k));
 		for (int k = 0; k < 2; k++) {
 			json_t *im = json_object_get(v, k ? "impair1" : "impair0");
 

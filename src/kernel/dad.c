@@ -23,15 +23,25 @@ static const char *dev_name(const struct topo_node *n, int ifindex)
 	return pos >= 0 ? n->ifaces[pos].name : "?";
 }
 
-/* Whether a planned device of a node is up: lo, a bridge, or a veth end on a link that is up. */
+/*
+ * Whether a planned device of a node is up with a carrier, so that its
+ * addresses leave the tentative state: lo, a link end whose cable is in (a
+ * pulled one's wait for the cable), a bridge with such a port.
+ */
 static bool planned_up(const struct plan *p, size_t first_set, size_t ni, int ifindex)
 {
-	if (ifindex == PLAN_IFINDEX_LO || ifindex == PLAN_IFINDEX_BRIDGE)
+	if (ifindex == PLAN_IFINDEX_LO)
 		return true;
-	for (size_t i = first_set; i < p->n_sets && p->sets[i].node == ni; i++)
-		if (p->sets[i].ifindex == ifindex)
-			return p->sets[i].up > 0;
-	return true; /* made inside the node by someone else since */
+	for (size_t i = first_set; i < p->n_sets && p->sets[i].node == ni; i++) {
+		const struct plan_set *s = &p->sets[i];
+
+		if (ifindex == PLAN_IFINDEX_BRIDGE && s->up > 0 && s->carrier)
+			return true;
+		if (s->ifindex == ifindex)
+			return s->up > 0 && s->carrier;
+	}
+	/* made inside the node by someone else since, or a bridge: a port with no carrier */
+	return ifindex != PLAN_IFINDEX_BRIDGE;
 }
 
 /*

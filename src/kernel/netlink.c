@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 #include "netlink.h"
 
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/ethtool.h>
 #include <linux/ip.h>
 #include <linux/sockios.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/veth.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -388,6 +392,61 @@ int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, stru
 
 	if (!nlh)
 		return -(*err)->code;
+	req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_add_redirect(struct netlink *nl, int ifindex, int to_ifindex, const char *desc,
+			 struct lab_err **err)
+{
+	struct {
+		struct tc_u32_sel sel;
+		struct tc_u32_key key; /* the one key sel.keys[] holds */
+	} sel = {
+		/* one key that every frame matches (mask 0), and no other filter after it */
+		.sel = {.flags = TC_U32_TERMINAL, .nkeys = 1},
+	};
+	struct tc_mirred mirred = {
+		.action = TC_ACT_STOLEN, /* the frame leaves through to_ifindex, nothing else sees it */
+		.eaction = TCA_EGRESS_REDIR,
+		.ifindex = to_ifindex,
+	};
+	struct nlattr *opts, *acts, *act, *aopts;
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+
+	nlh = req_start(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	if (!nlh)
+		return -(*err)->code;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_INGRESS;
+	tcm->tcm_handle = TC_H_MAKE(TC_H_INGRESS, 0); /* ffff: */
+	mnl_attr_put_strz(nlh, TCA_KIND, "ingress");
+	req_end(nl, nlh);
+
+	nlh = req_start(nl, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	if (!nlh)
+		return -(*err)->code;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_INGRESS, 0);
+	/* priority 1, every protocol */
+	tcm->tcm_info = TC_H_MAKE(1u << 16, htons(ETH_P_ALL));
+	mnl_attr_put_strz(nlh, TCA_KIND, "u32");
+	opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_U32_SEL, sizeof(sel), &sel);
+	acts = mnl_attr_nest_start(nlh, TCA_U32_ACT);
+	act = mnl_attr_nest_start(nlh, 1); /* the first action */
+	mnl_attr_put_strz(nlh, TCA_ACT_KIND, "mirred");
+	aopts = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
+	mnl_attr_put(nlh, TCA_MIRRED_PARMS, sizeof(mirred), &mirred);
+	mnl_attr_nest_end(nlh, aopts);
+	mnl_attr_nest_end(nlh, act);
+	mnl_attr_nest_end(nlh, acts);
+	mnl_attr_nest_end(nlh, opts);
 	req_end(nl, nlh);
 	return 0;
 }

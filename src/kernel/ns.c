@@ -133,20 +133,30 @@ int ns_pin(const char *src, const char *path, struct lab_err **err)
 	return 0;
 }
 
+/* unshare(flags), the errno explained. Return: 0 or -errno. */
+static int unshare_net(int flags, struct lab_err **err)
+{
+	int r;
+
+	if (unshare(flags) == 0)
+		return 0;
+	r = -errno;
+	if (r == -ENOSPC)
+		return err_make(err, -r,
+				"creating namespaces (the user.max_net_namespaces limit is reached)");
+	if (r == -EPERM)
+		return err_make(err, -r, "creating namespaces (netlab needs root: CAP_SYS_ADMIN)");
+	return err_make(err, -r, "creating namespaces");
+}
+
 int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 	   const char *hostname, struct lab_err **err)
 {
 	int r;
 
-	if (unshare(CLONE_NEWNET | CLONE_NEWUTS) < 0) {
-		r = -errno;
-		if (r == -ENOSPC)
-			return err_make(err, -r,
-					"creating namespaces (the user.max_net_namespaces limit is reached)");
-		if (r == -EPERM)
-			return err_make(err, -r, "creating namespaces (netlab needs root: CAP_SYS_ADMIN)");
-		return err_make(err, -r, "creating namespaces");
-	}
+	r = unshare_net(CLONE_NEWNET | CLONE_NEWUTS, err);
+	if (r < 0)
+		return r;
 	if (sethostname(hostname, strlen(hostname)) < 0)
 		return err_make(err, errno, "setting the host name '%s'", hostname);
 	/*
@@ -169,6 +179,20 @@ int ns_new(const char *link_path, const char *net_path, const char *uts_path,
 		return r;
 	}
 	return 0;
+}
+
+int ns_new_net(const char *net_path, struct lab_err **err)
+{
+	int r = unshare_net(CLONE_NEWNET, err);
+
+	if (r < 0)
+		return r;
+	return ns_pin("/proc/thread-self/ns/net", net_path, err);
+}
+
+char *ns_wire_path(const char *lab)
+{
+	return layout_netns_pin(lab, NS_WIRE_NAME);
 }
 
 char *ns_pin_dir(const char *lab)

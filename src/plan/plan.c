@@ -189,34 +189,35 @@ static void plan_links(struct plan *p)
 {
 	const struct topo *t = p->topo;
 
-	p->veths = xcalloc(t->n_links, sizeof(*p->veths));
-	p->n_veths = t->n_links;
+	p->links = xcalloc(t->n_links ? t->n_links : 1, sizeof(*p->links));
+	p->n_links = t->n_links;
 	for (size_t i = 0; i < t->n_links; i++) {
-		struct plan_veth *v = &p->veths[i];
-		struct plan_end a = make_end(t, &t->links[i], 0);
-		struct plan_end b = make_end(t, &t->links[i], 1);
+		struct plan_link *v = &p->links[i];
 
-		/* the kernel enslaves only the request's own device: put a switch end there */
-		if (!a.master && b.master) {
-			struct plan_end tmp = a;
-
-			a = b;
-			b = tmp;
-		}
-		/* both ends come up from inside their nodes, a switch's as ports with no IPv6 */
+		for (int k = 0; k < 2; k++)
+			v->end[k] = make_end(t, &t->links[i], k);
 		for (int k = 0; k < 2; k++) {
-			const struct plan_end *e = k ? &b : &a;
+			v->wire[k].ifindex = v->end[!k].ifindex;
+			snprintf(v->wire[k].ifname, sizeof(v->wire[k].ifname), "l%u%c", (unsigned)i, "ab"[k]);
+		}
+		/*
+		 * Both ends come up from inside their nodes, a switch's as ports with no
+		 * IPv6; a link that is down is a pulled cable: its ends come up too,
+		 * without a carrier.
+		 */
+		for (int k = 0; k < 2; k++) {
+			const struct plan_end *e = &v->end[k];
 
 			GROW(p->sets, p->cap_sets, p->n_sets + 1);
 			p->sets[p->n_sets++] = (struct plan_set){
 				.node = e->node,
 				.ifindex = e->ifindex,
-				.up = t->links[i].up ? 1 : -1,
-				.master = k && b.master ? b.master : -1,
+				.up = 1,
+				.master = e->master ? e->master : -1,
 				.no_ll = t->nodes[e->node].kind == TOPO_SWITCH,
+				.carrier = t->links[i].up,
 			};
 		}
-		b.master = 0;
 		for (int k = 0; k < 2; k++) {
 			const struct topo_endpoint *e = &t->links[i].ep[k];
 
@@ -226,8 +227,6 @@ static void plan_links(struct plan *p)
 			p->impairs[p->n_impairs++] = (struct plan_impair){
 				e->node, plan_iface_index(&t->nodes[e->node], e->iface), &t->links[i].impair[k]};
 		}
-		v->end[0] = a;
-		v->end[1] = b;
 		v->up = t->links[i].up;
 		v->link = i;
 	}
@@ -338,7 +337,7 @@ struct plan *plan_free(struct plan *p)
 	}
 	free(p->nodes);
 	free(p->bridges);
-	free(p->veths);
+	free(p->links);
 	free(p->sets);
 	free(p->addrs);
 	free(p->routes);

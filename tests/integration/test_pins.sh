@@ -51,6 +51,11 @@ echo "ok: foreign namespace kept, unnamed node's process ended"
 
 # --- a lab of netlab 0.x: pins in /run/netns itself, state version 2
 lab_up "$LAB" "$TMP/lab.json"
+# its links joined the nodes directly; ours go through the lab's wire namespace, pinned on the
+# tmpfs that goes: a process of the test's holds it meanwhile
+nsenter --net="/run/netlab/.netns/$LAB/+wire" sleep 600 &
+wire_holder=$!
+BG_PIDS+=("$wire_holder")
 for n in n1 n2 n3; do
 	rm "/run/netns/$LAB.$n"
 	touch "/run/netns/$LAB.$n"
@@ -63,6 +68,8 @@ expect_exit 0 "$NETLAB" exec -l "$LAB" n1 ping -c 1 -W 2 -q 10.5.0.2
 expect_exit 0 "$NETLAB" status "$LAB"
 assert_contains "$OUT" "lab $LAB: up" "status of a netlab 0.x lab"
 expect_exit 0 "$NETLAB" down "$LAB"
+kill "$wire_holder"
+wait "$wire_holder" 2>/dev/null || true
 assert_clean "$LAB"
 echo "ok: a lab pinned the old way comes down"
 

@@ -18,8 +18,11 @@
 #include <linux/if_link.h>
 #include <linux/ip.h>
 #include <linux/netlink.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <linux/tc_act/tc_mirred.h>
 #include <linux/veth.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -763,6 +766,61 @@ static void test_clear_impair(void **state)
 	assert_int_equal(tcm->tcm_parent, TC_H_ROOT);
 }
 
+static void test_redirect(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	const struct tc_u32_sel *sel;
+	const struct tc_u32_key *key;
+	const struct tc_mirred *m;
+	const struct tcmsg *tcm;
+	struct attrs t, opts, acts, act, aopts;
+
+	assert_int_equal(netlink_add_redirect(c->nl, 2101, 2102, "wiring l0a to l0b", &err), 0);
+	assert_null(err);
+	/* an ingress qdisc, then its filter */
+	assert_int_equal(walk(c), 2);
+	assert_header(c->msg[0], RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, 1);
+	tcm = mnl_nlmsg_get_payload(c->msg[0]);
+	assert_int_equal(tcm->tcm_ifindex, 2101);
+	assert_int_equal(tcm->tcm_parent, TC_H_INGRESS);
+	assert_int_equal(tcm->tcm_handle, 0xffff0000);
+	parse_msg(c->msg[0], sizeof(*tcm), &t);
+	assert_str_attr(t.tb[TCA_KIND], "ingress");
+	assert_int_equal(t.n, 1);
+
+	assert_header(c->msg[1], RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, 2);
+	tcm = mnl_nlmsg_get_payload(c->msg[1]);
+	assert_int_equal(tcm->tcm_ifindex, 2101);
+	assert_int_equal(tcm->tcm_parent, 0xffff0000);
+	assert_int_equal(TC_H_MAJ(tcm->tcm_info) >> 16, 1);    /* priority */
+	assert_int_equal(TC_H_MIN(tcm->tcm_info), htons(ETH_P_ALL)); /* protocol all */
+	parse_msg(c->msg[1], sizeof(*tcm), &t);
+	assert_str_attr(t.tb[TCA_KIND], "u32");
+	parse_nested(t.tb[TCA_OPTIONS], &opts);
+	/* one key with mask 0: every frame */
+	assert_non_null(opts.tb[TCA_U32_SEL]);
+	assert_int_equal(mnl_attr_get_payload_len(opts.tb[TCA_U32_SEL]), sizeof(*sel) + sizeof(*key));
+	sel = mnl_attr_get_payload(opts.tb[TCA_U32_SEL]);
+	assert_int_equal(sel->nkeys, 1);
+	assert_int_equal(sel->flags, TC_U32_TERMINAL);
+	key = (const struct tc_u32_key *)(sel + 1);
+	assert_int_equal(key->mask, 0);
+	assert_int_equal(key->val, 0);
+	/* its one action: out of the other device */
+	parse_nested(opts.tb[TCA_U32_ACT], &acts);
+	assert_int_equal(acts.n, 1);
+	parse_nested(acts.tb[1], &act);
+	assert_str_attr(act.tb[TCA_ACT_KIND], "mirred");
+	parse_nested(act.tb[TCA_ACT_OPTIONS], &aopts);
+	assert_non_null(aopts.tb[TCA_MIRRED_PARMS]);
+	assert_int_equal(mnl_attr_get_payload_len(aopts.tb[TCA_MIRRED_PARMS]), sizeof(*m));
+	m = mnl_attr_get_payload(aopts.tb[TCA_MIRRED_PARMS]);
+	assert_int_equal(m->eaction, TCA_EGRESS_REDIR);
+	assert_int_equal(m->action, TC_ACT_STOLEN);
+	assert_int_equal(m->ifindex, 2102);
+}
+
 /* --- the batch --- */
 
 static void test_batch_sequence_and_flags(void **state)
@@ -919,6 +977,7 @@ int main(void)
 		T(test_impair_rate_tbf),
 		T(test_impair_delay_netem),
 		T(test_clear_impair),
+		T(test_redirect),
 		T(test_batch_sequence_and_flags),
 		T(test_sequence_per_socket),
 		T(test_many_requests),

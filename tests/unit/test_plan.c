@@ -87,12 +87,12 @@ static const char *find_sysctl(const struct plan_sysctl *v, size_t n, const char
 	return NULL;
 }
 
-static const struct plan_veth *veth_of_link(const struct ctx *c, size_t link)
+static const struct plan_link *link_of(const struct ctx *c, size_t link)
 {
-	for (size_t i = 0; i < c->p->n_veths; i++)
-		if (c->p->veths[i].link == link)
-			return &c->p->veths[i];
-	fail_msg("no veth for links[%zu]", link);
+	for (size_t i = 0; i < c->p->n_links; i++)
+		if (c->p->links[i].link == link)
+			return &c->p->links[i];
+	fail_msg("no plan link for links[%zu]", link);
 	return NULL;
 }
 
@@ -180,8 +180,8 @@ static void test_ifindexes(void **state)
 	assert_int_equal(plan_ifindex(r1, "br0"), -ENOENT);
 	assert_int_equal(plan_ifindex(sw, "eth0"), 104);
 	/* the two ends of a veth never share an index (the kernel's link watch needs it) */
-	for (size_t i = 0; i < c->p->n_veths; i++)
-		assert_int_not_equal(c->p->veths[i].end[0].ifindex, c->p->veths[i].end[1].ifindex);
+	for (size_t i = 0; i < c->p->n_links; i++)
+		assert_int_not_equal(c->p->links[i].end[0].ifindex, c->p->links[i].end[1].ifindex);
 	/* and back from an index to the interface */
 	for (size_t n = 0; n < c->t->n_nodes; n++) {
 		const struct topo_node *nd = &c->t->nodes[n];
@@ -214,20 +214,24 @@ static void test_bridges(void **state)
 	assert_int_equal(c->p->bridges[1].ifindex, PLAN_IFINDEX_BRIDGE);
 }
 
-static void test_veth_host_host(void **state)
+static void test_link_host_host(void **state)
 {
 	struct ctx *c = build(state, two_hosts);
-	const struct plan_veth *v;
+	const struct plan_link *v;
 	const struct plan_set *s;
 
-	assert_int_equal(c->p->n_veths, 1);
-	v = &c->p->veths[0];
+	assert_int_equal(c->p->n_links, 1);
+	v = &c->p->links[0];
 	assert_int_equal(v->link, 0);
 	assert_true(v->up);
-	/* as written: no switch, no swap */
 	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
 	assert_end(c, &v->end[1], "h2", "eth0", 102, 0);
 	assert_int_equal(v->end[0].mtu, 0);
+	/* each end's peer in the wire namespace: with the far end's index, named for the link */
+	assert_int_equal(v->wire[0].ifindex, 102);
+	assert_int_equal(v->wire[1].ifindex, 101);
+	assert_string_equal(v->wire[0].ifname, "l0a");
+	assert_string_equal(v->wire[1].ifname, "l0b");
 	/* both ends come up from inside their nodes, with the kernel's link-local address */
 	assert_int_equal(c->p->n_sets, 2);
 	s = find_set(c, "h2", 102);
@@ -235,31 +239,35 @@ static void test_veth_host_host(void **state)
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
 	assert_false(s->no_ll);
+	assert_true(s->carrier);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
 	assert_int_equal(s->master, -1);
 	assert_false(s->no_ll);
+	assert_true(s->carrier);
 }
 
-static void test_veth_switch_end_first(void **state)
+static void test_link_switch_ends(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'sw': 'switch', "
 				     "'h1': {'interfaces': {'eth0': {'addresses': ['10.0.0.1/24']}}}, "
 				     "'h2': {'interfaces': {'eth0': {'addresses': ['10.0.0.2/24']}}}}, "
 				     "'links': [{'endpoints': ['h1:eth0', 'sw']}, 'sw -- h2:eth0']}");
-	const struct plan_veth *v;
+	const struct plan_link *v;
 	const struct plan_set *s;
 
-	/* written host first: the switch end moves to end[0], enslaved at creation */
-	v = veth_of_link(c, 0);
-	assert_end(c, &v->end[0], "sw", "eth0", 102, PLAN_IFINDEX_BRIDGE);
-	assert_end(c, &v->end[1], "h1", "eth0", 101, 0);
-	/* written switch first: stays */
-	v = veth_of_link(c, 1);
+	/* the ends as written, whichever is a switch's */
+	v = link_of(c, 0);
+	assert_end(c, &v->end[0], "h1", "eth0", 101, 0);
+	assert_end(c, &v->end[1], "sw", "eth0", 102, PLAN_IFINDEX_BRIDGE);
+	v = link_of(c, 1);
 	assert_end(c, &v->end[0], "sw", "eth1", 103, PLAN_IFINDEX_BRIDGE);
 	assert_end(c, &v->end[1], "h2", "eth0", 104, 0);
-	/* every end is brought up afterwards; only the switch ends are ports, enslaved at creation */
+	assert_int_equal(v->wire[0].ifindex, 104);
+	assert_int_equal(v->wire[1].ifindex, 103);
+	assert_string_equal(v->wire[1].ifname, "l1b");
+	/* every end is brought up afterwards, a switch's as a port: node ends are veth peers */
 	assert_int_equal(c->p->n_sets, 4);
 	s = find_set(c, "h1", 101);
 	assert_non_null(s);
@@ -273,22 +281,23 @@ static void test_veth_switch_end_first(void **state)
 	s = find_set(c, "sw", 102);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
-	assert_int_equal(s->master, -1);
+	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
 	/* a switch is no IPv6 host: its ports get no link-local address */
 	assert_true(s->no_ll);
 	assert_true(find_set(c, "sw", 103)->no_ll);
+	assert_int_equal(find_set(c, "sw", 103)->master, PLAN_IFINDEX_BRIDGE);
 }
 
-static void test_veth_switch_to_switch(void **state)
+static void test_link_switch_to_switch(void **state)
 {
 	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'sw1': 'switch', 'sw2': 'switch'}, "
 				     "'links': ['sw1 -- sw2']}");
-	const struct plan_veth *v = veth_of_link(c, 0);
+	const struct plan_link *v = link_of(c, 0);
 	const struct plan_set *s;
 
-	/* only end[0] can be enslaved at creation; the other joins its bridge by a set */
+	/* both join their bridges by a set */
 	assert_end(c, &v->end[0], "sw1", "eth0", 101, PLAN_IFINDEX_BRIDGE);
-	assert_end(c, &v->end[1], "sw2", "eth0", 102, 0);
+	assert_end(c, &v->end[1], "sw2", "eth0", 102, PLAN_IFINDEX_BRIDGE);
 	assert_int_equal(c->p->n_sets, 2);
 	s = find_set(c, "sw2", 102);
 	assert_non_null(s);
@@ -297,7 +306,7 @@ static void test_veth_switch_to_switch(void **state)
 	s = find_set(c, "sw1", 101);
 	assert_non_null(s);
 	assert_int_equal(s->up, 1);
-	assert_int_equal(s->master, -1);
+	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
 }
 
 static void test_neighbour_advice(void **state)
@@ -342,22 +351,26 @@ static void test_link_down(void **state)
 				     "'sw2': 'switch'}, 'links': ["
 				     "{'endpoints': ['a', 'b'], 'state': 'down'}, "
 				     "{'endpoints': ['a', 'sw'], 'state': 'down'}, "
-				     "{'endpoints': ['sw', 'sw2'], 'state': 'down'}]}");
+				     "{'endpoints': ['sw', 'sw2'], 'state': 'down'}, 'b -- sw']}");
 	const struct plan_set *s;
 
+	/* a pulled cable: its wire ends stay down */
 	for (size_t i = 0; i < 3; i++)
-		assert_false(veth_of_link(c, i)->up);
-	/* no set brings anything up */
+		assert_false(link_of(c, i)->up);
+	assert_true(link_of(c, 3)->up);
+	/* every end comes up all the same, without a carrier but on the last link */
+	assert_int_equal(c->p->n_sets, 8);
 	for (size_t i = 0; i < c->p->n_sets; i++)
-		assert_int_not_equal(c->p->sets[i].up, 1);
-	assert_int_equal(find_set(c, "b", 102)->up, -1);
-	assert_int_equal(find_set(c, "a", 101)->up, -1);
-	assert_int_equal(find_set(c, "a", 103)->up, -1);
-	/* the second switch still joins its bridge, staying down */
-	assert_int_equal(c->p->n_sets, 6);
+		assert_int_equal(c->p->sets[i].up, 1);
+	assert_false(find_set(c, "b", 102)->carrier);
+	assert_false(find_set(c, "a", 101)->carrier);
+	assert_false(find_set(c, "a", 103)->carrier);
+	assert_true(find_set(c, "b", 107)->carrier);
+	assert_true(find_set(c, "sw", 108)->carrier);
+	/* the second switch still joins its bridge */
 	s = find_set(c, "sw2", 106);
 	assert_non_null(s);
-	assert_int_equal(s->up, -1);
+	assert_false(s->carrier);
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
 }
 
@@ -380,7 +393,7 @@ static void test_mtu_and_mac(void **state)
 				     "'a': {'interfaces': {'eth0': {'mtu': 1400, 'mac': '02:00:00:00:00:0a'}}}, 'b': {}}, "
 				     "'links': [{'endpoints': ['a:eth0', 'b:eth0'], 'mtu': 9000}, "
 				     "{'endpoints': ['a:eth1', 'b:eth1']}]}");
-	const struct plan_veth *v = veth_of_link(c, 0);
+	const struct plan_link *v = link_of(c, 0);
 	const uint8_t mac[6] = {2, 0, 0, 0, 0, 0x0a};
 
 	/* the interface's own MTU wins over the link's */
@@ -392,7 +405,7 @@ static void test_mtu_and_mac(void **state)
 	/* undeclared: netlab's own, from the names */
 	plan_mac("lab", "b", "eth0", want);
 	assert_memory_equal(v->end[1].mac, want, 6);
-	v = veth_of_link(c, 1);
+	v = link_of(c, 1);
 	assert_int_equal(v->end[0].mtu, 0);
 	assert_int_equal(v->end[1].mtu, 0);
 }
@@ -669,7 +682,7 @@ static void test_empty_lab(void **state)
 	struct ctx *c = build(state, "{'name': 'empty', 'nodes': {}}");
 
 	assert_int_equal(c->p->n_nodes, 0);
-	assert_int_equal(c->p->n_veths, 0);
+	assert_int_equal(c->p->n_links, 0);
 	assert_int_equal(c->p->n_sets, 0);
 	assert_int_equal(c->p->n_addrs, 0);
 	assert_int_equal(c->p->n_routes, 0);
@@ -695,26 +708,27 @@ static void test_demo_lab(void **state)
 
 	assert_int_equal(c->p->n_nodes, 6);
 	assert_int_equal(c->p->n_bridges, 1);
-	assert_int_equal(c->p->n_veths, 5);
+	assert_int_equal(c->p->n_links, 5);
 	/* the 8 written; IPv4 only: no wait for duplicate address detection */
 	assert_int_equal(c->p->n_addrs, 8);
 	assert_false(c->p->wait_dad);
 	assert_int_equal(c->p->n_routes, 5);
-	/* every veth with a switch end: that end first, enslaved */
-	for (size_t i = 0; i < c->p->n_veths; i++) {
-		const struct plan_veth *v = &c->p->veths[i];
+	/* every switch end a port, as written (the switch second), the others not */
+	for (size_t i = 0; i < c->p->n_links; i++) {
+		const struct plan_link *v = &c->p->links[i];
 
-		assert_int_equal(v->end[1].master, 0);
-		if (c->t->nodes[v->end[0].node].kind == TOPO_SWITCH) {
-			assert_int_equal(v->end[0].master, PLAN_IFINDEX_BRIDGE);
+		assert_int_equal(v->end[0].master, 0);
+		if (c->t->nodes[v->end[1].node].kind == TOPO_SWITCH) {
+			assert_int_equal(v->end[1].master, PLAN_IFINDEX_BRIDGE);
 			ports++;
-		}
+		} else
+			assert_int_equal(v->end[1].master, 0);
 	}
 	assert_int_equal(ports, 3);
-	/* each veth end is brought up by one set */
-	for (size_t i = 0; i < c->p->n_veths; i++)
+	/* each link end is brought up by one set, a switch's joining its bridge */
+	for (size_t i = 0; i < c->p->n_links; i++)
 		for (int k2 = 0; k2 < 2; k2++) {
-			const struct plan_end *e = &c->p->veths[i].end[k2];
+			const struct plan_end *e = &c->p->links[i].end[k2];
 			size_t n = 0;
 
 			for (size_t k = 0; k < c->p->n_sets; k++)
@@ -728,7 +742,9 @@ static void test_demo_lab(void **state)
 		const struct plan_set *x = &c->p->sets[i];
 
 		assert_int_equal(x->up, 1);
+		assert_true(x->carrier);
 		assert_int_equal(x->no_ll, c->t->nodes[x->node].kind == TOPO_SWITCH);
+		assert_int_equal(x->master, x->no_ll ? PLAN_IFINDEX_BRIDGE : -1);
 		no_ll += x->no_ll;
 	}
 	assert_int_equal(no_ll, 3);
@@ -746,10 +762,10 @@ static void test_macs(void **state)
 	struct ctx *c = build(state, one);
 
 	/* declared: exactly; undeclared: locally administered unicast, each its own */
-	assert_memory_equal(veth_of_link(c, 1)->end[1].mac, declared, 6);
-	memcpy(first[0], veth_of_link(c, 0)->end[0].mac, 6);
-	memcpy(first[1], veth_of_link(c, 0)->end[1].mac, 6);
-	memcpy(first[2], veth_of_link(c, 1)->end[0].mac, 6);
+	assert_memory_equal(link_of(c, 1)->end[1].mac, declared, 6);
+	memcpy(first[0], link_of(c, 0)->end[0].mac, 6);
+	memcpy(first[1], link_of(c, 0)->end[1].mac, 6);
+	memcpy(first[2], link_of(c, 1)->end[0].mac, 6);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(first[i][0] & 0x03, 0x02);
 		for (int k = 0; k < i; k++)
@@ -757,15 +773,15 @@ static void test_macs(void **state)
 	}
 	/* the same file: the same MACs */
 	c = build(state, one);
-	assert_memory_equal(veth_of_link(c, 0)->end[0].mac, first[0], 6);
-	assert_memory_equal(veth_of_link(c, 0)->end[1].mac, first[1], 6);
-	assert_memory_equal(veth_of_link(c, 1)->end[0].mac, first[2], 6);
+	assert_memory_equal(link_of(c, 0)->end[0].mac, first[0], 6);
+	assert_memory_equal(link_of(c, 0)->end[1].mac, first[1], 6);
+	assert_memory_equal(link_of(c, 1)->end[0].mac, first[2], 6);
 	/* a copy under another lab name: others, the declared one kept */
 	c = build(state, two);
 	for (int i = 0; i < 2; i++)
-		assert_memory_not_equal(veth_of_link(c, 0)->end[i].mac, first[i], 6);
-	assert_memory_not_equal(veth_of_link(c, 1)->end[0].mac, first[2], 6);
-	assert_memory_equal(veth_of_link(c, 1)->end[1].mac, declared, 6);
+		assert_memory_not_equal(link_of(c, 0)->end[i].mac, first[i], 6);
+	assert_memory_not_equal(link_of(c, 1)->end[0].mac, first[2], 6);
+	assert_memory_equal(link_of(c, 1)->end[1].mac, declared, 6);
 	/* names are not merely concatenated */
 	plan_mac("ab", "c", "eth0", m);
 	plan_mac("a", "bc", "eth0", m2);
@@ -778,16 +794,21 @@ static void test_ifindexes_unique(void **state)
 				     "'r3': 'router', 'sw': 'switch', 'h': {}}, "
 				     "'links': ['r1 -- r2', 'r2 -- r3', 'r3 -- r1', 'sw -- r1', 'h -- sw']}");
 
-	/* every link end of the lab has an index of its own: eth0@if105 names one device */
-	for (size_t i = 0; i < c->p->n_veths; i++)
+	/*
+	 * every link end of the lab has an index of its own: eth0@if105 names one device;
+	 * in the wire namespace each is a wire end's, the peer of the other end
+	 */
+	for (size_t i = 0; i < c->p->n_links; i++)
 		for (int a = 0; a < 2; a++) {
-			const struct plan_end *x = &c->p->veths[i].end[a];
+			const struct plan_end *x = &c->p->links[i].end[a];
 
 			assert_true(x->ifindex > PLAN_IFINDEX_BRIDGE);
-			for (size_t k = 0; k < c->p->n_veths; k++)
+			assert_int_equal(c->p->links[i].wire[!a].ifindex, x->ifindex);
+			assert_int_not_equal(c->p->links[i].wire[a].ifindex, x->ifindex);
+			for (size_t k = 0; k < c->p->n_links; k++)
 				for (int b = 0; b < 2; b++)
 					if (k != i || b != a)
-						assert_int_not_equal(x->ifindex, c->p->veths[k].end[b].ifindex);
+						assert_int_not_equal(x->ifindex, c->p->links[k].end[b].ifindex);
 		}
 	/* r2 has eth0 (link 0, second end) and eth1 (link 1, first end) */
 	assert_int_equal(plan_ifindex(&c->t->nodes[node_index(c, "r2")], "eth0"), 102);
@@ -870,9 +891,9 @@ int main(void)
 		T(test_netns_name_longest),
 		T(test_ifindexes),
 		T(test_bridges),
-		T(test_veth_host_host),
-		T(test_veth_switch_end_first),
-		T(test_veth_switch_to_switch),
+		T(test_link_host_host),
+		T(test_link_switch_ends),
+		T(test_link_switch_to_switch),
 		T(test_link_down),
 		T(test_neighbour_advice),
 		T(test_sets_sorted_by_node),

@@ -180,6 +180,8 @@ static struct state *sample_state(void)
 	s->links[0].ends[0] = xstrdup("r1:eth0");
 	s->links[0].ends[1] = xstrdup("h1:eth0");
 	s->links[0].up = true;
+	s->links[0].wire[0] = 103;
+	s->links[0].wire[1] = 104;
 	s->links[0].impair[1] = (struct topo_impair){.set = true, .delay_ns = 20000000, .loss = 1.5,
 						    .rate_bps = 10000000};
 	return s;
@@ -241,6 +243,8 @@ static void test_state_round_trip(void **state)
 	assert_string_equal(t->links[0].ends[0], "r1:eth0");
 	assert_string_equal(t->links[0].ends[1], "h1:eth0");
 	assert_true(t->links[0].up);
+	assert_int_equal(t->links[0].wire[0], 103);
+	assert_int_equal(t->links[0].wire[1], 104);
 	assert_false(t->links[0].impair[0].set);
 	assert_true(t->links[0].impair[1].set);
 	assert_true(t->links[0].impair[1].delay_ns == 20000000);
@@ -263,6 +267,7 @@ static void test_state_parts_are_apart(void **state)
 	assert_null(strstr(wiring, "\"status\""));
 	assert_non_null(strstr(nodes, "\"version\":3"));
 	assert_non_null(strstr(wiring, "\"version\":3"));
+	assert_non_null(strstr(wiring, "\"wire\":[103,104]"));
 	/* defaults go unsaid: h1's host name is its name, and both netns are LAB.NODE */
 	assert_non_null(strstr(nodes, "\"hostname\":\"core-1\""));
 	assert_null(strstr(nodes, "\"hostname\":\"h1\""));
@@ -306,6 +311,8 @@ static void test_state_version1(void **state)
 	assert_int_equal(t->nodes[0].n_addrs, 1);
 	assert_int_equal(t->n_links, 1);
 	assert_false(t->links[0].up);
+	/* from before wire ends: one veth pair, `link` takes its ends down and up */
+	assert_int_equal(t->links[0].wire[0] + t->links[0].wire[1], 0);
 	assert_int_equal(u->nodes[0].n_addrs, 2);
 	assert_string_equal(prefix_format(&u->nodes[0].addrs[1].prefix, buf), "10.9.9.9/32");
 	assert_int_equal(u->nodes[0].n_routes, 0);
