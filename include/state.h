@@ -76,6 +76,8 @@ struct state {
 	char *topology; /* absolute path of the topology file */
 	long long created;
 	char *user;      /* who started the lab: $SUDO_USER or the uid's name (labinfo_user) */
+	char **meta;     /* the topology's "meta" (Kathara's LAB_*): key, value, key, value ... */
+	size_t n_meta;   /* pairs */
 	int creator_pid; /* the `up` that is building the lab, and its start time */
 	unsigned long long creator_start;
 	struct state_node *nodes;
@@ -204,6 +206,8 @@ struct status_link {
 struct status_lab {
 	char *name, *status, *topology;
 	char *user; /* who started the lab ("" when its state does not say) */
+	char **meta; /* key, value, ... as in struct state */
+	size_t n_meta;
 	long long created;
 	struct status_node *nodes;
 	size_t n_nodes;

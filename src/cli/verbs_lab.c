@@ -382,6 +382,9 @@ static void print_status(const struct status_lab *labs, size_t n)
 		       lab->topology, lab->topology[0] ? ")" : "");
 		printf("  started by %s at %s\n", lab->user && *lab->user ? lab->user : "unknown",
 		       labinfo_time(lab->created, when, sizeof(when)));
+		/* the lab's description, author ... (Kathara's LAB_*) */
+		for (size_t m = 0; m < lab->n_meta; m++)
+			printf("  %s: %s\n", lab->meta[2 * m], lab->meta[2 * m + 1]);
 		for (size_t i = 0; i < lab->n_nodes; i++) {
 			const struct status_node *nd = &lab->nodes[i];
 

@@ -108,6 +108,12 @@ static struct state *state_from_plan(const struct plan *p)
 
 	s->status = xstrdup("creating");
 	s->topology = abs ? abs : xstrdup(t->file);
+	s->meta = xcalloc(2 * t->n_meta + 1, sizeof(char *));
+	for (size_t i = 0; i < t->n_meta; i++) {
+		s->meta[2 * i] = xstrdup(t->meta[i].key);
+		s->meta[2 * i + 1] = xstrdup(t->meta[i].value);
+	}
+	s->n_meta = t->n_meta;
 	s->created = time(NULL);
 	s->creator_pid = getpid();
 	s->creator_start = ns_start_time(getpid());
@@ -2078,6 +2084,9 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 		sl->topology = xstrdup(s->topology ? s->topology : "");
 		sl->created = s->created;
 		sl->user = xstrdup(s->user ? s->user : "");
+		sl->meta = TAKE_PTR(s->meta);
+		sl->n_meta = s->n_meta;
+		s->n_meta = 0;
 		sl->nodes = xcalloc(s->n_nodes ? s->n_nodes : 1, sizeof(*sl->nodes));
 		sl->n_nodes = s->n_nodes;
 		for (size_t j = 0; j < s->n_nodes && r >= 0; j++)
@@ -2176,6 +2185,9 @@ void lab_status_free(struct status_lab *labs, size_t n)
 		free(l->status);
 		free(l->topology);
 		free(l->user);
+		for (size_t m = 0; m < 2 * l->n_meta; m++)
+			free(l->meta[m]);
+		free(l->meta);
 	}
 	free(labs);
 }

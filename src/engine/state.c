@@ -52,6 +52,9 @@ struct state *state_free(struct state *s)
 	free(s->status);
 	free(s->topology);
 	free(s->user);
+	for (size_t i = 0; i < 2 * s->n_meta; i++)
+		free(s->meta[i]);
+	free(s->meta);
 	free(s);
 	return NULL;
 }
@@ -251,6 +254,13 @@ static json_t *nodes_doc(const struct state *s)
 	json_object_set_new(root, "created", json_integer(s->created));
 	if (s->user)
 		json_object_set_new(root, "user", json_string(s->user));
+	if (s->n_meta) {
+		json_t *m = json_object();
+
+		for (size_t i = 0; i < s->n_meta; i++)
+			json_object_set_new(m, s->meta[2 * i], json_string(s->meta[2 * i + 1]));
+		json_object_set_new(root, "meta", m);
+	}
 	if (s->creator_pid)
 		json_object_set_new(root, "creator", json_pack("{s:i, s:I}", "pid", s->creator_pid, "start",
 								(json_int_t)s->creator_start));
@@ -463,6 +473,18 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 	s->created = json_integer_value(json_object_get(root, "created"));
 	free(s->user);
 	s->user = dup_str(root, "user"); /* NULL: a lab started before netlab recorded it */
+	{
+		json_t *m = json_object_get(root, "meta"), *mv;
+		const char *mk;
+
+		s->meta = xcalloc(2 * json_object_size(m) + 1, sizeof(char *));
+		json_object_foreach(m, mk, mv)
+			if (json_is_string(mv)) {
+				s->meta[2 * s->n_meta] = xstrdup(mk);
+				s->meta[2 * s->n_meta + 1] = xstrdup(json_string_value(mv));
+				s->n_meta++;
+			}
+	}
 	s->creator_pid = json_integer_value(json_object_get(json_object_get(root, "creator"), "pid"));
 	s->creator_start = json_integer_value(json_object_get(json_object_get(root, "creator"), "start"));
 	/* version 1 kept the links here (and each node's wiring in it) */
@@ -812,12 +834,16 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 				json_object_set_new(jl, "impair", imp);
 				json_array_append_new(links, jl);
 			}
-			json_array_append_new(jlabs, json_pack("{s:o, s:s, s:o, s:I, s:o, s:o, s:o}", "name",
+			json_t *meta = json_object();
+
+			for (size_t m = 0; m < lab->n_meta; m++)
+				json_object_set_new(meta, lab->meta[2 * m], jstr(lab->meta[2 * m + 1]));
+			json_array_append_new(jlabs, json_pack("{s:o, s:s, s:o, s:I, s:o, s:o, s:o, s:o}", "name",
 							       jstr(lab->name), "status", lab->status,
 							       "topology", jstr(lab->topology), "created",
 							       (json_int_t)lab->created, "user",
 							       lab->user && *lab->user ? jstr(lab->user) : json_null(),
-							       "nodes", nodes, "links", links));
+							       "meta", meta, "nodes", nodes, "links", links));
 		}
 	}
 	json_object_set_new(root, "labs", jlabs);

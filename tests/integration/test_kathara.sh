@@ -34,6 +34,9 @@ done
 assert_contains "$("$NETLAB" exec -l "$K" r1 ip route show 10.0.2.0/24)" "proto ospf" "r1 learned h2's LAN from ospfd"
 assert_contains "$("$NETLAB" exec -l "$K" r1 ps -e -o comm=)" "ospfd" "ospfd runs in r1"
 assert_eq "$("$NETLAB" exec -l "$K" r1 hostname)" "r1" "hostname = device name"
+# LAB_* metadata in status
+assert_contains "$("$NETLAB" status "$K")" "description: OSPF between two FRR routers" "status shows LAB_DESCRIPTION"
+assert_contains "$("$NETLAB" status --json "$K")" '"author": "netlab tests"' "status --json has the metadata"
 # lab.conf: MAC, sysctls after Kathara's (the lab's win), env
 assert_contains "$("$NETLAB" exec -l "$K" r1 cat /sys/class/net/eth0/address)" "02:00:00:00:01:00" "r1's eth0 MAC from lab.conf"
 assert_eq "$("$NETLAB" exec -l "$K" r1 cat /proc/sys/net/ipv4/icmp_ratelimit)" "1000" "the lab's sysctl wins over Kathara's"
