@@ -170,6 +170,11 @@ struct topo {
 	struct topo_pool pool_p2p, pool_lan, pool_loopback, pool_ipv6;
 	enum topo_routing routing;
 	bool strict; /* a failing startup fails `up` (rolled back) instead of marking its node */
+	/*
+	 * "cables": false: every link is one veth pair, end to end, with no wire
+	 * namespace between: quicker to make, but no cable to pull (plan.h plan_link)
+	 */
+	bool plain_links;
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;

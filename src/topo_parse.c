@@ -1386,8 +1386,8 @@ static char *file_dir(const char *file)
 struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 			       struct topo_diags *d)
 {
-	static const char *const top_keys[] = {"$schema",    "name",	"defaults", "nodes", "links",
-					       "addressing", "routing", "expect",   "strict", NULL};
+	static const char *const top_keys[] = {"$schema", "name",   "defaults", "nodes",  "links",
+					       "addressing", "routing", "expect", "strict", "cables", NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL;
@@ -1471,6 +1471,9 @@ struct topo *topo_parse_string(const char *text, size_t len, const char *file,
 	v = json_object_get(root, "strict");
 	if (v && want(&p, "strict", v, JSON_TRUE, "true or false"))
 		p.t->strict = json_is_true(v);
+	v = json_object_get(root, "cables");
+	if (v && want(&p, "cables", v, JSON_TRUE, "true or false"))
+		p.t->plain_links = !json_is_true(v);
 
 	v = json_object_get(root, "nodes");
 	if (!v)
@@ -1547,6 +1550,8 @@ char *topo_dump_json(const struct topo *t)
 	char buf[PREFIX_STRLEN];
 
 	json_object_set_new(root, "name", json_string(t->name));
+	if (t->plain_links)
+		json_object_set_new(root, "cables", json_false());
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		const struct topo_node *n = &t->nodes[i];
 		json_t *jn = json_object(), *ifaces = json_object(), *routes = json_array();
