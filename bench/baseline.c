@@ -77,7 +77,8 @@
  *           does) instead of while creating the namespace
  *   -4      no link-local addresses of our own: IPv4 addresses only
  *   -P      plain veth pairs, one a link between its two nodes, as netlab
- *           wired links before they could be pulled (to price the wire)
+ *           wired links before they could be pulled (to price the wire), and
+ *           as it does for a topology with "cables": false (which implies -P)
  *   -L      the literal recipe (with -P): veth main ends and bridges created up
  *           (IFF_UP on the request), peers brought up from inside, IPv6
  *           link-local generation left on (a different lab from netlab's)
@@ -286,6 +287,9 @@ static void read_description(const char *file)
 		fail("%s:%d: %s", file, jerr.line, jerr.text);
 	jnodes = json_object_get(root, "nodes");
 	jlinks = json_object_get(root, "links");
+	/* a lab of plain veth pairs, as netlab makes them then */
+	if (json_is_false(json_object_get(root, "cables")))
+		opt_plain = true;
 	if (!json_is_object(jnodes))
 		fail("%s: no \"nodes\" object (give the output of netlab validate --explain)", file);
 	node_index = json_object();

@@ -71,10 +71,13 @@ struct plan_end {
  * end is its veth request's own device, made up at once when the cable is in
  * (the kernel cannot bring a peer up at creation: ENOTCONN); each node end, the
  * peer, comes up (and a switch's joins its bridge) by a plan_set from inside
- * its node.
+ * its node. What a node does to its own end (ip link set eth0 down) reaches
+ * its wire end as a carrier change only: the other end keeps its carrier.
+ * With "cables": false (plan.wired false) a link is one veth pair, end[0]
+ * the request's own device and end[1] its peer, and has no wire ends.
  */
 struct plan_wire {
-	int ifindex; /* the other end's: wire[0] has end[1]'s, wire[1] end[0]'s */
+	int ifindex; /* the other end's: wire[0] has end[1]'s, wire[1] end[0]'s; 0: not wired */
 	char ifname[16]; /* "l<link>a" (endpoints[0]'s), "l<link>b" */
 };
 
@@ -146,6 +149,7 @@ struct plan {
 	size_t n_bridges, cap_bridges;
 	struct plan_link *links;
 	size_t n_links;
+	bool wired; /* the links go through a wire namespace (there are some, and not "cables": false) */
 	/* sets, addrs, routes and impairs are grouped by node, in node order */
 	struct plan_set *sets;
 	size_t n_sets, cap_sets;

@@ -66,6 +66,7 @@ struct state_link {
 	 * whose two ends are one veth pair.
 	 */
 	int wire[2];
+	bool plain; /* "cables": false: one veth pair, no cable to pull (nor ends to take down) */
 	struct topo_impair impair[2]; /* what leaves each end */
 };
 

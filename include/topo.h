@@ -184,6 +184,11 @@ struct topo {
 	struct topo_kv *meta; /* the lab's description, author ... (Kathara's LAB_*) */
 	size_t n_meta, cap_meta;
 	char *shared;         /* a host directory bound read-write at /shared in every node */
+	/*
+	 * "cables": false: every link is one veth pair, end to end, with no wire
+	 * namespace between: quicker to make, but no cable to pull (plan.h plan_link)
+	 */
+	bool plain_links;
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;

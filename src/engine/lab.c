@@ -158,6 +158,7 @@ static struct state *state_from_plan(const struct plan *p)
 		s->links[i].up = l->up;
 		s->links[i].wire[0] = p->links[i].wire[0].ifindex;
 		s->links[i].wire[1] = p->links[i].wire[1].ifindex;
+		s->links[i].plain = !p->wired;
 		s->links[i].impair[0] = l->impair[0];
 		s->links[i].impair[1] = l->impair[1];
 	}
@@ -423,7 +424,28 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < p->n_links; i++) {
+	for (size_t i = 0; !p->wired && i < p->n_links; i++) {
+		const struct plan_link *v = &p->links[i];
+		struct netlink_dev d[2];
+
+		/* "cables": false: one veth pair, both ends up from inside their nodes (plan_set) */
+		for (int k = 0; k < 2; k++)
+			d[k] = (struct netlink_dev){
+				.ifname = v->end[k].ifname,
+				.ifindex = v->end[k].ifindex,
+				.netns_fd = fds[v->end[k].node],
+				.mtu = v->end[k].mtu,
+				.mac = v->end[k].mac,
+				.up = false,
+			};
+		snprintf(desc, sizeof(desc), "links[%zu]: creating veth %s:%s -- %s:%s", v->link,
+			 t->nodes[v->end[0].node].name, v->end[0].ifname,
+			 t->nodes[v->end[1].node].name, v->end[1].ifname);
+		r = netlink_add_veth(nl, &d[0], &d[1], desc, err);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; p->wired && i < p->n_links; i++) {
 		const struct plan_link *v = &p->links[i];
 
 		for (int k = 0; k < 2; k++) {
@@ -454,7 +476,7 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 		}
 	}
 	r = netlink_flush(nl, err);
-	for (size_t i = 0; r >= 0 && i < p->n_links; i++) {
+	for (size_t i = 0; r >= 0 && p->wired && i < p->n_links; i++) {
 		const struct plan_link *v = &p->links[i];
 
 		for (int k = 0; r >= 0 && k < 2; k++) {
@@ -463,7 +485,7 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 			r = netlink_add_redirect(wire, v->wire[k].ifindex, v->wire[!k].ifindex, desc, err);
 		}
 	}
-	if (r >= 0 && p->n_links)
+	if (r >= 0 && p->wired)
 		r = netlink_flush(wire, err);
 	netlink_trim(wire);
 	return r;
@@ -602,12 +624,12 @@ static int drain_links(const struct plan *p, struct netlink **nls, struct netlin
 	 * The wire ends of a pulled cable, down; those up at creation the link watch
 	 * deems urgent (up, with an index other than their peer's): it has acted already.
 	 */
-	for (size_t i = 0; r >= 0 && i < p->n_links; i++)
+	for (size_t i = 0; r >= 0 && p->wired && i < p->n_links; i++)
 		for (int k = 0; r >= 0 && !p->links[i].up && k < 2; k++) {
 			snprintf(desc, sizeof(desc), "reading wire %s", p->links[i].wire[k].ifname);
 			r = netlink_get_link(wire, p->links[i].wire[k].ifindex, desc, err);
 		}
-	if (r >= 0 && p->n_links)
+	if (r >= 0 && p->wired)
 		r = netlink_flush(wire, err);
 	netlink_trim(wire);
 	if (r < 0)
@@ -635,7 +657,7 @@ static int sync_links(const struct plan *p, struct netlink **nls, struct netlink
 	 * A wire end's qdisc is attached only when the kernel acts on its carrier
 	 * (dev_activate): until then what tc passes out of it is dropped.
 	 */
-	for (size_t i = 0; i < p->n_links; i++)
+	for (size_t i = 0; p->wired && i < p->n_links; i++)
 		for (int k = 0; p->links[i].up && k < 2; k++) {
 			int r = netlink_sync_link(wire, p->links[i].wire[k].ifname);
 
@@ -1143,8 +1165,8 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 	for (size_t i = 0; i < p->n_nodes; i++)
 		fds[i] = -EBADF;
 
-	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes + !!p->n_links);
-	r = p->n_links ? create_wire(p, &sysctl, &wire_fd, &wire, err) : 0;
+	log_info("lab '%s': creating %zu namespaces", t->name, p->n_nodes + p->wired);
+	r = p->wired ? create_wire(p, &sysctl, &wire_fd, &wire, err) : 0;
 	if (r >= 0)
 		r = create_namespaces(p, fds, nls, made, err);
 	if (r < 0)
@@ -1791,6 +1813,10 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	if (r < 0)
 		return r;
 	l = &s->links[li];
+	if (l->plain)
+		return err_make_kind(err, ERR_RUNTIME, EOPNOTSUPP,
+				     "lab '%s' has no cable to pull: its topology says \"cables\": false, so '%s' -- '%s' is one veth pair (inside a node, 'ip link set IF down' takes one end down)",
+				     s->lab, l->ends[0], l->ends[1]);
 	cable = l->wire[0] > 0 && l->wire[1] > 0;
 	for (int k = 0; k < 2; k++) {
 		n[k] = state_node_of(s, l->ends[k]);

@@ -217,6 +217,8 @@ static json_t *links_json(const struct state *s)
 		if (s->links[i].wire[0] || s->links[i].wire[1])
 			json_object_set_new(jl, "wire", json_pack("[i,i]", s->links[i].wire[0],
 								  s->links[i].wire[1]));
+		if (s->links[i].plain)
+			json_object_set_new(jl, "cable", json_false());
 
 		for (int k = 0; k < 2; k++) {
 			const struct topo_impair *im = &s->links[i].impair[k];
@@ -425,6 +427,7 @@ static void decode_links(json_t *links, struct state *s)
 		l->up = json_is_true(json_object_get(v, "up"));
 		for (int k = 0; k < 2; k++)
 			l->wire[k] = json_integer_value(json_array_get(json_object_get(v, "wire"), k));
+		l->plain = json_is_false(json_object_get(v, "cable"));
 		for (int k = 0; k < 2; k++) {
 			json_t *im = json_object_get(v, k ? "impair1" : "impair0");
 

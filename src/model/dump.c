@@ -206,6 +206,8 @@ char *topo_dump_json(const struct topo *t)
 	json_object_set_new(root, "name", json_string(t->name));
 	if (t->strict)
 		json_object_set_new(root, "strict", json_true());
+	if (t->plain_links)
+		json_object_set_new(root, "cables", json_false());
 	for (size_t i = 0; i < t->n_nodes; i++)
 		json_object_set_new(nodes, t->nodes[i].name, dump_node(&t->nodes[i]));
 	for (size_t i = 0; i < t->n_links; i++)

@@ -316,7 +316,7 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 {
 	static const char *const top_keys[] = {"$schema", "name",    "defaults", "nodes",  "links",
 					       "addressing", "routing", "expect", "strict", "meta",
-					       "shared",  NULL};
+					       "shared",  "cables", NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL, *kind_defaults[TOPO_SWITCH + 1] = {0};
@@ -365,6 +365,9 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 	v = json_object_get(root, "strict");
 	if (v && nj_want(&p, "strict", v, JSON_TRUE, "true or false"))
 		p.t->strict = json_is_true(v);
+	v = json_object_get(root, "cables");
+	if (v && nj_want(&p, "cables", v, JSON_TRUE, "true or false"))
+		p.t->plain_links = !json_is_true(v);
 
 	v = json_object_get(root, "nodes");
 	if (!v)

@@ -358,6 +358,11 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 		check_routes(t, nd, d);
 	}
 	check_after(t, d);
+	for (size_t i = 0; t->plain_links && i < t->n_links; i++)
+		if (!t->links[i].up)
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: links[%zu].state: \"down\" is a pulled cable, and with \"cables\": false a link has none (expected \"up\", or no \"cables\": false)",
+				      t->file, i);
 	check_addresses(t, d);
 	check_link_subnets(t, d);
 	check_routing_used(t, d);

@@ -191,12 +191,13 @@ static void plan_links(struct plan *p)
 
 	p->links = xcalloc(t->n_links ? t->n_links : 1, sizeof(*p->links));
 	p->n_links = t->n_links;
+	p->wired = t->n_links && !t->plain_links;
 	for (size_t i = 0; i < t->n_links; i++) {
 		struct plan_link *v = &p->links[i];
 
 		for (int k = 0; k < 2; k++)
 			v->end[k] = make_end(t, &t->links[i], k);
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; p->wired && k < 2; k++) {
 			v->wire[k].ifindex = v->end[!k].ifindex;
 			snprintf(v->wire[k].ifname, sizeof(v->wire[k].ifname), "l%u%c", (unsigned)i, "ab"[k]);
 		}

@@ -3,6 +3,7 @@
 # their carrier (NO-CARRIER), their addresses stay, and a route added by hand inside a node
 # survives, marked linkdown; `link X up` gives the carrier back and the route works again
 # without being added anew. Both ends are still the devices `up` made (same interface index).
+# With "cables": false the links are plain veth pairs: no wire namespace, `link` refuses.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +25,7 @@ lab_up "$LAB" "$TMP/lab.json"
 
 # flags NODE: the flags of eth0 (between < and >), one per line, sorted
 flags() {
-	ip -n "$LAB.$1" -o link show eth0 | sed 's/.*<\(.*\)>.*/\1/' | tr ',' '\n' | sort | tr '\n' ' '
+	ip -n "${CUR:-$LAB}.$1" -o link show eth0 | sed 's/.*<\(.*\)>.*/\1/' | tr ',' '\n' | sort | tr '\n' ' '
 }
 ifindex() { ip -n "$LAB.$1" -o link show eth0 | cut -d: -f1; }
 idx1=$(ifindex r1)
@@ -116,3 +117,26 @@ lab_ping "$LAB" r1 10.99.0.1
 
 expect_exit 0 "$NETLAB" down "$LAB"
 assert_clean "$LAB"
+
+# "cables": false: one veth pair a link, the peer of r1's end is r2's
+new_lab PLAIN p
+"$PY" - "$TMP/lab.json" "$TMP/plain.json" "$PLAIN" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["name"], t["cables"] = sys.argv[3], False
+json.dump(t, open(sys.argv[2], "w"))
+PY
+lab_up "$PLAIN" "$TMP/plain.json"
+CUR=$PLAIN
+[ ! -e "/run/netlab/.netns/$PLAIN/+wire" ] || fail "a lab with \"cables\": false has a wire namespace"
+expect_exit 0 ip -n "$PLAIN.r2" -d -o link show eth0
+assert_contains "$OUT" "veth" "r2's eth0"
+expect_exit 0 "$NETLAB" exec -l "$PLAIN" r1 ip -o link show eth0
+assert_contains "$OUT" "eth0@if$(ip -n "$PLAIN.r2" -o link show eth0 | cut -d: -f1)" "r1's eth0, peer of r2's"
+lab_ping "$PLAIN" r1 10.0.12.2
+expect_exit 1 "$NETLAB" link -l "$PLAIN" r1:eth0 down
+assert_contains "$ERR" "no cable to pull" "link down with \"cables\": false"
+assert_contains "$(flags r1)" "LOWER_UP" "r1 eth0 after a refused link down"
+expect_exit 0 "$NETLAB" down "$PLAIN"
+assert_clean "$PLAIN"
+echo "ok: \"cables\": false: plain veth pairs, nothing to pull"

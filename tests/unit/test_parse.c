@@ -185,6 +185,30 @@ static void test_minimal(void **state)
 	assert_string_equal(node(c, "h1")->hostname, "h1");
 }
 
+/* "cables": false: links are plain veth pairs; a link cannot then start as a pulled cable. */
+static void test_cables(void **state)
+{
+	struct ctx *c = load(state, "{'name': 'x', 'cables': false, 'nodes': {'a': {}, 'b': {}}, "
+				    "'links': ['a -- b']}");
+	_cleanup_free_ char *dump = NULL;
+
+	expect_clean(c);
+	assert_true(c->t->plain_links);
+	dump = topo_dump_json(c->t);
+	assert_non_null(strstr(dump, "\"cables\": false"));
+	free(dump);
+	c = load(state, "{'name': 'x', 'cables': true, 'nodes': {'a': {}, 'b': {}}, 'links': ['a -- b']}");
+	expect_clean(c);
+	assert_false(c->t->plain_links);
+	dump = topo_dump_json(c->t);
+	assert_null(strstr(dump, "cables"));
+	c = load(state, "{'name': 'x', 'cables': 'no', 'nodes': {'a': {}}}");
+	expect_error_like(c, "t.json: cables: ", "(expected true or false)");
+	c = load(state, "{'name': 'x', 'cables': false, 'nodes': {'a': {}, 'b': {}}, "
+			"'links': [{'endpoints': ['a', 'b'], 'state': 'down'}]}");
+	expect_error_like(c, "t.json: links[0].state: \"down\" is a pulled cable", "\"cables\": false");
+}
+
 /* files: a host path (a writable copy), or {"path": ..., "ro": true} (a read-only bind). */
 static void test_files_ro(void **state)
 {
@@ -489,8 +513,8 @@ static void test_unknown_key_top_level(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {}, 'node': {}, 'version': 2}");
 
-	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
-	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
+	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
+	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
 	expect_counts(c, 2, 0);
 }
 
@@ -1407,7 +1431,7 @@ static void test_all_errors_in_one_run(void **state)
 				    "  'impairments': {}\n"
 				    "}\n");
 
-	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared)");
+	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
 	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
@@ -1649,6 +1673,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_minimal),
+		T(test_cables),
 		T(test_isolation_defaults),
 		T(test_files_ro),
 		T(test_readme_example),

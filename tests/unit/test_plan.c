@@ -309,6 +309,31 @@ static void test_link_switch_to_switch(void **state)
 	assert_int_equal(s->master, PLAN_IFINDEX_BRIDGE);
 }
 
+static void test_link_plain(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'cables': false, 'nodes': {'sw': 'switch', "
+				     "'a': {}, 'b': {}}, 'links': ['a -- b', 'a -- sw']}");
+	const struct plan_link *v = link_of(c, 1);
+
+	/* one veth pair a link: no wire namespace, no wire ends */
+	assert_false(c->p->wired);
+	assert_int_equal(c->p->n_links, 2);
+	assert_end(c, &v->end[0], "a", "eth1", 103, 0);
+	assert_end(c, &v->end[1], "sw", "eth0", 104, PLAN_IFINDEX_BRIDGE);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(v->wire[k].ifindex, 0);
+		assert_string_equal(v->wire[k].ifname, "");
+	}
+	/* the switch end joins its bridge by its set, as a wired one does */
+	assert_int_equal(find_set(c, "sw", 104)->master, PLAN_IFINDEX_BRIDGE);
+	assert_true(find_set(c, "a", 101)->carrier);
+	/* wired by default; a lab without links has nothing to wire */
+	c = build(state, two_hosts);
+	assert_true(c->p->wired);
+	c = build(state, "{'name': 'lab', 'nodes': {'a': {}}}");
+	assert_false(c->p->wired);
+}
+
 static void test_neighbour_advice(void **state)
 {
 	/* 3 point-to-point links, IPv6 link-local addresses only: 6 IPv6 entries, no IPv4 ones */
@@ -895,6 +920,7 @@ int main(void)
 		T(test_link_switch_ends),
 		T(test_link_switch_to_switch),
 		T(test_link_down),
+		T(test_link_plain),
 		T(test_neighbour_advice),
 		T(test_sets_sorted_by_node),
 		T(test_mtu_and_mac),

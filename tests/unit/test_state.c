@@ -175,13 +175,17 @@ static struct state *sample_state(void)
 	h1->kind = xstrdup("host");
 	h1->hostname = xstrdup("h1");
 	h1->netns = xstrdup("lab.h1");
-	s->links = xcalloc(1, sizeof(*s->links));
-	s->n_links = 1;
+	s->links = xcalloc(2, sizeof(*s->links));
+	s->n_links = 2;
 	s->links[0].ends[0] = xstrdup("r1:eth0");
 	s->links[0].ends[1] = xstrdup("h1:eth0");
 	s->links[0].up = true;
 	s->links[0].wire[0] = 103;
 	s->links[0].wire[1] = 104;
+	s->links[1].ends[0] = xstrdup("r1:eth1");
+	s->links[1].ends[1] = xstrdup("h1:eth1");
+	s->links[1].up = true;
+	s->links[1].plain = true;
 	s->links[0].impair[1] = (struct topo_impair){.set = true, .delay_ns = 20000000, .loss = 1.5,
 						    .rate_bps = 10000000};
 	return s;
@@ -239,12 +243,16 @@ static void test_state_round_trip(void **state)
 	assert_string_equal(prefix_format(&r1->addrs[1].prefix, buf), "2001:db8::1/128");
 	assert_int_equal(t->nodes[1].n_routes + t->nodes[1].n_addrs + t->nodes[1].n_env, 0);
 	assert_false(t->nodes[1].has_cgroup || t->nodes[1].pid);
-	assert_int_equal(t->n_links, 1);
+	assert_int_equal(t->n_links, 2);
 	assert_string_equal(t->links[0].ends[0], "r1:eth0");
 	assert_string_equal(t->links[0].ends[1], "h1:eth0");
 	assert_true(t->links[0].up);
 	assert_int_equal(t->links[0].wire[0], 103);
 	assert_int_equal(t->links[0].wire[1], 104);
+	assert_false(t->links[0].plain);
+	/* "cables": false: one veth pair, no wire ends */
+	assert_true(t->links[1].plain);
+	assert_int_equal(t->links[1].wire[0] + t->links[1].wire[1], 0);
 	assert_false(t->links[0].impair[0].set);
 	assert_true(t->links[0].impair[1].set);
 	assert_true(t->links[0].impair[1].delay_ns == 20000000);
