@@ -14,15 +14,14 @@
  * the containerlab file's directory, so the JSON belongs beside it).
  * It builds nothing and runs nothing; it reads the YAML, the env-files and
  * checks that every bound host file exists. What it understood is in the
- * header comment of src/read_clab.c.
+ * header comment of src/model/read_clab.c.
  */
 
 /*
  * Keys of the JSON that netlab's parser does not know yet (proposed; see
- * src/read_clab.c): node "image" (the container image the lab named,
- * informational), node "labels" (containerlab's labels, informational) and
- * node "startup_on_error" ("continue": a failing startup command does not
- * stop the ones after it).
+ * src/model/read_clab.c): node "labels" (containerlab's labels,
+ * informational) and node "startup_on_error" ("continue": a failing startup
+ * command does not stop the ones after it).
  */
 extern const char *const clab_proposed_node_keys[];
 

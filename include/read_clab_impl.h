@@ -94,6 +94,13 @@ struct clab_key {
 bool clab_check_keys(struct clab *c, yaml_node_t *map, const char *path,
 		     const struct clab_key *keys, size_t n_keys);
 
+/*
+ * s as a JSON string that netlab's parser reads back as s: where s holds
+ * ${node}, ${lab} or $${ (which topo_subst acts on), every ${ as $${.
+ * Return: a new JSON string.
+ */
+json_t *clab_json_text(const char *s);
+
 /* ", did you mean 'NAME'?" for a word close to one of names, else "". Return: a string to free. */
 char *clab_hint(struct clab *c, const char *word, const char *const *names, size_t n);
 

@@ -69,11 +69,15 @@
  *   vxlan, dummy) are refused: netlab links nodes of the lab only.
  * - Keys containerlab has and netlab cannot honour get a warning naming
  *   the key and where it is; a key containerlab does not have is an error.
+ * - In commands, env values and files, netlab replaces ${node} and ${lab}
+ *   and reads $${ as ${: a text holding any of them has each ${ written
+ *   $${, so that the node gets the text containerlab would give it.
+ *
+ * The node's "image" is the string the lab gave as the container image,
+ * informational (the node runs the host's software).
  *
  * Proposed keys (netlab's parser does not know them yet; clab_strip_proposed
  * removes them):
- * - node "image": the string the lab gave as the container image,
- *   informational (the node runs the host's software).
  * - node "labels": an object of strings, containerlab's labels of the
  *   node, informational (the processes get them as CLAB_LABEL_* variables).
  * - node "startup_on_error": "stop" (netlab's way today: the first failing
@@ -93,7 +97,7 @@
 
 #define TOPO_MAX_FILE (64u << 20)
 
-const char *const clab_proposed_node_keys[] = {"image", "labels", "startup_on_error", NULL};
+const char *const clab_proposed_node_keys[] = {"labels", "startup_on_error", NULL};
 
 void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, const char *path,
 	       const char *fmt, ...)
@@ -125,6 +129,25 @@ void clab_diag(struct clab *c, enum topo_severity sev, const yaml_node_t *at, co
 		return;
 	}
 	topo_diag_add(c->d, sev, "%s", text);
+}
+
+json_t *clab_json_text(const char *s)
+{
+	struct clab_buf b = {0};
+	json_t *j;
+
+	/* netlab's parser acts on these three only: without them the text stays as it is */
+	if (!strstr(s, "$${") && !strstr(s, "${node}") && !strstr(s, "${lab}"))
+		return json_string(s);
+	clab_buf_add(&b, "", 0);
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '$' && p[1] == '{')
+			clab_buf_add(&b, "$", 1);
+		clab_buf_add(&b, p, 1);
+	}
+	j = json_string(b.p);
+	free(b.p);
+	return j;
 }
 
 char *clab_hint(struct clab *c, const char *word, const char *const *names, size_t n)

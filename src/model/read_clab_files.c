@@ -261,9 +261,11 @@ void clab_read_binds(struct clab *c, const char *node, const struct clab_levels 
 	qsort(b, nb, sizeof(*b), cmp_bind);
 	files = json_object();
 	for (size_t i = 0; i < nb; i++) {
-		json_object_set_new(files, b[i].dst,
-				    b[i].ro ? json_pack("{s:s, s:b}", "path", b[i].src, "ro", 1) :
-					      json_string(b[i].src));
+		json_t *src = clab_json_text(b[i].src);
+		_cleanup_(json_decrefp) json_t *dst = clab_json_text(b[i].dst);
+
+		json_object_set_new(files, json_string_value(dst),
+				    b[i].ro ? json_pack("{s:o, s:b}", "path", src, "ro", 1) : src);
 		free(b[i].dst);
 		free(b[i].src);
 	}
@@ -365,7 +367,7 @@ static void parse_env_file(struct clab *c, const struct clab_item *it, const cha
 			continue;
 		}
 		key = strndup(p, n);
-		js = json_string(val);
+		js = clab_json_text(val);
 		if (!key || !js) {
 			clab_err(c, it->v, it->path, "%s:%d: the value is not UTF-8 (expected text)", name,
 				 ln);

@@ -134,7 +134,7 @@ static void read_labels(struct clab *c, const struct clab_levels *lv, json_t *jn
 		var[k] = '\0';
 		json_object_set_new(labels, e[i].key, json_string(val));
 		if (env)
-			json_object_set_new(env, var, json_string(val));
+			json_object_set_new(env, var, clab_json_text(val));
 	}
 	clab_entries_free(e, n);
 	if (json_object_size(labels))
@@ -163,7 +163,7 @@ static void read_env(struct clab *c, const struct clab_levels *lv, json_t *jn)
 				 "'%s' is not a variable name (expected letters, digits and '_', not starting with a digit)",
 				 e[i].key);
 		else if (val)
-			json_object_set_new(env, e[i].key, json_string(val));
+			json_object_set_new(env, e[i].key, clab_json_text(val));
 	}
 	clab_entries_free(e, n);
 	read_labels(c, lv, jn, env);
@@ -389,18 +389,18 @@ static void read_startup(struct clab *c, const char *node, const struct clab_lev
 	n = clab_levels_list(c, lv, "exec", &it);
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *cmd = clab_magic(c, ydoc_str(it[i].v), node, true);
-		_cleanup_free_ char *q = NULL;
 
 		if (!cmd[strspn(cmd, " \t")]) {
 			clab_err(c, it[i].v, it[i].path, "is empty (expected a command)");
 			continue;
 		}
-		if (!user || !user[0]) {
-			json_array_append_new(st, json_string(cmd));
-			continue;
+		if (user && user[0]) {
+			_cleanup_free_ char *q = sh_quote(cmd);
+
+			free(cmd);
+			cmd = xasprintf("%s/bin/sh -c %s", user, q);
 		}
-		q = sh_quote(cmd);
-		json_array_append_new(st, json_pack("s++", user, "/bin/sh -c ", q));
+		json_array_append_new(st, clab_json_text(cmd));
 	}
 	clab_items_free(it, n);
 	if (!json_array_size(st)) {

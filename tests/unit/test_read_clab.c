@@ -284,6 +284,8 @@ static void test_fixture_netlab_parses(void **state)
 	assert_int_equal(n->limits.memory, 268435456);
 	assert_true(n->iso.mount && n->iso.pid);
 	n = model_node(t, "r1");
+	/* the image, informational, reaches the model */
+	assert_string_equal(n->image, "quay.io/frrouting/frr:10.5.1");
 	assert_int_equal(n->n_files, 3);
 	assert_true(n->files_ro[0]);
 	assert_false(n->files_ro[1]);
@@ -484,6 +486,37 @@ static void test_env_expansion(void **state)
 	expect_error(INLINE ":2: \"${CLAB_TEST_IMAGE%x}\" is not an environment variable (expected ${NAME}, ${NAME:-default} or $NAME, on one line)");
 	unsetenv("CLAB_TEST_IMAGE");
 	unsetenv("CLAB_TEST_EMPTY");
+}
+
+/* What netlab's parser substitutes (${node}, ${lab}, $${) is escaped: the node gets containerlab's text. */
+static void test_netlab_substitution(void **state)
+{
+	struct topo *t;
+	struct topo_node *n;
+
+	(void)state;
+	unsetenv("lab");
+	unsetenv("node");
+	read_text("name: subst\n"
+		  "topology:\n"
+		  "  nodes:\n"
+		  "    h1:\n"
+		  "      kind: linux\n"
+		  "      env: {A: \"$${node}\", B: \"${HOME_NOT_SET_HERE}\"}\n"
+		  "      exec:\n"
+		  "        - echo $${node} ${lab} x\n"
+		  "        - echo ${HOME_NOT_SET_HERE}\n");
+	expect_counts(0, 0);
+	assert_string_equal(jstr(ctx.j, "nodes", "h1", "startup", "#0"), "echo $${node} $${lab} x");
+	/* nothing netlab acts on: as it is */
+	assert_string_equal(jstr(ctx.j, "nodes", "h1", "startup", "#1"), "echo ${HOME_NOT_SET_HERE}");
+	assert_string_equal(jstr(ctx.j, "nodes", "h1", "env", "A"), "$${node}");
+	t = netlab_parse(ctx.j, INLINE);
+	n = model_node(t, "h1");
+	assert_string_equal(n->startup[0], "echo ${node} ${lab} x");
+	assert_string_equal(n->startup[1], "echo ${HOME_NOT_SET_HERE}");
+	assert_string_equal(n->env[0].value, "${node}");
+	topo_free(t);
 }
 
 /* --- the name --- */
@@ -1003,7 +1036,6 @@ static void test_strip_proposed(void **state)
 {
 	(void)state;
 	read_fixture(FIX("lab.clab.yml"));
-	assert_non_null(jnode("r1", "image"));
 	assert_non_null(jnode("r1", "labels"));
 	assert_string_equal(jstr(ctx.j, "nodes", "r1", "startup_on_error"), "continue");
 	/* a switch runs no commands */
@@ -1011,6 +1043,8 @@ static void test_strip_proposed(void **state)
 	clab_strip_proposed(ctx.j);
 	for (const char *const *k = clab_proposed_node_keys; *k; k++)
 		assert_null(jnode("r1", *k));
+	/* netlab's own keys stay, image among them */
+	assert_string_equal(jstr(ctx.j, "nodes", "r1", "image"), "quay.io/frrouting/frr:10.5.1");
 	assert_non_null(jnode("r1", "kind"));
 	assert_non_null(jnode("r1", "env", "CLAB_LABEL_ROLE"));
 }
@@ -1160,6 +1194,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_repeated_key, teardown),
 		cmocka_unit_test_teardown(test_top_level, teardown),
 		cmocka_unit_test_teardown(test_env_expansion, teardown),
+		cmocka_unit_test_teardown(test_netlab_substitution, teardown),
 		cmocka_unit_test_teardown(test_name, teardown),
 		cmocka_unit_test_teardown(test_kinds, teardown),
 		cmocka_unit_test_teardown(test_inheritance, teardown),
