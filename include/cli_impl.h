@@ -60,4 +60,6 @@ int verb_gen(int argc, char **argv);
 int verb_convert(int argc, char **argv);
 /* --format VALUE for the topology's format: 0, or the exit status of a usage error. */
 int cli_set_format(const char *verb, const char *value);
+/* text into the file out (atomically), or on stdout without one. Return: the exit status. */
+int cli_put_output(const char *out, const char *text);
 int verb_help(int argc, char **argv);

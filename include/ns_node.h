@@ -42,6 +42,9 @@ int ns_node_service_open(struct ns_node_fs *fs, struct lab_err **err);
  * ns_pin_attempts() times.
  */
 void ns_run_on_cpu(int attempt);
+
+/* In a node's init-to-be: a session of its own, stdin, stdout and stderr on /dev/null. */
+void ns_detach_init(void);
 int ns_pin_attempts(void);
 
 /* Where a node gets netlab-service (src/node/netlab-service): it acts as the name it is run as. */

@@ -206,6 +206,22 @@ int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 	return 0;
 }
 
+int cli_put_output(const char *out, const char *text)
+{
+	int r;
+
+	if (!out) {
+		fputs(text, stdout);
+		return 0;
+	}
+	r = write_file_atomic(out, text, strlen(text), 0644);
+	if (r < 0) {
+		log_error("writing '%s': %s", out, strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
 int cli_set_format(const char *verb, const char *value)
 {
 	int f = topo_format_parse(value);

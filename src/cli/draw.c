@@ -118,6 +118,16 @@ static int node_tiers(const struct topo *t, int *tier)
 	return top;
 }
 
+/* The ends of l, the upper tier first (Graphviz and Mermaid draw a link's first end above). */
+static void upper_first(const struct topo_link *l, const int *tier, bool tiered,
+			const struct topo_endpoint **ea, const struct topo_endpoint **eb)
+{
+	int up = tiered && tier[l->ep[1].node] > tier[l->ep[0].node];
+
+	*ea = &l->ep[up];
+	*eb = &l->ep[!up];
+}
+
 /* Above this many links, subnets go to the links' tooltips: the picture keeps short labels. */
 #define DRAW_LABELLED_LINKS 24
 
@@ -173,12 +183,13 @@ char *draw_dot(const struct topo *t)
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
-		/* the upper end first: Graphviz ranks a link's first node above its second */
-		int up = tiered && tier[l->ep[1].node] > tier[l->ep[0].node];
-		const struct topo_endpoint *ea = &l->ep[up], *eb = &l->ep[!up];
-		const struct topo_node *a = &t->nodes[ea->node], *b = &t->nodes[eb->node];
+		const struct topo_endpoint *ea, *eb;
+		const struct topo_node *a, *b;
 		char subnets[512];
 
+		upper_first(l, tier, tiered, &ea, &eb);
+		a = &t->nodes[ea->node];
+		b = &t->nodes[eb->node];
 		link_subnets(t, l, subnets, sizeof(subnets), "\n");
 		put(&o, "\t");
 		dot_str(&o, a->name);
@@ -272,11 +283,13 @@ char *draw_mermaid(const struct topo *t)
 	}
 	for (size_t i = 0; i < t->n_links; i++) {
 		const struct topo_link *l = &t->links[i];
-		int up = tiered && tier[l->ep[1].node] > tier[l->ep[0].node];
-		const struct topo_endpoint *ea = &l->ep[up], *eb = &l->ep[!up];
-		const struct topo_node *a = &t->nodes[ea->node], *b = &t->nodes[eb->node];
+		const struct topo_endpoint *ea, *eb;
+		const struct topo_node *a, *b;
 		char subnets[512];
 
+		upper_first(l, tier, tiered, &ea, &eb);
+		a = &t->nodes[ea->node];
+		b = &t->nodes[eb->node];
 		link_subnets(t, l, subnets, sizeof(subnets), "<br/>");
 		put(&o, "  ");
 		mermaid_id(&o, a->name);

@@ -354,16 +354,7 @@ int verb_graph(int argc, char **argv)
 		}
 	}
 	text = format && !strcmp(format, "mermaid") ? draw_mermaid(t) : draw_dot(t);
-	if (out) {
-		r = write_file_atomic(out, text, strlen(text), 0644);
-		if (r < 0) {
-			log_error("writing '%s': %s", out, strerror(-r));
-			return 1;
-		}
-		return 0;
-	}
-	fputs(text, stdout);
-	return 0;
+	return cli_put_output(out, text);
 }
 
 static void print_status(const struct status_lab *labs, size_t n)
@@ -617,16 +608,7 @@ int verb_gen(int argc, char **argv)
 	if (gen_topology(&o, &text, &problem) < 0)
 		return cli_usage_error("gen", "%s %s",
 				   argv[optind - (o.shape == GEN_TREE || o.shape == GEN_CLOS ? 1 : 2)], problem);
-	if (out) {
-		r = write_file_atomic(out, text, strlen(text), 0644);
-		if (r < 0) {
-			log_error("writing '%s': %s", out, strerror(-r));
-			return 1;
-		}
-		return 0;
-	}
-	fputs(text, stdout);
-	return 0;
+	return cli_put_output(out, text);
 }
 
 int verb_convert(int argc, char **argv)

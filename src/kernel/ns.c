@@ -718,17 +718,7 @@ static _Noreturn void isolate_child(const struct ns_isolation *iso, int rep_fd, 
 					_exit(1);
 			}
 			close(rep_fd);
-			/* nobody's output: `netlab up | tail` must end when up does */
-			{
-				int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-				if (null >= 0) {
-					setsid();
-					dup2(null, 0);
-					dup2(null, 1);
-					dup2(null, 2);
-				}
-			}
+			ns_detach_init();
 			ns_exec_init();
 			_exit(127);
 		}

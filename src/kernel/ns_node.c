@@ -368,6 +368,21 @@ int ns_node_mounts(const struct ns_node_fs *fs, struct lab_err **err)
 	return r;
 }
 
+void ns_detach_init(void)
+{
+	int null;
+
+	/* its own session: a terminal's Ctrl-C meant for a command never reaches the init */
+	setsid();
+	/* nobody's output either: `netlab up | tail` ends when up does */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+}
+
 /* Run fn in a child that stays until we have pinned its namespace: fn reports through rep_fd. */
 static int report_ok(int fd, pid_t pid)
 {
@@ -570,7 +585,6 @@ int ns_mount_create(int tmpl_fd, int net_fd, int uts_fd, const struct ns_node_fs
 static _Noreturn void start_init(int mnt_fd, int rep_fd)
 {
 	struct lab_err *e = NULL;
-	int null;
 
 	if (setns(mnt_fd, CLONE_NEWNS) < 0) {
 		err_make(&e, errno, "entering the node's mount namespace");
@@ -580,14 +594,7 @@ static _Noreturn void start_init(int mnt_fd, int rep_fd)
 		err_make(&e, errno, "mounting the node's /proc");
 		ns_child_fail(rep_fd, e);
 	}
-	/* its own session: a terminal's Ctrl-C meant for a command never reaches the init */
-	setsid();
-	null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-	}
+	ns_detach_init();
 	if (report_ok(rep_fd, 1) < 0)
 		_exit(1);
 	close(rep_fd);
