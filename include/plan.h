@@ -4,7 +4,7 @@
 #include "topo.h"
 
 /*
- * A plan: the kernel objects a lab is made of, in the order lab.c creates
+ * A plan: the kernel objects a lab is made of, in the order the engine creates
  * them, with every name and interface index fixed in advance. Pure data.
  *
  * Interface indexes are chosen by netlab (they are per network namespace):
@@ -33,8 +33,38 @@ struct plan_sysctl {
 	const char *value;
 };
 
+/* A file a node sees at path: the host's source, copied in, or bound read-only or read-write. */
+struct plan_file {
+	const char *path;
+	const char *source; /* absolute once checked */
+	bool ro, rw;
+};
+
+/*
+ * What a node is given and runs (plan_run.c): the engine reads these, not the
+ * topology. Strings are the topology's, which outlives the plan; env is the plan's.
+ */
+struct plan_run {
+	const char *name;
+	const char *hostname;
+	const char *kind;  /* "host", "router", "switch" */
+	const char *shell; /* NULL: the caller's $SHELL */
+	struct topo_isolation iso;
+	struct topo_limits limits;
+	struct plan_file *files;
+	size_t n_files;
+	char **env; /* "KEY=value" */
+	size_t n_env;
+	char *const *startup;
+	size_t n_startup;
+	bool startup_continue; /* a failing command is logged and the next runs */
+	char *const *shutdown;
+	size_t n_shutdown;
+};
+
 struct plan_node {
-	const struct topo_node *node;
+	const struct topo_node *node; /* the plan's own input: only plan/ reads it */
+	struct plan_run run;
 	char netns[PLAN_NETNS_MAX]; /* "<lab>.<node>": /run/netns/<netns> */
 	/*
 	 * Written right after the namespace is made, before any interface
@@ -86,6 +116,7 @@ struct plan_link {
 	struct plan_wire wire[2]; /* each end's peer in the wire namespace */
 	bool up;                  /* the cable is in: both wire ends up */
 	size_t link;              /* index in topo.links */
+	struct topo_impair impair[2]; /* each end's, as the topology sets it */
 };
 
 /*
@@ -142,7 +173,16 @@ struct plan_impair {
 };
 
 struct plan {
-	const struct topo *topo;
+	const struct topo *topo; /* the plan's own input: only plan/ reads it */
+	const char *lab;         /* the lab's name */
+	const char *file;        /* the topology file, as given */
+	const struct topo_kv *meta; /* the lab's description (Kathara's LAB_*) */
+	size_t n_meta;
+	bool strict;             /* a failing startup fails `up` */
+	/* the nodes in the order their startups run: a node after those of its "after" */
+	size_t *startup_order;
+	bool any_startup;        /* some node has startup commands */
+	char *hosts;             /* the lab's /etc/hosts (plan_hosts_file) */
 	struct plan_node *nodes;
 	size_t n_nodes;
 	struct plan_bridge *bridges;
@@ -166,6 +206,17 @@ struct plan {
 	 */
 	bool wait_dad;
 };
+
+/* The name of node's interface by its planned index ("lo", "br0", or the topology's; "?"). */
+const char *plan_ifname(const struct plan *p, size_t node, int ifindex);
+
+/*
+ * The run half of a plan (plan_run.c): each node's plan_run, and the order
+ * startups run in, which puts a node after the nodes of its "after"
+ * (validate refused cycles; one it missed leaves the rest in node order).
+ */
+void plan_run_build(struct plan *p);
+void plan_run_free(struct plan *p);
 
 /* Build the plan of a validated topology. Return: the plan (never NULL). */
 struct plan *plan_build(const struct topo *t);

@@ -172,7 +172,7 @@ int state_remove(const char *lab, struct lab_err **err);
 /* The names of every lab with a directory under /run/netlab, sorted. */
 int state_list_labs(char ***ret, size_t *ret_n);
 
-/* A running lab as `status` shows it (filled by lab.c from the kernel). */
+/* A running lab as `status` shows it (filled by status.c from the kernel). */
 struct status_iface {
 	char name[16];
 	const char *state; /* up, down, no-carrier */

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "engine_impl.h"
 #include "lab.h"
 #include "netlink.h"
 #include "ns.h"
@@ -353,9 +354,8 @@ static bool check_route(const struct topo_expect *e, const struct status_lab *l,
 	const struct status_node *n = find(l, e->node);
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
 	_cleanup_free_ struct netlink_route_info *routes = NULL;
-	_cleanup_close_ int fd = -EBADF;
+	_cleanup_free_ char *path = NULL;
 	size_t nr = 0;
-	int sock;
 	char buf[PREFIX_STRLEN], vbuf[ADDR_STRLEN];
 	int r;
 
@@ -363,12 +363,8 @@ static bool check_route(const struct topo_expect *e, const struct status_lab *l,
 		*detail = xasprintf("node '%s' is not running", e->node);
 		return false;
 	}
-	fd = open_netns(l->name, n, err);
-	if (fd < 0)
-		return false;
-	sock = ns_socket_in(fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	r = sock < 0 ? err_make(err, -sock, "opening a netlink socket in node '%s'", e->node)
-		     : netlink_adopt(sock, &nl, err);
+	path = ns_node_netns(l->name, n->name, n->netns);
+	r = engine_netlink_at(path, &nl, err);
 	if (r < 0 || netlink_list_routes(nl, e->route.addr.family, &routes, &nr, err) < 0)
 		return false;
 	for (size_t i = 0; i < nr; i++) {

@@ -25,6 +25,19 @@ ssize_t plan_iface_pos(const struct topo_node *n, int ifindex)
 	return -ENOENT;
 }
 
+const char *plan_ifname(const struct plan *p, size_t node, int ifindex)
+{
+	const struct topo_node *n = p->nodes[node].node;
+	ssize_t pos;
+
+	if (ifindex == PLAN_IFINDEX_LO)
+		return "lo";
+	if (ifindex == PLAN_IFINDEX_BRIDGE)
+		return TOPO_BRIDGE_NAME;
+	pos = plan_iface_pos(n, ifindex);
+	return pos >= 0 ? n->ifaces[pos].name : "?";
+}
+
 int plan_ifindex(const struct topo_node *n, const char *ifname)
 {
 	ssize_t i;
@@ -230,6 +243,8 @@ static void plan_links(struct plan *p)
 		}
 		v->up = t->links[i].up;
 		v->link = i;
+		v->impair[0] = t->links[i].impair[0];
+		v->impair[1] = t->links[i].impair[1];
 	}
 }
 
@@ -325,6 +340,7 @@ struct plan *plan_build(const struct topo *t)
 		qsort(p->impairs, p->n_impairs, sizeof(*p->impairs), cmp_impair);
 	for (size_t i = 0; i < t->n_nodes; i++)
 		plan_addresses_routes(p, i);
+	plan_run_build(p);
 	return p;
 }
 
@@ -332,6 +348,7 @@ struct plan *plan_free(struct plan *p)
 {
 	if (!p)
 		return NULL;
+	plan_run_free(p);
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		free(p->nodes[i].early);
 		free(p->nodes[i].late);

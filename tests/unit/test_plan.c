@@ -907,6 +907,65 @@ static void test_hub(void **state)
 		assert_int_equal(c->p->nodes[b[i].node].bridge, (ssize_t)i);
 }
 
+
+/* What each node runs and is given, in the plan: the engine reads nothing else. */
+static void test_run(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {"
+				     "'h1': {'env': {'A': '1', 'B': 'two'}, 'startup': ['echo a', 'echo b'],"
+				     " 'shutdown': ['echo bye'], 'shell': '/bin/bash', 'isolation': {'pid': true}},"
+				     " 'r1': {'kind': 'router'}}}");
+	const struct plan_run *h1 = &c->p->nodes[node_index(c, "h1")].run;
+	const struct plan_run *r1 = &c->p->nodes[node_index(c, "r1")].run;
+
+	assert_string_equal(c->p->lab, "lab");
+	assert_string_equal(c->p->file, "lab.json");
+	assert_true(c->p->any_startup);
+	assert_non_null(c->p->hosts);
+	assert_string_equal(h1->name, "h1");
+	assert_string_equal(h1->hostname, "h1");
+	assert_string_equal(h1->kind, "host");
+	assert_string_equal(r1->kind, "router");
+	assert_string_equal(h1->shell, "/bin/bash");
+	assert_null(r1->shell);
+	assert_true(h1->iso.pid);
+	assert_true(h1->iso.mount); /* pid implies mount */
+	assert_int_equal(h1->n_env, 2);
+	assert_string_equal(h1->env[0], "A=1");
+	assert_string_equal(h1->env[1], "B=two");
+	assert_int_equal(h1->n_startup, 2);
+	assert_string_equal(h1->startup[1], "echo b");
+	assert_int_equal(h1->n_shutdown, 1);
+	assert_string_equal(h1->shutdown[0], "echo bye");
+	assert_int_equal(r1->n_startup, 0);
+	assert_int_equal(r1->n_env, 0);
+}
+
+static const char *order_of(const struct ctx *c)
+{
+	static char buf[64];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t o = 0; o < c->p->n_nodes; o++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%s", o ? " " : "",
+				node_name(c, c->p->startup_order[o]));
+	return buf;
+}
+
+/* Startups in node order, except that a node waits for those of its "after" (lab.dep). */
+static void test_startup_order(void **state)
+{
+	struct ctx *c = build(state, "{'name': 'lab', 'nodes': {'a': {}, 'b': {}, 'c': {}}}");
+
+	assert_false(c->p->any_startup);
+	assert_string_equal(order_of(c), "a b c");
+	c = build(state, "{'name': 'lab', 'nodes': {'a': {'after': ['c']}, 'b': {}, 'c': {'after': ['b']}}}");
+	assert_string_equal(order_of(c), "b c a");
+	c = build(state, "{'name': 'lab', 'nodes': {'a': {'after': ['b', 'c']}, 'b': {}, 'c': {}, 'd': {}}}");
+	assert_string_equal(order_of(c), "b c d a");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -941,6 +1000,8 @@ int main(void)
 		T(test_free_null),
 		T(test_empty_lab),
 		T(test_demo_lab),
+		T(test_run),
+		T(test_startup_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -460,7 +460,7 @@ static void assert_json_bool(json_t *o, const char *key, bool want)
 	assert_int_equal(json_is_true(v), want);
 }
 
-/* A lab with a router, a switch and two links, as lab.c fills it. */
+/* A lab with a router, a switch and two links, as status.c fills it. */
 struct sample {
 	char *r1_addrs[2], *lo_addrs[1];
 	struct status_iface r1_ifaces[2], sw_ifaces[1];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Waiting for duplicate address detection at the end of `up`. */
+/* Waiting for duplicate address detection at the end of `up` and of `link ... up`. */
 #include "dad.h"
 
 #include <errno.h>
@@ -10,18 +10,6 @@
 
 #include "log.h"
 #include "util.h"
-
-static const char *dev_name(const struct topo_node *n, int ifindex)
-{
-	ssize_t pos;
-
-	if (ifindex == PLAN_IFINDEX_LO)
-		return "lo";
-	if (ifindex == PLAN_IFINDEX_BRIDGE)
-		return TOPO_BRIDGE_NAME;
-	pos = plan_iface_pos(n, ifindex);
-	return pos >= 0 ? n->ifaces[pos].name : "?";
-}
 
 /*
  * Whether a planned device of a node is up with a carrier, so that its
@@ -62,7 +50,7 @@ static ssize_t dad_pass(const struct plan *p, struct netlink **nls, const size_t
 			continue;
 		r = netlink_list_addrs_family(nls[i], AF_INET6, &a, &n, err);
 		if (r < 0)
-			return err_wrap(err, "node '%s'", p->nodes[i].node->name);
+			return err_wrap(err, "node '%s'", p->nodes[i].run.name);
 		done[i] = true;
 		for (size_t k = 0; k < n; k++) {
 			char buf[PREFIX_STRLEN];
@@ -74,8 +62,8 @@ static ssize_t dad_pass(const struct plan *p, struct netlink **nls, const size_t
 				continue;
 			}
 			log_warn("node '%s': address %s on '%s' is in use elsewhere on its link (duplicate address detection failed)",
-				 p->nodes[i].node->name, prefix_format(&a[k].prefix, buf),
-				 dev_name(p->nodes[i].node, a[k].ifindex));
+				 p->nodes[i].run.name, prefix_format(&a[k].prefix, buf),
+				 plan_ifname(p, i, a[k].ifindex));
 		}
 		pending += !done[i];
 	}
@@ -100,7 +88,7 @@ int dad_wait(const struct plan *p, struct netlink **nls, volatile sig_atomic_t *
 			return pending;
 		if (now_sec() > deadline) {
 			log_warn("lab '%s': %zd nodes still have tentative IPv6 addresses after 30 s, not waiting longer",
-				 p->topo->name, pending);
+				 p->lab, pending);
 			return 0;
 		}
 		if (*stop)
