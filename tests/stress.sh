@@ -18,7 +18,7 @@ import json, sys; print(json.load(sys.stdin)["nodes"]["r2"]["interfaces"]["eth0"
 e=$(date +%s.%N)
 awk -v s="$s" -v m="$m" -v e="$e" 'BEGIN { printf "4096 nodes: up %.2f s (%.3f ms/node), down %.2f s\n", m - s, (m - s) * 1000 / 4096, e - m }'
 for i in 1 2 3; do
-	bash tests/integration/test_safety.sh > "$tmp/safety.log" 2>&1 || { cat "$tmp/safety.log"; exit 1; }
+	bash tests/integration/test_kill_rollback.sh > "$tmp/safety.log" 2>&1 || { cat "$tmp/safety.log"; exit 1; }
 	bash tests/integration/test_concurrency.sh > "$tmp/conc.log" 2>&1 || { cat "$tmp/conc.log"; exit 1; }
 	echo "stress round $i: safety and concurrency passed"
 done
