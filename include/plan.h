@@ -60,6 +60,7 @@ struct plan_run {
 	bool startup_continue; /* a failing command is logged and the next runs */
 	char *const *shutdown;
 	size_t n_shutdown;
+	unsigned wave; /* startups run by wave, side by side within one: after those of its "after" */
 };
 
 struct plan_node {
@@ -179,7 +180,7 @@ struct plan {
 	const struct topo_kv *meta; /* the lab's description (Kathara's LAB_*) */
 	size_t n_meta;
 	bool strict;             /* a failing startup fails `up` */
-	/* the nodes in the order their startups run: a node after those of its "after" */
+	/* the nodes by startup wave (plan_run.wave), in node order within one */
 	size_t *startup_order;
 	bool any_startup;        /* some node has startup commands */
 	char *hosts;             /* the lab's /etc/hosts (plan_hosts_file) */
@@ -212,8 +213,8 @@ const char *plan_ifname(const struct plan *p, size_t node, int ifindex);
 
 /*
  * The run half of a plan (plan_run.c): each node's plan_run, and the order
- * startups run in, which puts a node after the nodes of its "after"
- * (validate refused cycles; one it missed leaves the rest in node order).
+ * startups run in: by waves, a node in the wave after the last of its
+ * "after" nodes' (validate refused cycles; one it missed puts the rest in one wave).
  */
 void plan_run_build(struct plan *p);
 void plan_run_free(struct plan *p);

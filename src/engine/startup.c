@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Commands run in a node: its startup commands at up (in "after" order), and
+ * Commands run in a node: its startup commands at up (by waves of "after", the
+ * nodes of a wave side by side), and
  * its shutdown commands at down, each through /bin/sh with its output in the
  * node's log.
  */
@@ -207,24 +208,123 @@ static int run_node_startups(const struct plan *p, size_t i, const struct state_
 	return 0;
 }
 
+/* At most this many nodes run their startups at once. */
+#define STARTUP_PARALLEL 8
+
+struct runner {
+	size_t node;
+	pid_t pid;
+	int fd; /* the child's error, as "kind code message" */
+};
+
+/*
+ * One node's startups in a child process, so that the nodes of a wave run side
+ * by side: exit 0 (done), 1 (marked failed) or 2 (an error, written to fd).
+ */
+static int start_runner(const struct plan *p, size_t i, const struct state_node *sn,
+			struct runner *ret, struct lab_err **err)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return err_make(err, errno, "making a pipe");
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return err_make(err, errno, "forking");
+	}
+	if (pid == 0) {
+		struct lab_err *e = NULL;
+		int r = run_node_startups(p, i, sn, &e);
+
+		if (r < 0) {
+			dprintf(fds[1], "%d %d %s", (int)e->kind, e->code, e->msg);
+			_exit(2);
+		}
+		_exit(r);
+	}
+	close(fds[1]);
+	*ret = (struct runner){i, pid, fds[0]};
+	return 0;
+}
+
+/* Wait for a runner. Return: 1 when its node was marked failed, 0, or -errno. */
+static int finish_runner(struct runner *rn, struct lab_err **err)
+{
+	_cleanup_close_ int fd = rn->fd;
+	char buf[4096];
+	ssize_t len = 0, k;
+	int status = 0, kind = ERR_RUNTIME, code = EIO, at = 0;
+
+	while (len < (ssize_t)sizeof(buf) - 1 && ((k = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0 ||
+						   (k < 0 && errno == EINTR)))
+		len += k > 0 ? k : 0;
+	buf[len] = '\0';
+	while (waitpid(rn->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_make(err, errno, "waiting for the startups of a node");
+	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1)
+		return WEXITSTATUS(status);
+	if (WIFEXITED(status) && sscanf(buf, "%d %d %n", &kind, &code, &at) >= 2 && at > 0)
+		return err_make_kind(err, (enum err_kind)kind, code, "%s", buf + at);
+	return err_make(err, EIO, "the process running a node's startups ended without saying why");
+}
+
 int engine_run_startups(const struct plan *p, const struct state *s, struct lab_err **err)
 {
-	int failed = 0, r;
+	struct runner run[STARTUP_PARALLEL];
+	size_t o = 0, n_run = 0;
+	int failed = 0, r = 0;
 
 	if (!p->any_startup)
 		return 0;
 	r = engine_logs_dir(p->lab, err);
-	if (r < 0)
-		return r;
-	for (size_t o = 0; o < p->n_nodes; o++) {
-		size_t i = p->startup_order[o];
+	while (r >= 0 && o < p->n_nodes) {
+		unsigned wave = p->nodes[p->startup_order[o]].run.wave;
+		size_t end = o, busy = 0;
 
-		r = run_node_startups(p, i, &s->nodes[i], err);
-		if (r < 0)
-			return r;
-		failed += r;
+		while (end < p->n_nodes && p->nodes[p->startup_order[end]].run.wave == wave)
+			busy += p->nodes[p->startup_order[end++]].run.n_startup > 0;
+		for (; o < end; o++) {
+			size_t i = p->startup_order[o];
+
+			if (!p->nodes[i].run.n_startup)
+				continue;
+			if (busy == 1) { /* the one node of its wave: no process of its own */
+				r = run_node_startups(p, i, &s->nodes[i], err);
+				if (r < 0)
+					break;
+				failed += r;
+				continue;
+			}
+			if (n_run == STARTUP_PARALLEL) {
+				r = finish_runner(&run[0], err);
+				memmove(run, run + 1, --n_run * sizeof(*run));
+				if (r < 0)
+					break;
+				failed += r;
+			}
+			r = start_runner(p, i, &s->nodes[i], &run[n_run], err);
+			if (r < 0)
+				break;
+			n_run++;
+		}
+		/* the wave done before the next begins; the first error is the one told */
+		for (size_t k = 0; k < n_run; k++) {
+			_cleanup_err_ struct lab_err *e = NULL;
+			int rk = finish_runner(&run[k], r < 0 ? &e : err);
+
+			if (rk < 0 && r >= 0)
+				r = rk;
+			failed += rk > 0 ? rk : 0;
+		}
+		n_run = 0;
 	}
-	return failed;
+	return r < 0 ? r : failed;
 }
 
 /*

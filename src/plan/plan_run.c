@@ -57,25 +57,32 @@ static bool ready(const struct topo *t, const struct topo_node *n, const bool *d
 	return true;
 }
 
-static void startup_order(const struct topo *t, size_t *order)
+/*
+ * Waves: a node's startups run in the wave after the last of its "after"
+ * nodes'; the nodes of a wave run side by side. order lists the nodes by wave.
+ */
+static void startup_waves(const struct topo *t, size_t *order, unsigned *wave)
 {
 	_cleanup_free_ bool *done = xcalloc(t->n_nodes + 1, sizeof(bool));
+	_cleanup_free_ bool *now = xcalloc(t->n_nodes + 1, sizeof(bool));
 	size_t n = 0;
 
-	while (n < t->n_nodes) {
+	for (unsigned w = 0; n < t->n_nodes; w++) {
 		size_t before = n;
+		bool any = false;
 
+		for (size_t i = 0; i < t->n_nodes; i++) {
+			now[i] = !done[i] && ready(t, &t->nodes[i], done);
+			any = any || now[i];
+		}
+		/* none ready: a cycle validate missed, the rest in one wave */
 		for (size_t i = 0; i < t->n_nodes; i++)
-			if (!done[i] && ready(t, &t->nodes[i], done)) {
-				done[i] = true;
+			if (!done[i] && (now[i] || !any)) {
+				wave[i] = w;
 				order[n++] = i;
 			}
-		if (n == before) /* a cycle validate missed: the rest in node order */
-			for (size_t i = 0; i < t->n_nodes; i++)
-				if (!done[i]) {
-					done[i] = true;
-					order[n++] = i;
-				}
+		for (size_t k = before; k < n; k++)
+			done[order[k]] = true;
 	}
 }
 
@@ -94,7 +101,13 @@ void plan_run_build(struct plan *p)
 	}
 	p->hosts = plan_hosts_file(t);
 	p->startup_order = xcalloc(p->n_nodes + 1, sizeof(size_t));
-	startup_order(t, p->startup_order);
+	{
+		_cleanup_free_ unsigned *wave = xcalloc(p->n_nodes + 1, sizeof(unsigned));
+
+		startup_waves(t, p->startup_order, wave);
+		for (size_t i = 0; i < p->n_nodes; i++)
+			p->nodes[i].run.wave = wave[i];
+	}
 }
 
 void plan_run_free(struct plan *p)

@@ -964,6 +964,15 @@ static void test_startup_order(void **state)
 	assert_string_equal(order_of(c), "b c a");
 	c = build(state, "{'name': 'lab', 'nodes': {'a': {'after': ['b', 'c']}, 'b': {}, 'c': {}, 'd': {}}}");
 	assert_string_equal(order_of(c), "b c d a");
+	/* waves: b, c and d side by side, then a */
+	assert_int_equal(c->p->nodes[node_index(c, "b")].run.wave, 0);
+	assert_int_equal(c->p->nodes[node_index(c, "d")].run.wave, 0);
+	assert_int_equal(c->p->nodes[node_index(c, "a")].run.wave, 1);
+	/* a chain: one wave each */
+	c = build(state, "{'name': 'lab', 'nodes': {'a': {'after': ['c']}, 'b': {}, 'c': {'after': ['b']}}}");
+	assert_int_equal(c->p->nodes[node_index(c, "b")].run.wave, 0);
+	assert_int_equal(c->p->nodes[node_index(c, "c")].run.wave, 1);
+	assert_int_equal(c->p->nodes[node_index(c, "a")].run.wave, 2);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
