@@ -389,7 +389,7 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 		if (p.t->nodes[i].routing == TOPO_ROUTING_STATIC)
 			p.t->routing = TOPO_ROUTING_STATIC;
 
-	nj_resolve_hosts(&p);
+	nj_resolve_hosts(&p, json_object_get(root, "hosts") != NULL);
 	if (p.t->shared)
 		add_shared(p.t);
 

@@ -133,7 +133,7 @@ void nj_parse_vxlan(struct parse *p, json_t *v)
 }
 
 /* Each node's "host" to an index: the first host when it names none. */
-void nj_resolve_hosts(struct parse *p)
+void nj_resolve_hosts(struct parse *p, bool declared)
 {
 	_cleanup_free_ const char **names = xcalloc(p->t->n_hosts + 1, sizeof(char *));
 
@@ -156,7 +156,7 @@ void nj_resolve_hosts(struct parse *p)
 		_cleanup_free_ char *hint = topo_did_you_mean(
 			topo_suggest(n->host_name, names, p->t->n_hosts));
 
-		if (p->t->n_hosts)
+		if (declared)
 			nj_perr(p, path, "unknown host '%s'%s (expected one of the names under \"hosts\")",
 				n->host_name, hint);
 		else
