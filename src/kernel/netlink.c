@@ -247,6 +247,17 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 					  netem ? "delay, jitter and loss" : "rate");
 			goto out;
 		}
+		/* a kind of device the kernel has no module for: "Unknown device type" */
+		if (code == EOPNOTSUPP && pd && pd->link_kind) {
+			r = err_make_kind(err, ERR_KERNEL, EOPNOTSUPP,
+					  "%s: the kernel lacks %s devices (CONFIG_%s, the '%s' module): %s",
+					  d, pd->link_kind, !strcmp(pd->link_kind, "vxlan") ? "VXLAN" : pd->link_kind,
+					  pd->link_kind,
+					  !strcmp(pd->link_kind, "vxlan") ?
+						  "links between hosts cannot be made on this machine (modprobe vxlan, or a kernel with it)" :
+						  "they cannot be made on this machine");
+			goto out;
+		}
 		if (st.ext_msg[0])
 			r = err_make_kind(err, code == EOPNOTSUPP ? ERR_KERNEL : ERR_RUNTIME, code,
 					  "%s: %s (kernel: %s)%s", pending_desc(nl, st.error_seq),

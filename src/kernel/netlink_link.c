@@ -2,8 +2,10 @@
 /* Route netlink: devices (veth pairs, bridges, VXLAN tunnels), their changes and their list. */
 #include "netlink_impl.h"
 
+#include <arpa/inet.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -100,6 +102,59 @@ int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool st
 	}
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
+	netlink_req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_add_vxlan(struct netlink *nl, const struct netlink_dev *dev,
+		      const struct netlink_vxlan *vx, const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = netlink_req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
+	struct netlink_dev down = *dev;
+	struct nlattr *linkinfo, *data;
+	bool v6 = vx->local.family == AF_INET6;
+
+	if (!nlh)
+		return -(*err)->code;
+	netlink_req_pending(nl)->link_kind = "vxlan";
+	down.up = false;
+	put_ifinfo(nlh, &down);
+	put_dev_attrs(nlh, &down);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VXLAN_ID, vx->vni);
+	mnl_attr_put(nlh, v6 ? IFLA_VXLAN_LOCAL6 : IFLA_VXLAN_LOCAL, addr_size(vx->local.family),
+		     vx->local.bytes);
+	/* a unicast "group" is the one remote: the kernel makes it the default destination */
+	mnl_attr_put(nlh, v6 ? IFLA_VXLAN_GROUP6 : IFLA_VXLAN_GROUP, addr_size(vx->remote.family),
+		     vx->remote.bytes);
+	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(vx->port));
+	/* one remote for every frame: nothing to learn, no address of the other side kept */
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	netlink_req_end(nl, nlh);
+	return 0;
+}
+
+int netlink_vxlan_remote(struct netlink *nl, int ifindex, const struct addr *remote, bool on,
+			 const char *desc, struct lab_err **err)
+{
+	static const uint8_t all_zeros[6];
+	struct nlmsghdr *nlh = netlink_req_start(nl, on ? RTM_NEWNEIGH : RTM_DELNEIGH,
+						 on ? NLM_F_CREATE | NLM_F_APPEND : 0, desc, err);
+	struct ndmsg *ndm;
+
+	if (!nlh)
+		return -(*err)->code;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_BRIDGE;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_NOARP | NUD_PERMANENT;
+	ndm->ndm_flags = NTF_SELF; /* the VXLAN device's own table, not a bridge's */
+	mnl_attr_put(nlh, NDA_LLADDR, sizeof(all_zeros), all_zeros);
+	mnl_attr_put(nlh, NDA_DST, addr_size(remote->family), remote->bytes);
 	netlink_req_end(nl, nlh);
 	return 0;
 }
