@@ -97,6 +97,13 @@ int netlink_add_vxlan(struct netlink *nl, const struct netlink_dev *dev,
  */
 int netlink_vxlan_remote(struct netlink *nl, int ifindex, const struct addr *remote, bool on,
 			 const char *desc, struct lab_err **err);
+/*
+ * Queue the removal of a device by index (a VXLAN end at down, before its
+ * node's namespace goes: a namespace some process still holds would keep the
+ * tunnel, and its VNI taken, on the host). A device already gone fails the
+ * flush with ENODEV, which a caller that only wants it gone ignores.
+ */
+int netlink_del_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
 /* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err);

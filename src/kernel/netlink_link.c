@@ -159,6 +159,20 @@ int netlink_vxlan_remote(struct netlink *nl, int ifindex, const struct addr *rem
 	return 0;
 }
 
+int netlink_del_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err)
+{
+	struct nlmsghdr *nlh = netlink_req_start(nl, RTM_DELLINK, 0, desc, err);
+	struct ifinfomsg *ifm;
+
+	if (!nlh)
+		return -(*err)->code;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	netlink_req_end(nl, nlh);
+	return 0;
+}
+
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err)
 {

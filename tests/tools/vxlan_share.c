@@ -10,6 +10,8 @@
  *       the test), then from inside the node its addresses and up
  *   vxlan_share cut|mend FILE HOST NETNS_PREFIX   remove or put back each
  *       end's remote (a pulled cable between hosts, and back)
+ *   vxlan_share down FILE HOST NETNS_PREFIX   remove each end from its node (one
+ *       already gone is fine: down is idempotent)
  *
  * Prints one line per end. Exit 0, 1 on a kernel error, 2 on bad usage or topology.
  */
@@ -136,6 +138,38 @@ static int remote(const struct plan *p, const char *prefix, bool on, struct lab_
 	return 0;
 }
 
+static int down(const struct plan *p, const char *prefix, struct lab_err **err)
+{
+	for (size_t i = 0; i < p->n_vxlans; i++) {
+		const struct plan_vxlan *vx = &p->vxlans[i];
+		const char *node = p->topo->nodes[vx->end.node].name;
+		_cleanup_free_ char *path = xasprintf("%s%s", prefix, node);
+		_cleanup_(netlink_closep) struct netlink *nl = NULL;
+		_cleanup_close_ int fd = -EBADF;
+		struct lab_err *e = NULL;
+		int r = open_in(path, &fd, &nl, err);
+
+		if (r == -ENOENT)
+			continue; /* the node's namespace is gone, and the end with it */
+		if (r < 0)
+			return r;
+		r = netlink_del_link(nl, vx->end.ifindex, "removing a VXLAN end", &e);
+		if (r >= 0)
+			r = netlink_flush(nl, &e);
+		if (r == -ENODEV) {
+			err_free(e);
+			printf("gone %s:%s\n", node, vx->end.ifname);
+			continue;
+		}
+		if (r < 0) {
+			*err = e;
+			return r;
+		}
+		printf("removed %s:%s\n", node, vx->end.ifname);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
@@ -145,8 +179,9 @@ int main(int argc, char **argv)
 	ssize_t h;
 	int r;
 
-	if (argc != 5 || (strcmp(argv[1], "up") && strcmp(argv[1], "cut") && strcmp(argv[1], "mend"))) {
-		fprintf(stderr, "usage: vxlan_share up|cut|mend FILE HOST NETNS_PREFIX\n");
+	if (argc != 5 || (strcmp(argv[1], "up") && strcmp(argv[1], "cut") && strcmp(argv[1], "mend") &&
+			  strcmp(argv[1], "down"))) {
+		fprintf(stderr, "usage: vxlan_share up|cut|mend|down FILE HOST NETNS_PREFIX\n");
 		return 2;
 	}
 	r = topo_load(argv[2], &t, &d);
@@ -163,6 +198,8 @@ int main(int argc, char **argv)
 	p = plan_build_host(t, h);
 	if (!strcmp(argv[1], "up"))
 		r = up(p, argv[4], &e);
+	else if (!strcmp(argv[1], "down"))
+		r = down(p, argv[4], &e);
 	else
 		r = remote(p, argv[4], !strcmp(argv[1], "mend"), &e);
 	return r < 0 ? fail(e) : 0;

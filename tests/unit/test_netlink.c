@@ -447,6 +447,23 @@ static void test_vxlan_remote(void **state)
 	}
 }
 
+static void test_del_link(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	const struct ifinfomsg *ifm;
+	struct attrs top;
+
+	assert_int_equal(netlink_del_link(c->nl, 103, "removing a1:eth0", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 1);
+	assert_header(c->msg[0], RTM_DELLINK, 0, 1);
+	ifm = mnl_nlmsg_get_payload(c->msg[0]);
+	assert_int_equal(ifm->ifi_index, 103);
+	parse_msg(c->msg[0], sizeof(*ifm), &top);
+	assert_int_equal(top.n, 0);
+}
+
 static void test_set_link(void **state)
 {
 	struct ctx *c = *state;
@@ -1065,6 +1082,7 @@ int main(void)
 		T(test_bridge),
 		T(test_vxlan),
 		T(test_vxlan_remote),
+		T(test_del_link),
 		T(test_set_link),
 		T(test_get_link),
 		T(test_trim),
