@@ -197,7 +197,7 @@ struct plan {
 	size_t n_links;
 	bool wired; /* the local links go through a wire namespace (there are some, and not "cables": false) */
 	struct plan_vxlan *vxlans; /* the ends here of links to other hosts, in link order */
-	size_t n_vxlans;
+	size_t n_vxlans, cap_vxlans;
 	/* sets, addrs, routes and impairs are grouped by node, in node order */
 	struct plan_set *sets;
 	size_t n_sets, cap_sets;

@@ -71,11 +71,11 @@ static void parse_host(struct parse *p, const char *name, json_t *j, int pos)
 			continue;
 		if (!nj_want(p, kpath, v, JSON_STRING, k ? "netlab's path on the host" :
 							      "a command prefix, such as \"ssh root@a\""))
-			return;
+			goto fail;
 		if (!json_string_value(v)[0] || strchr(json_string_value(v), '\n')) {
 			nj_perr(p, kpath, "is %s (expected %s)", json_string_value(v)[0] ? "several lines" : "empty",
 				k ? "netlab's path on the host" : "a command prefix, such as \"ssh root@a\"");
-			return;
+			goto fail;
 		}
 		if (k)
 			h.netlab = xstrdup(json_string_value(v));
@@ -97,6 +97,9 @@ static void parse_host(struct parse *p, const char *name, json_t *j, int pos)
 		h.netlab = xstrdup("netlab");
 	GROW(p->t->hosts, p->t->cap_hosts, p->t->n_hosts + 1);
 	p->t->hosts[p->t->n_hosts++] = h;
+	return;
+fail:
+	free(h.exec);
 }
 
 void nj_parse_hosts(struct parse *p, json_t *v)

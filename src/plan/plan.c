@@ -194,7 +194,7 @@ static void add_vxlan(struct plan *p, size_t i, int side)
 	const struct topo_node *there = &t->nodes[l->ep[!side].node];
 	struct plan_vxlan *vx;
 
-	p->vxlans = xrealloc(p->vxlans, (p->n_vxlans + 1) * sizeof(*p->vxlans));
+	GROW(p->vxlans, p->cap_vxlans, p->n_vxlans + 1);
 	vx = &p->vxlans[p->n_vxlans];
 	*vx = (struct plan_vxlan){
 		.link = i,

@@ -175,6 +175,9 @@ static void test_hosts_errors(void **state)
 	expect_diag(c, TOPO_ERROR, "t.json: nodes.r2.host: is an integer (expected a host name of \"hosts\")");
 	expect_counts(c, 10, 0);
 
+	/* a bad netlab after a good exec: reported, nothing kept (valgrind sees no leak) */
+	c = load(state, "{'name': 'mh', 'hosts': {'a': {'address': '192.0.2.1', 'exec': 'ssh a', 'netlab': ''}}, 'nodes': {}, 'links': []}");
+	expect_diag(c, TOPO_ERROR, "t.json: hosts.a.netlab: is empty (expected netlab's path on the host)");
 	c = load(state, "{'name': 'mh', 'nodes': {'r1': {'host': 'a'}}, 'links': []}");
 	expect_diag(c, TOPO_ERROR, "t.json: nodes.r1.host: names host 'a', but the lab has no \"hosts\" (expected a \"hosts\" object with it)");
 	c = load(state, "{'name': 'mh', 'hosts': {'alpha': '192.0.2.1'}, 'nodes': {'r1': {'host': 'alpah'}}, 'links': []}");
