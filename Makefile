@@ -30,10 +30,13 @@ endif
 # engine binds it read-only in every node with its own mounts
 LIB_OBJS  += $(B)/service_blob.o
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+# drivers of integration tests (tests/tools/*.c), linked with the library as the unit tests are
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tests/%,$(TOOL_SRCS))
 
-.PHONY: all asan deps demo check check-steps unit unit-asan valgrind integration clean bench fuzz install uninstall stress
+.PHONY: all asan deps demo check check-steps unit unit-asan valgrind integration tools clean bench fuzz install uninstall stress
 
-all: $(B)/netlab netlab
+all: $(B)/netlab netlab $(TOOL_BINS)
 
 netlab: $(B)/netlab
 	ln -sf $(B)/netlab netlab
@@ -62,12 +65,18 @@ $(B)/netlab: $(B)/main.o $(B)/libnetlab.a
 $(B)/tests/%: tests/unit/%.c $(B)/libnetlab.a | $(B)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnetlab.a $(TEST_LDLIBS)
 
+$(B)/tests/%: tests/tools/%.c $(B)/libnetlab.a | $(B)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnetlab.a $(LDLIBS)
+
+tools: $(TOOL_BINS)
+
 $(B) $(B)/tests:
 	mkdir -p $@
 
 asan:
 	$(MAKE) B=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		build-asan/netlab $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS))
+		build-asan/netlab $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS)) \
+		$(patsubst tests/tools/%.c,build-asan/tests/%,$(TOOL_SRCS))
 
 deps:
 	@sh scripts/deps.sh
@@ -81,7 +90,7 @@ unit-asan: asan
 valgrind: $(UNIT_BINS)
 	@VALGRIND=1 sh tests/run-unit.sh $(UNIT_BINS)
 
-integration: $(B)/netlab asan
+integration: $(B)/netlab $(TOOL_BINS) asan
 	@bash tests/integration/run.sh
 
 demo: deps

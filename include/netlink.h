@@ -55,6 +55,55 @@ int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const stru
  */
 int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp, bool hub,
 		       const char *desc, struct lab_err **err);
+/* One end of a VXLAN tunnel: frames go to one remote host, nothing is learnt. */
+struct netlink_vxlan {
+	uint32_t vni;       /* 24 bits */
+	struct addr local;  /* the outer packets' source: this host's underlay address */
+	struct addr remote; /* their destination: the other host's (same family) */
+	uint16_t port;      /* UDP destination port, host order (4789) */
+};
+/**
+ * netlink_add_vxlan() - queue the creation of a VXLAN device
+ * @nl: a socket in the namespace that carries the tunnel (the host's, on the
+ *      underlay): the device's UDP socket is made there and stays there
+ * @dev: the device: name, index, namespace (netns_fd: made directly in the
+ *       node's, under its own name, as IFLA_NET_NS_FD does for a veth), mtu
+ *       (the inner one), mac; not brought up (up and master are ignored:
+ *       the node's plan_set does both from inside the node)
+ * @vx: VNI, local and remote addresses, port; no learning, the remote as the
+ *      default destination (IFLA_VXLAN_GROUP with a unicast address, as `ip
+ *      link add ... type vxlan remote R` sends)
+ * @desc: what it is, for errors
+ * @err: the error, on failure
+ *
+ * A kernel without VXLAN fails netlink_flush() with an ERR_KERNEL error that
+ * names it (CONFIG_VXLAN). Return: 0 or -errno.
+ */
+int netlink_add_vxlan(struct netlink *nl, const struct netlink_dev *dev,
+		      const struct netlink_vxlan *vx, const char *desc, struct lab_err **err);
+/**
+ * netlink_vxlan_remote() - queue adding or removing a VXLAN device's remote
+ * @nl: a socket in the device's namespace (the node's)
+ * @ifindex: the device
+ * @remote: the other host's address
+ * @on: true adds it back (`bridge fdb append 00:00:00:00:00:00 dev X dst R`),
+ *      false removes it (`bridge fdb del ...`): with none, every frame is
+ *      dropped, the device keeping its carrier and addresses (a cut beyond
+ *      the node's port, which a pulled cable between hosts is)
+ * @desc: what it is, for errors
+ * @err: the error, on failure
+ *
+ * Return: 0 or -errno.
+ */
+int netlink_vxlan_remote(struct netlink *nl, int ifindex, const struct addr *remote, bool on,
+			 const char *desc, struct lab_err **err);
+/*
+ * Queue the removal of a device by index (a VXLAN end at down, before its
+ * node's namespace goes: a namespace some process still holds would keep the
+ * tunnel, and its VNI taken, on the host). A device already gone fails the
+ * flush with ENODEV, which a caller that only wants it gone ignores.
+ */
+int netlink_del_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err);
 /* Queue a change of a device: up (1), down (0) or unchanged (-1); master ifindex or -1. */
 int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
 		     struct lab_err **err);

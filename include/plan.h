@@ -66,6 +66,8 @@ struct plan_run {
 struct plan_node {
 	const struct topo_node *node; /* the plan's own input: only plan/ reads it */
 	struct plan_run run;
+	/* on the host whose share the plan is (always, for a lab without "hosts"): built here */
+	bool local;
 	char netns[PLAN_NETNS_MAX]; /* "<lab>.<node>": /run/netns/<netns> */
 	/*
 	 * Written right after the namespace is made, before any interface
@@ -112,12 +114,50 @@ struct plan_wire {
 	char ifname[16]; /* "l<link>a" (endpoints[0]'s), "l<link>b" */
 };
 
+/* What a host builds of a link (plan_build_host). */
+enum plan_link_share {
+	PLAN_LINK_LOCAL = 0, /* both ends here: a veth pair, through the wire namespace if wired */
+	PLAN_LINK_VXLAN,     /* one end here: a VXLAN device for it, plan.vxlans[plan_link.vxlan] */
+	PLAN_LINK_REMOTE,    /* neither end here: another host's, nothing to build */
+};
+
 struct plan_link {
 	struct plan_end end[2];   /* endpoints[0] and [1], as written */
-	struct plan_wire wire[2]; /* each end's peer in the wire namespace */
+	struct plan_wire wire[2]; /* each end's peer in the wire namespace (LOCAL links only) */
 	bool up;                  /* the cable is in: both wire ends up */
 	size_t link;              /* index in topo.links */
 	struct topo_impair impair[2]; /* each end's, as the topology sets it */
+	enum plan_link_share share;
+	ssize_t vxlan;            /* index in plan.vxlans for a VXLAN link, else -1 */
+};
+
+/*
+ * The end, on this host, of a link whose other end is on another host: a
+ * VXLAN device made in the host's own network namespace (where its UDP socket
+ * stays, on the underlay) and put at once into the node's namespace with the
+ * end's name, index, MAC and MTU (IFLA_NET_NS_FD on the creating request: no
+ * temporary name anywhere). Its frames go to one remote, the other host's
+ * address, without learning. Brought up, and a switch's put in its bridge,
+ * by the end's plan_set from inside the node, as a veth end is.
+ *
+ * The VNI is topo_link_vni(): the topology's vxlan.vni_base (by default a
+ * block chosen by a hash of the lab's name) plus the link's index, so both
+ * hosts compute the same one from the same file without talking.
+ * The MTU is the end's declared one, else topo_vxlan_mtu() of the two hosts:
+ * the underlay's less 50 (IPv4) or 70 (IPv6), so nothing fragments.
+ */
+struct plan_vxlan {
+	size_t link;          /* index in topo.links and plan.links */
+	int side;             /* which end of the link is here */
+	struct plan_end end;  /* that end: node, ifname, ifindex, (inner) mtu, mac, master */
+	size_t remote_node;   /* the other end's node (index in plan.nodes) */
+	size_t local_host;    /* indexes in topo.hosts */
+	size_t remote_host;
+	struct addr local;    /* this host's address: the tunnel's source */
+	struct addr remote;   /* the other host's: its destination */
+	uint16_t port;        /* UDP, both ends */
+	uint32_t vni;
+	bool up;              /* the cable is in ("state" not "down") */
 };
 
 /*
@@ -184,13 +224,21 @@ struct plan {
 	size_t *startup_order;
 	bool any_startup;        /* some node has startup commands */
 	char *hosts;             /* the lab's /etc/hosts (plan_hosts_file) */
+	/*
+	 * The host whose share this is (index in topo.hosts), -1: the whole lab
+	 * on this machine. Nodes not local have no sets, addresses, routes,
+	 * impairments or bridge in the plan; their links are REMOTE or VXLAN.
+	 */
+	ssize_t host;
 	struct plan_node *nodes;
 	size_t n_nodes;
 	struct plan_bridge *bridges;
 	size_t n_bridges, cap_bridges;
 	struct plan_link *links;
 	size_t n_links;
-	bool wired; /* the links go through a wire namespace (there are some, and not "cables": false) */
+	bool wired; /* the local links go through a wire namespace (there are some, and not "cables": false) */
+	struct plan_vxlan *vxlans; /* the ends here of links to other hosts, in link order */
+	size_t n_vxlans, cap_vxlans;
 	/* sets, addrs, routes and impairs are grouped by node, in node order */
 	struct plan_set *sets;
 	size_t n_sets, cap_sets;
@@ -219,8 +267,16 @@ const char *plan_ifname(const struct plan *p, size_t node, int ifindex);
 void plan_run_build(struct plan *p);
 void plan_run_free(struct plan *p);
 
-/* Build the plan of a validated topology. Return: the plan (never NULL). */
+/* Build the plan of a validated topology, all of it on this machine. Return: the plan (never NULL). */
 struct plan *plan_build(const struct topo *t);
+/*
+ * Build one host's share of a validated topology: its nodes, the links among
+ * them, a plan_vxlan for each link to another host's node (a switch's port
+ * included). host: an index in topo.hosts (topo_find_host), or -1 for all.
+ * Pure: the same topology and host give the same plan on every machine.
+ * Return: the plan (never NULL).
+ */
+struct plan *plan_build_host(const struct topo *t, ssize_t host);
 /* Free; accepts NULL. Return: NULL. */
 struct plan *plan_free(struct plan *p);
 static inline void plan_freep(struct plan **p)

@@ -24,10 +24,13 @@ const char *topo_format_name(enum topo_format f);
 /* The format of path: Kathará for a lab directory or a lab.conf, containerlab by name or content, else netlab. */
 enum topo_format topo_format_detect(const char *path);
 
+/* What messages call a topology read from stdin ("-"); its relative paths start from the cwd. */
+#define TOPO_STDIN_NAME "<stdin>"
+
 /*
- * Read path as format f (AUTO: detected) into netlab JSON text. *ret_file is
- * the file to name in messages and whose directory relative paths start from
- * (a Kathará lab: its lab.conf). Problems go into d.
+ * Read path as format f (AUTO: detected) into netlab JSON text; "-" reads
+ * netlab JSON from stdin. *ret_file is the file to name in messages and whose
+ * directory relative paths start from (a Kathará lab: its lab.conf). Problems go into d.
  * Return: 0 with *ret_text and *ret_file set (to free), or -errno.
  */
 int topo_read_json(const char *path, enum topo_format f, char **ret_text, char **ret_file,

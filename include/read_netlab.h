@@ -43,5 +43,9 @@ void nj_parse_nodes(struct parse *p, json_t *nodes, json_t *defaults,
 		 json_t *const kind_defaults[TOPO_SWITCH + 1]);
 bool nj_check_defaults(struct parse *p, const char *path, json_t *v);
 void nj_parse_routing(struct parse *p, json_t *v);
+/* read_netlab_hosts.c: "hosts", "vxlan"; then each node's host (after the nodes; declared: "hosts" was given). */
+void nj_parse_hosts(struct parse *p, json_t *v);
+void nj_parse_vxlan(struct parse *p, json_t *v);
+void nj_resolve_hosts(struct parse *p, bool declared);
 /* read_netlab_links.c: "links". */
 void nj_parse_links(struct parse *p, json_t *links);

@@ -21,6 +21,16 @@
 #define TOPO_BRIDGE_NAME "br0"
 /* Most nexthops of one multipath route (the kernel takes more; a fabric needs fewer). */
 #define TOPO_MAX_NEXTHOPS 64
+/*
+ * A lab over several machines ("hosts"): what VXLAN adds to each frame on
+ * the underlay, outer Ethernet not counted (the underlay's MTU is an IP MTU):
+ * IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14, IPv6 40 + 30.
+ */
+#define TOPO_VXLAN_PORT 4789
+#define TOPO_VXLAN_OVERHEAD4 50
+#define TOPO_VXLAN_OVERHEAD6 70
+#define TOPO_VNI_MAX 16777215u /* 24 bits */
+#define TOPO_HOST_MTU 1500
 
 enum topo_kind {
 	TOPO_HOST = 0,
@@ -117,6 +127,21 @@ struct topo_node {
 	/* interface name -> index, open addressing (a switch may have thousands of ports) */
 	size_t *if_index;
 	size_t if_index_cap;
+	char *host_name; /* "host" as written (NULL: the default) */
+	ssize_t host;    /* index in topo.hosts; -1: no hosts, the lab is all local */
+};
+
+/*
+ * A machine of "hosts": it builds its share of the lab (its nodes, the links
+ * among them, a VXLAN device for each link to a node on another machine).
+ */
+struct topo_host {
+	char *name;
+	struct addr addr; /* its underlay address: the VXLAN tunnels' ends */
+	char *exec;       /* how the controller runs a command there ("ssh NAME") */
+	char *netlab;     /* netlab's path there ("netlab") */
+	int mtu;          /* the underlay's IP MTU (1500) */
+	int pos;          /* index in the file's "hosts", for messages */
 };
 
 struct topo_endpoint {
@@ -189,6 +214,13 @@ struct topo {
 	 * namespace between: quicker to make, but no cable to pull (plan.h plan_link)
 	 */
 	bool plain_links;
+	/* "hosts": the machines of a lab over several; none: one machine, everything local */
+	struct topo_host *hosts;
+	size_t n_hosts, cap_hosts;
+	/* "vxlan": the UDP port and first VNI of the links between hosts (topo_link_vni) */
+	uint16_t vxlan_port;
+	uint32_t vni_base; /* as written (topo_vni_base: the one used) */
+	bool vni_base_set; /* written; otherwise derived from the lab's name */
 	/* node name -> index, open addressing */
 	size_t *index;
 	size_t index_cap;
@@ -279,6 +311,32 @@ bool topo_node_isolated(const struct topo_node *n);
 
 /* Parse "aa:bb:cc:dd:ee:ff" (unicast). Return: 0 or -EINVAL. */
 int topo_mac_parse(const char *s, uint8_t mac[6]);
+
+/* Return: the index of a host in topo.hosts, or -ENOENT. */
+ssize_t topo_find_host(const struct topo *t, const char *name);
+/*
+ * The first VNI when "vxlan" gives none: a block of TOPO_VNI_BLOCK VNIs
+ * chosen by a hash of the lab's name (FNV-1a), so that two labs on the same
+ * machines most likely use different VNIs: 1 + (hash % 4095) * 4096.
+ */
+#define TOPO_VNI_BLOCK 4096u
+uint32_t topo_default_vni_base(const char *lab);
+/* The first VNI: "vxlan"'s vni_base, or the default of the lab's current name. */
+uint32_t topo_vni_base(const struct topo *t);
+/*
+ * The VNI of link li when its ends are on two hosts: topo_vni_base() + li (its index
+ * in topo.links, the file's order). Both machines read the same file and so
+ * agree without talking; topo_validate checks that the last fits in 24 bits.
+ */
+uint32_t topo_link_vni(const struct topo *t, size_t li);
+/* Whether link li joins nodes on two different hosts. */
+bool topo_link_crosses(const struct topo *t, size_t li);
+/*
+ * The MTU a link's end may have across the underlay between two hosts without
+ * fragmenting: the smaller of their MTUs less TOPO_VXLAN_OVERHEAD4 (IPv4) or
+ * TOPO_VXLAN_OVERHEAD6 (IPv6).
+ */
+int topo_vxlan_mtu(const struct topo_host *a, const struct topo_host *b);
 
 /* The name of a node's network namespace, "<lab>.<node>", into buf of TOPO_NETNS_MAX. */
 void topo_netns_name(const char *lab, const char *node, char *buf);

@@ -1,51 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-#include "netlink.h"
+/* Route netlink: the socket, its batch of requests, their ACKs and errors, and dumps. */
+#include "netlink_impl.h"
 
-#include <arpa/inet.h>
-#include <libmnl/libmnl.h>
-#include <linux/if.h>
-#include <linux/if_addr.h>
-#include <linux/if_ether.h>
-#include <linux/if_link.h>
-#include <linux/ethtool.h>
-#include <linux/ip.h>
-#include <linux/sockios.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/pkt_cls.h>
-#include <linux/pkt_sched.h>
-#include <linux/tc_act/tc_mirred.h>
-#include <linux/veth.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "log.h"
 #include "util.h"
-
-/* Requests are sent when the batch reaches this size; ACKs are small (NETLINK_CAP_ACK). */
-#define BATCH_SIZE (64 * 1024)
-#define DESC_SIZE 112
-#define RECV_SIZE 32768 /* RECV_SIZE, which libmnl 1.0.4 lacks */
-
-struct pending {
-	uint32_t seq;
-	char desc[DESC_SIZE];
-	enum netlink_qdisc qdisc; /* the qdisc it adds, if it adds one */
-};
-
-struct netlink {
-	struct mnl_socket *sock;
-	uint32_t portid;
-	uint32_t seq;
-	char *buf;  /* batch being filled */
-	size_t len; /* bytes used in buf */
-	struct pending *pending;
-	size_t n_pending, cap_pending;
-	char *rbuf;
-	size_t n_gets; /* queued requests with a reply of their own (RTM_GETLINK) */
-};
 
 /* The batch and receive buffers, made when first needed and dropped by netlink_trim(). */
 static char *batch_buf(struct netlink *nl)
@@ -97,7 +59,7 @@ int netlink_adopt(int fd, struct netlink **ret, struct lab_err **err)
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	setsockopt(netlink_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 		   sizeof(rcvbuf));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int r = -errno;
@@ -124,9 +86,8 @@ struct netlink *netlink_close(struct netlink *nl)
 	return NULL;
 }
 
-/* Start a request in the batch (flushing first when it is full). */
-static struct nlmsghdr *req_start(struct netlink *nl, uint16_t type, uint16_t flags,
-				  const char *desc, struct lab_err **err)
+struct nlmsghdr *netlink_req_start(struct netlink *nl, uint16_t type, uint16_t flags,
+				   const char *desc, struct lab_err **err)
 {
 	struct nlmsghdr *nlh;
 	int r;
@@ -143,466 +104,26 @@ static struct nlmsghdr *req_start(struct netlink *nl, uint16_t type, uint16_t fl
 	GROW(nl->pending, nl->cap_pending, nl->n_pending + 1);
 	nl->pending[nl->n_pending].seq = nlh->nlmsg_seq;
 	nl->pending[nl->n_pending].qdisc = NETLINK_QDISC_NONE;
+	nl->pending[nl->n_pending].link_kind = NULL;
 	strscpy(nl->pending[nl->n_pending].desc, desc, DESC_SIZE);
 	nl->n_pending++;
 	log_debug("netlink: %s (seq %u)", desc, nlh->nlmsg_seq);
 	return nlh;
 }
 
-static void req_end(struct netlink *nl, struct nlmsghdr *nlh)
+void netlink_req_end(struct netlink *nl, struct nlmsghdr *nlh)
 {
 	nl->len += NLMSG_ALIGN(nlh->nlmsg_len);
 }
 
-static void put_dev_attrs(struct nlmsghdr *nlh, const struct netlink_dev *d)
+struct pending *netlink_req_pending(struct netlink *nl)
 {
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, d->ifname);
-	if (d->netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, d->netns_fd);
-	if (d->mtu)
-		mnl_attr_put_u32(nlh, IFLA_MTU, d->mtu);
-	if (d->mac)
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, d->mac);
+	return &nl->pending[nl->n_pending - 1];
 }
 
-static void put_ifinfo(struct nlmsghdr *nlh, const struct netlink_dev *d)
+int netlink_fd(const struct netlink *nl)
 {
-	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = d->ifindex;
-	if (d->up) {
-		ifm->ifi_flags = IFF_UP;
-		ifm->ifi_change = IFF_UP;
-	}
-}
-
-int netlink_add_veth(struct netlink *nl, const struct netlink_dev *a, const struct netlink_dev *b,
-		     const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
-	struct nlattr *linkinfo, *data, *peer;
-	struct ifinfomsg *pifm;
-
-	if (!nlh)
-		return -(*err)->code;
-	put_ifinfo(nlh, a);
-	put_dev_attrs(nlh, a);
-	if (a->master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, a->master);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* the peer's attributes follow its own ifinfomsg inside the nest */
-	pifm = (struct ifinfomsg *)((char *)nlh + nlh->nlmsg_len);
-	memset(pifm, 0, sizeof(*pifm));
-	pifm->ifi_family = AF_UNSPEC;
-	pifm->ifi_index = b->ifindex;
-	if (b->up) {
-		pifm->ifi_flags = IFF_UP;
-		pifm->ifi_change = IFF_UP;
-	}
-	nlh->nlmsg_len += NLMSG_ALIGN(sizeof(*pifm));
-	put_dev_attrs(nlh, b);
-	mnl_attr_nest_end(nlh, peer);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_add_bridge(struct netlink *nl, const struct netlink_dev *br, bool stp, bool hub,
-		       const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, desc, err);
-	struct nlattr *linkinfo, *data;
-
-	if (!nlh)
-		return -(*err)->code;
-	put_ifinfo(nlh, br);
-	put_dev_attrs(nlh, br);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, stp ? 1 : 0);
-	/* with STP, ports listen and learn for 2 x forward_delay: keep it at the minimum (2 s) */
-	if (stp)
-		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 200);
-	else
-		mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, 0);
-	if (hub) {
-		/*
-		 * Kathara's LAN: no address is ever learnt, so every frame floods to
-		 * every port, and link-local groups (LLDP, 802.1X...) pass too, all
-		 * but the pause and bonding ones the kernel never lets through.
-		 */
-		mnl_attr_put_u32(nlh, IFLA_BR_AGEING_TIME, 0);
-		mnl_attr_put_u16(nlh, IFLA_BR_GROUP_FWD_MASK, 0xfff8);
-	}
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_set_link(struct netlink *nl, int ifindex, int up, int master, const char *desc,
-		     struct lab_err **err)
-{
-	return netlink_set_link_ex(nl, ifindex, up, master, false, desc, err);
-}
-
-int netlink_set_link_ex(struct netlink *nl, int ifindex, int up, int master, bool no_ll,
-			const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
-	struct ifinfomsg *ifm;
-
-	if (!nlh)
-		return -(*err)->code;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	if (up >= 0) {
-		ifm->ifi_flags = up ? IFF_UP : 0;
-		ifm->ifi_change = IFF_UP;
-	}
-	if (master >= 0)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, master);
-	if (no_ll) {
-		struct nlattr *spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-		struct nlattr *inet6 = mnl_attr_nest_start(nlh, AF_INET6);
-
-		mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
-		mnl_attr_nest_end(nlh, inet6);
-		mnl_attr_nest_end(nlh, spec);
-	}
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_set_link_name(struct netlink *nl, const char *ifname, int up, const char *desc,
-			  struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWLINK, 0, desc, err);
-	struct ifinfomsg *ifm;
-
-	if (!nlh)
-		return -(*err)->code;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_flags = up ? IFF_UP : 0;
-	ifm->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	req_end(nl, nlh);
-	return 0;
-}
-
-static struct nlmsghdr *qdisc_start(struct netlink *nl, uint16_t type, uint16_t flags, int ifindex,
-				    const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, type, flags, desc, err);
-	struct tcmsg *tcm;
-
-	if (!nlh)
-		return NULL;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_ROOT;
-	tcm->tcm_handle = type == RTM_NEWQDISC ? 0x10000 : 0; /* 1: */
-	return nlh;
-}
-
-enum netlink_qdisc netlink_impair_qdisc(const struct netlink_impair *im)
-{
-	if (im->delay_ns || im->jitter_ns || im->loss > 0)
-		return NETLINK_QDISC_NETEM;
-	return im->rate_bps ? NETLINK_QDISC_TBF : NETLINK_QDISC_NONE;
-}
-
-const char *netlink_qdisc_name(enum netlink_qdisc q)
-{
-	static const char *const names[] = {"none", "netem", "tbf"};
-
-	return (size_t)q < ARRAY_SIZE(names) ? names[q] : "?";
-}
-
-int netlink_set_impair(struct netlink *nl, int ifindex, const struct netlink_impair *im,
-		       const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = qdisc_start(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_REPLACE, ifindex,
-					   desc, err);
-	uint64_t rate = im->rate_bps / 8; /* the kernel counts bytes */
-	struct nlattr *opts;
-
-	if (!nlh)
-		return -(*err)->code;
-	nl->pending[nl->n_pending - 1].qdisc = netlink_impair_qdisc(im);
-	if (nl->pending[nl->n_pending - 1].qdisc != NETLINK_QDISC_NETEM) {
-		struct tc_tbf_qopt q = {0};
-		/* a burst of 10 ms of traffic (at least 3 full frames), a queue of 50 ms */
-		uint32_t burst = rate / 100 > 4500 ? rate / 100 : 4500;
-		uint64_t limit = rate / 20 + burst;
-
-		q.rate.rate = rate > UINT32_MAX ? UINT32_MAX : rate;
-		q.rate.linklayer = TC_LINKLAYER_ETHERNET;
-		q.limit = limit > UINT32_MAX ? UINT32_MAX : limit;
-		mnl_attr_put_strz(nlh, TCA_KIND, "tbf");
-		opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
-		mnl_attr_put(nlh, TCA_TBF_PARMS, sizeof(q), &q);
-		if (rate > UINT32_MAX)
-			mnl_attr_put_u64(nlh, TCA_TBF_RATE64, rate);
-		mnl_attr_put_u32(nlh, TCA_TBF_BURST, burst);
-		mnl_attr_nest_end(nlh, opts);
-	} else {
-		struct tc_netem_qopt q = {0};
-		void *payload;
-
-		q.limit = 10000;
-		q.loss = (uint32_t)(im->loss / 100.0 * UINT32_MAX);
-		mnl_attr_put_strz(nlh, TCA_KIND, "netem");
-		/* netem's options are its struct followed by attributes, not a nest */
-		opts = (struct nlattr *)((char *)nlh + nlh->nlmsg_len);
-		opts->nla_type = TCA_OPTIONS;
-		nlh->nlmsg_len += MNL_ALIGN(sizeof(struct nlattr));
-		payload = (char *)nlh + nlh->nlmsg_len;
-		memcpy(payload, &q, sizeof(q));
-		nlh->nlmsg_len += MNL_ALIGN(sizeof(q));
-		if (im->delay_ns)
-			mnl_attr_put_u64(nlh, TCA_NETEM_LATENCY64, im->delay_ns);
-		if (im->jitter_ns)
-			mnl_attr_put_u64(nlh, TCA_NETEM_JITTER64, im->jitter_ns);
-		if (rate) {
-			struct tc_netem_rate nr = {.rate = rate > UINT32_MAX ? UINT32_MAX : rate};
-
-			mnl_attr_put(nlh, TCA_NETEM_RATE, sizeof(nr), &nr);
-			if (rate > UINT32_MAX)
-				mnl_attr_put_u64(nlh, TCA_NETEM_RATE64, rate);
-		}
-		opts->nla_len = (char *)nlh + nlh->nlmsg_len - (char *)opts;
-	}
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_clear_impair(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = qdisc_start(nl, RTM_DELQDISC, 0, ifindex, desc, err);
-
-	if (!nlh)
-		return -(*err)->code;
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_add_redirect(struct netlink *nl, int ifindex, int to_ifindex, const char *desc,
-			 struct lab_err **err)
-{
-	struct {
-		struct tc_u32_sel sel;
-		struct tc_u32_key key; /* the one key sel.keys[] holds */
-	} sel = {
-		/* one key that every frame matches (mask 0), and no other filter after it */
-		.sel = {.flags = TC_U32_TERMINAL, .nkeys = 1},
-	};
-	struct tc_mirred mirred = {
-		.action = TC_ACT_STOLEN, /* the frame leaves through to_ifindex, nothing else sees it */
-		.eaction = TCA_EGRESS_REDIR,
-		.ifindex = to_ifindex,
-	};
-	struct nlattr *opts, *acts, *act, *aopts;
-	struct nlmsghdr *nlh;
-	struct tcmsg *tcm;
-
-	nlh = req_start(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, desc, err);
-	if (!nlh)
-		return -(*err)->code;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_INGRESS;
-	tcm->tcm_handle = TC_H_MAKE(TC_H_INGRESS, 0); /* ffff: */
-	mnl_attr_put_strz(nlh, TCA_KIND, "ingress");
-	req_end(nl, nlh);
-
-	nlh = req_start(nl, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, desc, err);
-	if (!nlh)
-		return -(*err)->code;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_INGRESS, 0);
-	/* priority 1, every protocol */
-	tcm->tcm_info = TC_H_MAKE(1u << 16, htons(ETH_P_ALL));
-	mnl_attr_put_strz(nlh, TCA_KIND, "u32");
-	opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
-	mnl_attr_put(nlh, TCA_U32_SEL, sizeof(sel), &sel);
-	acts = mnl_attr_nest_start(nlh, TCA_U32_ACT);
-	act = mnl_attr_nest_start(nlh, 1); /* the first action */
-	mnl_attr_put_strz(nlh, TCA_ACT_KIND, "mirred");
-	aopts = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
-	mnl_attr_put(nlh, TCA_MIRRED_PARMS, sizeof(mirred), &mirred);
-	mnl_attr_nest_end(nlh, aopts);
-	mnl_attr_nest_end(nlh, act);
-	mnl_attr_nest_end(nlh, acts);
-	mnl_attr_nest_end(nlh, opts);
-	req_end(nl, nlh);
-	return 0;
-}
-
-int netlink_get_link(struct netlink *nl, int ifindex, const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifm;
-
-	/* each reply is a couple of KiB: a batch's replies stay well inside the receive buffer */
-	if (nl->n_gets >= 256) {
-		int r = netlink_flush(nl, err);
-
-		if (r < 0)
-			return r;
-	}
-	nlh = req_start(nl, RTM_GETLINK, 0, desc, err);
-	if (!nlh)
-		return -(*err)->code;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = ifindex;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	req_end(nl, nlh);
-	nl->n_gets++;
-	return 0;
-}
-
-int netlink_sync_link(struct netlink *nl, const char *ifname)
-{
-	int fd = mnl_socket_get_fd(nl->sock);
-	struct ethtool_value ev = {.cmd = ETHTOOL_GLINK};
-	struct ifreq ifr = {.ifr_data = (void *)&ev};
-
-	strscpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	/* a netlink socket has no ioctls of its own: the kernel hands this one to the device */
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
-		return -errno;
-	return ev.data ? 1 : 0;
-}
-
-int netlink_set_tx_csum(struct netlink *nl, const char *ifname, bool on)
-{
-	int fd = mnl_socket_get_fd(nl->sock);
-	struct ethtool_value ev = {.cmd = ETHTOOL_STXCSUM, .data = on};
-	struct ifreq ifr = {.ifr_data = (void *)&ev};
-
-	strscpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
-		return -errno;
-	return 0;
-}
-
-int netlink_ifindex(struct netlink *nl, const char *ifname, struct lab_err **err)
-{
-	_cleanup_free_ struct netlink_link_info *links = NULL;
-	size_t n = 0;
-	int r = netlink_list_links(nl, &links, &n, err);
-
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(links[i].name, ifname) == 0)
-			return links[i].ifindex;
-	return err_make_kind(err, ERR_RUNTIME, ENODEV, "no interface '%s'", ifname);
-}
-
-int netlink_add_addr(struct netlink *nl, int ifindex, const struct prefix *p, const char *desc,
-		     struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, desc, err);
-	struct ifaddrmsg *ifa;
-	int size = addr_size(p->addr.family);
-
-	if (!nlh)
-		return -(*err)->code;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = p->addr.family;
-	ifa->ifa_prefixlen = p->len;
-	ifa->ifa_index = ifindex;
-	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-	if (p->addr.family == AF_INET6 && addr_is_link_local(&p->addr))
-		ifa->ifa_scope = RT_SCOPE_LINK;
-	mnl_attr_put(nlh, IFA_LOCAL, size, p->addr.bytes);
-	mnl_attr_put(nlh, IFA_ADDRESS, size, p->addr.bytes);
-	if (p->addr.family == AF_INET && p->len < 31) {
-		struct prefix n = prefix_network(p);
-		uint8_t bcast[4];
-
-		for (int i = 0; i < 4; i++) {
-			int bits = p->len - i * 8;
-			uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
-
-			bcast[i] = n.addr.bytes[i] | (uint8_t)~mask;
-		}
-		mnl_attr_put(nlh, IFA_BROADCAST, 4, bcast);
-	}
-	/* IPv6 ones go through duplicate address detection, as on any host (no IFA_F_NODAD) */
-	req_end(nl, nlh);
-	return 0;
-}
-
-/*
- * RTA_MULTIPATH: one struct rtnexthop per gateway, each followed by its
- * RTA_GATEWAY, weight 1 (rtnh_hops 0), on rt->oif or the device the kernel
- * finds for the gateway. The kernel spreads flows over them by hash and skips
- * a nexthop whose device is down (or has no carrier, with
- * ignore_routes_with_linkdown).
- */
-static void put_multipath(struct nlmsghdr *nlh, const struct netlink_route *rt)
-{
-	int family = rt->to.addr.family;
-	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
-
-	for (size_t i = 0; i <= rt->n_extra_via; i++) {
-		const struct addr *gw = i ? &rt->extra_via[i - 1] : &rt->via;
-		struct rtnexthop *nh = (struct rtnexthop *)mnl_nlmsg_get_payload_tail(nlh);
-
-		nlh->nlmsg_len += RTNH_ALIGN(sizeof(*nh));
-		*nh = (struct rtnexthop){.rtnh_ifindex = rt->oif};
-		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), gw->bytes);
-		nh->rtnh_len = (char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)nh;
-	}
-	mnl_attr_nest_end(nlh, mp);
-}
-
-int netlink_add_route(struct netlink *nl, const struct netlink_route *rt, bool replace,
-		      const char *desc, struct lab_err **err)
-{
-	struct nlmsghdr *nlh = req_start(nl, RTM_NEWROUTE,
-					 NLM_F_CREATE | (replace ? NLM_F_REPLACE : NLM_F_EXCL), desc,
-					 err);
-	int family = rt->to.addr.family;
-	struct rtmsg *rtm;
-
-	if (!nlh)
-		return -(*err)->code;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = family;
-	rtm->rtm_dst_len = rt->to.len;
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = rt->has_via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	if (rt->to.len)
-		mnl_attr_put(nlh, RTA_DST, addr_size(family), rt->to.addr.bytes);
-	if (rt->has_via && rt->n_extra_via)
-		put_multipath(nlh, rt);
-	else if (rt->has_via)
-		mnl_attr_put(nlh, RTA_GATEWAY, addr_size(family), rt->via.bytes);
-	if (rt->oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, rt->oif);
-	if (rt->metric)
-		mnl_attr_put_u32(nlh, RTA_PRIORITY, rt->metric);
-	req_end(nl, nlh);
-	return 0;
+	return mnl_socket_get_fd(nl->sock);
 }
 
 struct ack_state {
@@ -726,6 +247,17 @@ int netlink_flush(struct netlink *nl, struct lab_err **err)
 					  netem ? "delay, jitter and loss" : "rate");
 			goto out;
 		}
+		/* a kind of device the kernel has no module for: "Unknown device type" */
+		if (code == EOPNOTSUPP && pd && pd->link_kind) {
+			r = err_make_kind(err, ERR_KERNEL, EOPNOTSUPP,
+					  "%s: the kernel lacks %s devices (CONFIG_%s, the '%s' module): %s",
+					  d, pd->link_kind, !strcmp(pd->link_kind, "vxlan") ? "VXLAN" : pd->link_kind,
+					  pd->link_kind,
+					  !strcmp(pd->link_kind, "vxlan") ?
+						  "links between hosts cannot be made on this machine (modprobe vxlan, or a kernel with it)" :
+						  "they cannot be made on this machine");
+			goto out;
+		}
 		if (st.ext_msg[0])
 			r = err_make_kind(err, code == EOPNOTSUPP ? ERR_KERNEL : ERR_RUNTIME, code,
 					  "%s: %s (kernel: %s)%s", pending_desc(nl, st.error_seq),
@@ -756,10 +288,8 @@ void netlink_trim(struct netlink *nl)
 
 /* --- dumps --- */
 
-typedef int (*dump_cb)(const struct nlmsghdr *nlh, void *data);
-
-static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, dump_cb cb,
-		void *data, const char *what, struct lab_err **err)
+int netlink_dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, netlink_dump_cb cb,
+		 void *data, const char *what, struct lab_err **err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -806,22 +336,15 @@ static int dump(struct netlink *nl, uint16_t type, int family, size_t hdrlen, du
 	}
 }
 
-/* What a dump collects: an array of elements of one size. */
-struct dump_list {
-	void *v;
-	size_t n, cap, size;
-};
-
-/* A new zeroed element at the end of the list. */
-static void *list_add(struct dump_list *l)
+void *netlink_list_add(struct dump_list *l)
 {
 	l->v = grow_array(l->v, &l->cap, l->n + 1, l->size);
 	return (char *)l->v + l->size * l->n++;
 }
 
-/* Dump into a list of elements of size, handing the array out. */
-static int dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrlen, dump_cb cb,
-		     size_t size, const char *what, void **ret, size_t *ret_n, struct lab_err **err)
+int netlink_dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrlen,
+		      netlink_dump_cb cb, size_t size, const char *what, void **ret, size_t *ret_n,
+		      struct lab_err **err)
 {
 	struct dump_list l = {.size = size};
 	int r = -EAGAIN;
@@ -829,7 +352,7 @@ static int dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrle
 	/* a dump the kernel marks interrupted is taken again, a few times */
 	for (int tries = 0; r == -EAGAIN && tries < 5; tries++) {
 		l.n = 0;
-		r = dump(nl, type, family, hdrlen, cb, &l, what, err);
+		r = netlink_dump(nl, type, family, hdrlen, cb, &l, what, err);
 	}
 	if (r == -EAGAIN)
 		r = err_make(err, EAGAIN, "reading %s: it kept changing", what);
@@ -842,245 +365,3 @@ static int dump_list(struct netlink *nl, uint16_t type, int family, size_t hdrle
 	return 0;
 }
 
-static int link_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(a);
-
-	if (mnl_attr_type_valid(a, IFLA_MAX) >= 0)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static int linkinfo_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int type = mnl_attr_get_type(a);
-
-	if (mnl_attr_type_valid(a, IFLA_INFO_MAX) >= 0)
-		tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static int on_link(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[IFLA_MAX + 1] = {0};
-	struct netlink_link_info *li;
-
-	mnl_attr_parse(nlh, sizeof(*ifm), link_attr, tb);
-	li = list_add(data);
-	*li = (struct netlink_link_info){.ifindex = ifm->ifi_index, .flags = ifm->ifi_flags};
-	if (tb[IFLA_IFNAME])
-		strscpy(li->name, mnl_attr_get_str(tb[IFLA_IFNAME]), sizeof(li->name));
-	if (tb[IFLA_MTU])
-		li->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
-	if (tb[IFLA_MASTER])
-		li->master = mnl_attr_get_u32(tb[IFLA_MASTER]);
-	if (tb[IFLA_OPERSTATE])
-		li->operstate = mnl_attr_get_u8(tb[IFLA_OPERSTATE]);
-	if (tb[IFLA_ADDRESS] && mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
-		memcpy(li->mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
-		li->has_mac = true;
-	}
-	if (tb[IFLA_LINKINFO]) {
-		const struct nlattr *info[IFLA_INFO_MAX + 1] = {0};
-
-		mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr, info);
-		if (info[IFLA_INFO_KIND])
-			strscpy(li->kind, mnl_attr_get_str(info[IFLA_INFO_KIND]), sizeof(li->kind));
-	}
-	return MNL_CB_OK;
-}
-
-int netlink_list_links(struct netlink *nl, struct netlink_link_info **ret, size_t *ret_n,
-		       struct lab_err **err)
-{
-	return dump_list(nl, RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), on_link,
-			 sizeof(**ret), "the list of interfaces", (void **)ret, ret_n, err);
-}
-
-static int addr_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(a, IFA_MAX) >= 0)
-		tb[mnl_attr_get_type(a)] = a;
-	return MNL_CB_OK;
-}
-
-static int on_addr(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[IFA_MAX + 1] = {0};
-	const struct nlattr *a;
-	struct netlink_addr_info *ai;
-	uint32_t flags = ifa->ifa_flags;
-
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, tb);
-	a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-	if (!a || mnl_attr_get_payload_len(a) != (uint16_t)addr_size(ifa->ifa_family))
-		return MNL_CB_OK;
-	if (tb[IFA_FLAGS])
-		flags = mnl_attr_get_u32(tb[IFA_FLAGS]);
-	ai = list_add(data);
-	ai->ifindex = ifa->ifa_index;
-	ai->prefix.addr.family = ifa->ifa_family;
-	ai->prefix.len = ifa->ifa_prefixlen;
-	memcpy(ai->prefix.addr.bytes, mnl_attr_get_payload(a), addr_size(ifa->ifa_family));
-	ai->tentative = flags & IFA_F_TENTATIVE;
-	ai->dadfailed = flags & IFA_F_DADFAILED;
-	return MNL_CB_OK;
-}
-
-int netlink_list_addrs(struct netlink *nl, struct netlink_addr_info **ret, size_t *ret_n,
-		       struct lab_err **err)
-{
-	return netlink_list_addrs_family(nl, AF_UNSPEC, ret, ret_n, err);
-}
-
-int netlink_list_addrs_family(struct netlink *nl, int family, struct netlink_addr_info **ret,
-			      size_t *ret_n, struct lab_err **err)
-{
-	return dump_list(nl, RTM_GETADDR, family, sizeof(struct ifaddrmsg), on_addr,
-			 sizeof(**ret), "the list of addresses", (void **)ret, ret_n, err);
-}
-
-static int route_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(a, RTA_MAX) >= 0)
-		tb[mnl_attr_get_type(a)] = a;
-	return MNL_CB_OK;
-}
-
-static int on_route(const struct nlmsghdr *nlh, void *data)
-{
-	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *tb[RTA_MAX + 1] = {0};
-	struct netlink_route_info *ri;
-	uint32_t table = rtm->rtm_table;
-	int size = addr_size(rtm->rtm_family);
-
-	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
-		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(*rtm), route_attr, tb);
-	if (tb[RTA_TABLE])
-		table = mnl_attr_get_u32(tb[RTA_TABLE]);
-	if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST)
-		return MNL_CB_OK;
-	ri = list_add(data);
-	ri->protocol = rtm->rtm_protocol;
-	ri->to.addr.family = rtm->rtm_family;
-	ri->to.len = rtm->rtm_dst_len;
-	if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == size)
-		memcpy(ri->to.addr.bytes, mnl_attr_get_payload(tb[RTA_DST]), size);
-	if (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) == size) {
-		ri->has_via = true;
-		ri->via.family = rtm->rtm_family;
-		memcpy(ri->via.bytes, mnl_attr_get_payload(tb[RTA_GATEWAY]), size);
-		ri->vias[ri->n_vias++] = ri->via;
-	}
-	if (tb[RTA_MULTIPATH]) {
-		const struct rtnexthop *nh = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
-		int left = mnl_attr_get_payload_len(tb[RTA_MULTIPATH]);
-
-		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) && nh->rtnh_len <= left) {
-			const struct nlattr *a = (const struct nlattr *)RTNH_DATA(nh);
-			int alen = nh->rtnh_len - sizeof(*nh);
-
-			while (alen >= (int)sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= alen) {
-				if ((a->nla_type & NLA_TYPE_MASK) == RTA_GATEWAY &&
-				    mnl_attr_get_payload_len(a) == size && ri->n_vias < NETLINK_MAX_VIAS) {
-					struct addr *v = &ri->vias[ri->n_vias++];
-
-					v->family = rtm->rtm_family;
-					memcpy(v->bytes, mnl_attr_get_payload(a), size);
-					if (!ri->has_via) {
-						ri->has_via = true;
-						ri->via = *v;
-					}
-				}
-				alen -= NLA_ALIGN(a->nla_len);
-				a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
-			}
-			left -= RTNH_ALIGN(nh->rtnh_len);
-			nh = RTNH_NEXT(nh);
-		}
-	}
-	if (tb[RTA_OIF])
-		ri->oif = mnl_attr_get_u32(tb[RTA_OIF]);
-	if (tb[RTA_PRIORITY])
-		ri->metric = mnl_attr_get_u32(tb[RTA_PRIORITY]);
-	return MNL_CB_OK;
-}
-
-int netlink_list_routes(struct netlink *nl, int family, struct netlink_route_info **ret,
-			size_t *ret_n, struct lab_err **err)
-{
-	return dump_list(nl, RTM_GETROUTE, family, sizeof(struct rtmsg), on_route, sizeof(**ret),
-			 "the routing table", (void **)ret, ret_n, err);
-}
-
-const char *netlink_proto_name(uint8_t proto, char *buf)
-{
-	static const struct {
-		uint8_t p;
-		const char *name;
-	} names[] = {
-		{RTPROT_KERNEL, "kernel"}, {RTPROT_BOOT, "boot"},   {RTPROT_STATIC, "static"},
-		{RTPROT_RA, "ra"},         {RTPROT_ZEBRA, "zebra"}, {RTPROT_BIRD, "bird"},
-		{186, "bgp"},              {187, "isis"},           {188, "ospf"},
-		{189, "rip"},              {192, "eigrp"},
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].p == proto) {
-			strcpy(buf, names[i].name);
-			return buf;
-		}
-	snprintf(buf, 16, "%u", proto);
-	return buf;
-}
-
-struct root_qdisc {
-	int ifindex;
-	char *kind;
-	uint32_t handle;
-	bool found;
-};
-
-static int on_qdisc(const struct nlmsghdr *nlh, void *data)
-{
-	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
-	struct root_qdisc *q = data;
-	const struct nlattr *a;
-
-	if (tcm->tcm_ifindex != q->ifindex || tcm->tcm_parent != TC_H_ROOT)
-		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*tcm))
-		if (mnl_attr_get_type(a) == TCA_KIND && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			snprintf(q->kind, 16, "%s", mnl_attr_get_str(a));
-	q->handle = tcm->tcm_handle;
-	q->found = true;
-	return MNL_CB_OK;
-}
-
-int netlink_root_qdisc(struct netlink *nl, int ifindex, char *kind, uint32_t *ret_handle,
-		       struct lab_err **err)
-{
-	struct root_qdisc q = {.ifindex = ifindex, .kind = kind};
-	int r = -EAGAIN;
-
-	strcpy(kind, "?");
-	for (int tries = 0; r == -EAGAIN && tries < 5; tries++)
-		r = dump(nl, RTM_GETQDISC, AF_UNSPEC, sizeof(struct tcmsg), on_qdisc, &q,
-			 "the qdiscs", err);
-	if (r < 0)
-		return r == -EAGAIN ? err_make(err, EAGAIN, "reading the qdiscs: they kept changing") : r;
-	*ret_handle = q.handle;
-	return q.found;
-}

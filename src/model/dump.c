@@ -112,11 +112,13 @@ static void dump_node_options(const struct topo_node *n, json_t *jn)
 	}
 }
 
-static json_t *dump_node(const struct topo_node *n)
+static json_t *dump_node(const struct topo *t, const struct topo_node *n)
 {
 	json_t *jn = json_object(), *ifaces = json_object();
 
 	json_object_set_new(jn, "kind", json_string(topo_kind_name(n->kind)));
+	if (n->host >= 0)
+		json_object_set_new(jn, "host", json_string(t->hosts[n->host].name));
 	if (strcmp(n->hostname, n->name))
 		json_object_set_new(jn, "hostname", json_string(n->hostname));
 	if (n->stp)
@@ -208,8 +210,23 @@ char *topo_dump_json(const struct topo *t)
 		json_object_set_new(root, "strict", json_true());
 	if (t->plain_links)
 		json_object_set_new(root, "cables", json_false());
+	if (t->n_hosts) {
+		json_t *hosts = json_object();
+
+		for (size_t i = 0; i < t->n_hosts; i++) {
+			const struct topo_host *h = &t->hosts[i];
+			char buf[ADDR_STRLEN];
+
+			json_object_set_new(hosts, h->name,
+					    json_pack("{s:s, s:s, s:s, s:i}", "address", addr_format(&h->addr, buf),
+						      "exec", h->exec, "netlab", h->netlab, "mtu", h->mtu));
+		}
+		json_object_set_new(root, "hosts", hosts);
+		json_object_set_new(root, "vxlan", json_pack("{s:i, s:i}", "port", t->vxlan_port,
+							     "vni_base", (json_int_t)topo_vni_base(t)));
+	}
 	for (size_t i = 0; i < t->n_nodes; i++)
-		json_object_set_new(nodes, t->nodes[i].name, dump_node(&t->nodes[i]));
+		json_object_set_new(nodes, t->nodes[i].name, dump_node(t, &t->nodes[i]));
 	for (size_t i = 0; i < t->n_links; i++)
 		json_array_append_new(links, dump_link(t, &t->links[i]));
 	if (t->n_expects) {

@@ -202,7 +202,7 @@ int topo_read_json(const char *path, enum topo_format f, char **ret_text, char *
 	int r;
 
 	if (f == TOPO_FORMAT_AUTO)
-		f = topo_format_detect(path);
+		f = strcmp(path, "-") ? topo_format_detect(path) : TOPO_FORMAT_NETLAB;
 	if (f == TOPO_FORMAT_KATHARA) {
 		j = kathara_read(path, d);
 		if (!j)
@@ -226,7 +226,10 @@ int topo_read_json(const char *path, enum topo_format f, char **ret_text, char *
 		*ret_file = xstrdup(path);
 		return 0;
 	}
-	r = read_file(path, TOPO_MAX_FILE, &text, &len);
+	/* "-": netlab JSON on stdin (a host's share, sent by the controller); paths from the cwd */
+	r = read_file(strcmp(path, "-") ? path : "/dev/stdin", TOPO_MAX_FILE, &text, &len);
+	if (strcmp(path, "-") == 0)
+		path = TOPO_STDIN_NAME;
 	if (r < 0) {
 		struct stat st;
 

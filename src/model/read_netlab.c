@@ -294,6 +294,10 @@ static json_t *parse_defaults(struct parse *p, json_t *v, json_t *kind_defaults[
 		json_object_del(common, topo_kind_name(k));
 		if (!kv || !nj_want(p, kpath, kv, JSON_OBJECT, "an object of node options"))
 			continue;
+		if (json_object_get(kv, "host")) {
+			nj_perr(p, kpath, "has a \"host\" (expected it on each node: a node with none is on the first host)");
+			continue;
+		}
 		if (json_object_get(kv, "kind")) {
 			nj_perr(p, kpath, "has a \"kind\" (expected the options of a %s; the section names the kind)",
 				topo_kind_name(k));
@@ -316,7 +320,7 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 {
 	static const char *const top_keys[] = {"$schema", "name",    "defaults", "nodes",  "links",
 					       "addressing", "routing", "expect", "strict", "meta",
-					       "shared",  "cables", NULL};
+					       "shared",  "cables", "hosts", "vxlan", NULL};
 	static const char *const top_reserved[] = {NULL};
 	_cleanup_json_ json_t *root = NULL;
 	json_t *v, *defaults = NULL, *kind_defaults[TOPO_SWITCH + 1] = {0};
@@ -369,6 +373,13 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 	if (v && nj_want(&p, "cables", v, JSON_TRUE, "true or false"))
 		p.t->plain_links = !json_is_true(v);
 
+	v = json_object_get(root, "hosts");
+	if (v)
+		nj_parse_hosts(&p, v);
+	v = json_object_get(root, "vxlan");
+	if (v)
+		nj_parse_vxlan(&p, v);
+
 	v = json_object_get(root, "nodes");
 	if (!v)
 		nj_perr(&p, "nodes", "is missing (expected an object of nodes)");
@@ -378,6 +389,7 @@ struct topo *topo_parse_string_opts(const char *text, size_t len, const char *fi
 		if (p.t->nodes[i].routing == TOPO_ROUTING_STATIC)
 			p.t->routing = TOPO_ROUTING_STATIC;
 
+	nj_resolve_hosts(&p, json_object_get(root, "hosts") != NULL);
 	if (p.t->shared)
 		add_shared(p.t);
 

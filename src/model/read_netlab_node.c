@@ -11,7 +11,7 @@ static const char *const node_keys[] = {"kind",	  "hostname", "interfaces", "rou
 					"sysctls", "stp",      "hub",        "isolation",
 					"limits",  "files",    "env",        "startup",
 					"routing", "shutdown", "after", "image", "shell",
-					"labels", "startup_on_error", NULL};
+					"labels", "startup_on_error", "host", NULL};
 static const char *const node_reserved[] = {NULL};
 
 static void parse_iface(struct parse *p, const char *path, struct topo_node *n, const char *ifname,
@@ -370,6 +370,15 @@ static void parse_labels(struct parse *p, const char *path, struct topo_node *n,
 	}
 }
 
+/* "host": the machine of "hosts" that builds the node (checked once every node is read). */
+static void parse_host(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	if (!nj_want(p, path, j, JSON_STRING, "a host name of \"hosts\""))
+		return;
+	free(n->host_name);
+	n->host_name = xstrdup(json_string_value(j));
+}
+
 static void parse_on_error(struct parse *p, const char *path, struct topo_node *n, json_t *j)
 {
 	const char *s = json_is_string(j) ? json_string_value(j) : "";
@@ -539,6 +548,7 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 			{"after", parse_after},		{"image", parse_image},
 			{"shell", parse_shell},		{"labels", parse_labels},
 			{"startup_on_error", parse_on_error},
+			{"host", parse_host},
 		};
 
 		for (size_t i = 0; i < ARRAY_SIZE(more); i++) {

@@ -34,7 +34,10 @@ void topo_diags_free(struct topo_diags *d)
 
 struct topo *topo_new(void)
 {
-	return xcalloc(1, sizeof(struct topo));
+	struct topo *t = xcalloc(1, sizeof(struct topo));
+
+	t->vxlan_port = TOPO_VXLAN_PORT;
+	return t;
 }
 
 static void node_free(struct topo_node *n)
@@ -86,6 +89,7 @@ static void node_free(struct topo_node *n)
 		free(n->startup[i]);
 	free(n->startup);
 	free(n->if_index);
+	free(n->host_name);
 }
 
 struct topo *topo_free(struct topo *t)
@@ -116,6 +120,12 @@ struct topo *topo_free(struct topo *t)
 	}
 	free(t->meta);
 	free(t->shared);
+	for (size_t i = 0; i < t->n_hosts; i++) {
+		free(t->hosts[i].name);
+		free(t->hosts[i].exec);
+		free(t->hosts[i].netlab);
+	}
+	free(t->hosts);
 	free(t->file);
 	free(t->dir);
 	free(t);
@@ -179,6 +189,7 @@ ssize_t topo_add_node(struct topo *t, const char *name, enum topo_kind kind)
 	*n = (struct topo_node){0};
 	n->name = xstrdup(name);
 	n->kind = kind;
+	n->host = -1;
 	t->n_nodes++;
 	if ((t->n_nodes + 1) * 2 > t->index_cap)
 		index_grow(t);

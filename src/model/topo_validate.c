@@ -325,6 +325,77 @@ static void check_routing_used(const struct topo *t, struct topo_diags *d)
 		      t->file);
 }
 
+/*
+ * "hosts": each address once; every link between two hosts of one address
+ * family, with a VNI in 24 bits, and an MTU that crosses the underlay whole.
+ */
+static void check_hosts(const struct topo *t, struct topo_diags *d)
+{
+	size_t crossing = 0, last = 0;
+	uint32_t base = topo_vni_base(t);
+
+	for (size_t i = 0; i < t->n_hosts; i++)
+		for (size_t k = 0; k < i; k++)
+			if (addr_equal(&t->hosts[i].addr, &t->hosts[k].addr)) {
+				char buf[ADDR_STRLEN];
+
+				topo_diag_add(d, TOPO_ERROR,
+					      "%s: hosts.%s.address: %s is already the address of host '%s' (expected each host's own address)",
+					      t->file, t->hosts[i].name, addr_format(&t->hosts[i].addr, buf),
+					      t->hosts[k].name);
+			}
+	for (size_t i = 0; i < t->n_links; i++) {
+		const struct topo_link *l = &t->links[i];
+		const struct topo_node *na = &t->nodes[l->ep[0].node], *nb = &t->nodes[l->ep[1].node];
+		const struct topo_host *ha, *hb;
+		int max, over;
+		bool said_link;
+
+		if (na->host < 0 || nb->host < 0 || !topo_link_crosses(t, i))
+			continue;
+		crossing++;
+		last = i;
+		ha = &t->hosts[na->host];
+		hb = &t->hosts[nb->host];
+		if (ha->addr.family != hb->addr.family) {
+			topo_diag_add(d, TOPO_ERROR,
+				      "%s: links[%zu]: joins host '%s' (%s) and host '%s' (%s), whose addresses are of different families (expected both IPv4 or both IPv6 for a VXLAN tunnel)",
+				      t->file, i, ha->name, ha->addr.family == AF_INET ? "IPv4" : "IPv6", hb->name,
+				      hb->addr.family == AF_INET ? "IPv4" : "IPv6");
+			continue;
+		}
+		max = topo_vxlan_mtu(ha, hb);
+		over = ha->addr.family == AF_INET ? TOPO_VXLAN_OVERHEAD4 : TOPO_VXLAN_OVERHEAD6;
+		said_link = false;
+		for (int k = 0; k < 2; k++) {
+			const struct topo_node *n = &t->nodes[l->ep[k].node];
+			const struct topo_iface *ifc = &n->ifaces[l->ep[k].iface];
+			char where[TOPO_NODE_NAME_MAX + TOPO_IFNAMSIZ + 40];
+			int mtu = ifc->mtu ? ifc->mtu : l->mtu;
+
+			if (mtu <= max)
+				continue;
+			if (ifc->mtu)
+				snprintf(where, sizeof(where), "nodes.%s.interfaces.%s.mtu", n->name, ifc->name);
+			else if (said_link)
+				continue; /* the link's own, said once */
+			else {
+				snprintf(where, sizeof(where), "links[%zu].mtu", i);
+				said_link = true;
+			}
+			topo_diag_add(d, TOPO_WARNING,
+				      "%s: %s: %d cannot cross from host '%s' to host '%s' whole: VXLAN over %s takes %d bytes of the underlay's %d (expected at most %d, or the outer packets fragment)",
+				      t->file, where, mtu, ha->name, hb->name,
+				      ha->addr.family == AF_INET ? "IPv4" : "IPv6", over, max + over, max);
+		}
+	}
+	if (crossing && (uint64_t)base + last > TOPO_VNI_MAX)
+		topo_diag_add(d, TOPO_ERROR,
+			      "%s: vxlan.vni_base: %u leaves no VNI for links[%zu] (%llu is past %u; expected a vni_base of at most %llu)",
+			      t->file, base, last, (unsigned long long)base + last, TOPO_VNI_MAX,
+			      (unsigned long long)TOPO_VNI_MAX - last);
+}
+
 size_t topo_validate(const struct topo *t, struct topo_diags *d)
 {
 	size_t before = d->n_errors;
@@ -366,6 +437,7 @@ size_t topo_validate(const struct topo *t, struct topo_diags *d)
 	check_addresses(t, d);
 	check_link_subnets(t, d);
 	check_routing_used(t, d);
+	check_hosts(t, d);
 	return d->n_errors - before;
 }
 

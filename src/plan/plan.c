@@ -198,19 +198,58 @@ static struct plan_end make_end(const struct topo *t, const struct topo_link *l,
 	return pe;
 }
 
+/* The end on this host of link i, whose other end is on another host. */
+static void add_vxlan(struct plan *p, size_t i, int side)
+{
+	const struct topo *t = p->topo;
+	const struct topo_link *l = &t->links[i];
+	const struct topo_node *here = &t->nodes[l->ep[side].node];
+	const struct topo_node *there = &t->nodes[l->ep[!side].node];
+	struct plan_vxlan *vx;
+
+	GROW(p->vxlans, p->cap_vxlans, p->n_vxlans + 1);
+	vx = &p->vxlans[p->n_vxlans];
+	*vx = (struct plan_vxlan){
+		.link = i,
+		.side = side,
+		.end = p->links[i].end[side],
+		.remote_node = l->ep[!side].node,
+		.local_host = here->host,
+		.remote_host = there->host,
+		.local = t->hosts[here->host].addr,
+		.remote = t->hosts[there->host].addr,
+		.port = t->vxlan_port,
+		.vni = topo_link_vni(t, i),
+		.up = l->up,
+	};
+	if (!vx->end.mtu)
+		vx->end.mtu = topo_vxlan_mtu(&t->hosts[here->host], &t->hosts[there->host]);
+	p->links[i].end[side].mtu = vx->end.mtu;
+	p->links[i].vxlan = p->n_vxlans++;
+}
+
 static void plan_links(struct plan *p)
 {
 	const struct topo *t = p->topo;
 
 	p->links = xcalloc(t->n_links ? t->n_links : 1, sizeof(*p->links));
 	p->n_links = t->n_links;
-	p->wired = t->n_links && !t->plain_links;
 	for (size_t i = 0; i < t->n_links; i++) {
 		struct plan_link *v = &p->links[i];
+		bool here[2];
 
-		for (int k = 0; k < 2; k++)
+		for (int k = 0; k < 2; k++) {
 			v->end[k] = make_end(t, &t->links[i], k);
-		for (int k = 0; p->wired && k < 2; k++) {
+			here[k] = p->nodes[v->end[k].node].local;
+		}
+		v->vxlan = -1;
+		v->share = here[0] && here[1] ? PLAN_LINK_LOCAL :
+			   here[0] || here[1] ? PLAN_LINK_VXLAN : PLAN_LINK_REMOTE;
+		if (v->share == PLAN_LINK_LOCAL && !t->plain_links)
+			p->wired = true;
+		if (v->share == PLAN_LINK_VXLAN)
+			add_vxlan(p, i, here[0] ? 0 : 1);
+		for (int k = 0; v->share == PLAN_LINK_LOCAL && !t->plain_links && k < 2; k++) {
 			v->wire[k].ifindex = v->end[!k].ifindex;
 			snprintf(v->wire[k].ifname, sizeof(v->wire[k].ifname), "l%u%c", (unsigned)i, "ab"[k]);
 		}
@@ -222,6 +261,8 @@ static void plan_links(struct plan *p)
 		for (int k = 0; k < 2; k++) {
 			const struct plan_end *e = &v->end[k];
 
+			if (!here[k])
+				continue;
 			GROW(p->sets, p->cap_sets, p->n_sets + 1);
 			p->sets[p->n_sets++] = (struct plan_set){
 				.node = e->node,
@@ -235,7 +276,7 @@ static void plan_links(struct plan *p)
 		for (int k = 0; k < 2; k++) {
 			const struct topo_endpoint *e = &t->links[i].ep[k];
 
-			if (!t->links[i].impair[k].set)
+			if (!t->links[i].impair[k].set || !here[k])
 				continue;
 			GROW(p->impairs, p->cap_impairs, p->n_impairs + 1);
 			p->impairs[p->n_impairs++] = (struct plan_impair){
@@ -312,14 +353,21 @@ static int cmp_set(const void *a, const void *b)
 
 struct plan *plan_build(const struct topo *t)
 {
+	return plan_build_host(t, -1);
+}
+
+struct plan *plan_build_host(const struct topo *t, ssize_t host)
+{
 	struct plan *p = xcalloc(1, sizeof(*p));
 
 	p->topo = t;
+	p->host = host;
 	p->n_nodes = t->n_nodes;
-	p->nodes = xcalloc(t->n_nodes, sizeof(*p->nodes));
+	p->nodes = xcalloc(t->n_nodes ? t->n_nodes : 1, sizeof(*p->nodes));
 	for (size_t i = 0; i < t->n_nodes; i++) {
 		plan_node_init(p, i);
-		if (t->nodes[i].kind == TOPO_SWITCH) {
+		p->nodes[i].local = host < 0 || t->nodes[i].host == host;
+		if (t->nodes[i].kind == TOPO_SWITCH && p->nodes[i].local) {
 			ssize_t br = topo_find_iface(&t->nodes[i], TOPO_BRIDGE_NAME);
 
 			GROW(p->bridges, p->cap_bridges, p->n_bridges + 1);
@@ -339,7 +387,8 @@ struct plan *plan_build(const struct topo *t)
 	if (p->n_impairs)
 		qsort(p->impairs, p->n_impairs, sizeof(*p->impairs), cmp_impair);
 	for (size_t i = 0; i < t->n_nodes; i++)
-		plan_addresses_routes(p, i);
+		if (p->nodes[i].local)
+			plan_addresses_routes(p, i);
 	plan_run_build(p);
 	return p;
 }
@@ -360,6 +409,7 @@ struct plan *plan_free(struct plan *p)
 	free(p->addrs);
 	free(p->routes);
 	free(p->impairs);
+	free(p->vxlans);
 	free(p);
 	return NULL;
 }

@@ -33,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			free(plan_hosts_file(t));
 			plan_free(p);
+			/* each host's share of a lab over several */
+			for (size_t h = 0; h < t->n_hosts && h < 8; h++)
+				plan_free(plan_build_host(t, h));
 			free(topo_dump_json(t));
 			free(draw_dot(t));
 			free(draw_mermaid(t));

@@ -14,6 +14,9 @@ srcs=()
 for f in src/*/*.c; do
 	case $f in src/cli/main.c | src/init/*) ;; *) srcs+=("$f") ;; esac
 done
+# the nodes' netlab-service, embedded as in the binary (lab_node.c refers to it)
+make -s build/service_blob.o
+srcs+=(build/service_blob.o)
 # clang and its runtimes (Debian 12: clang, libclang-rt-14-dev), as scripts/deps.sh installs
 read -ra pkg_cflags <<< "$(pkg-config --cflags libmnl jansson yaml-0.1)"
 read -ra pkg_libs <<< "$(pkg-config --libs libmnl jansson yaml-0.1)"

@@ -17,6 +17,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/ip.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
@@ -344,6 +345,123 @@ static void test_bridge(void **state)
 			assert_null(data.tb[IFLA_BR_GROUP_FWD_MASK]);
 		}
 	}
+}
+
+static struct addr A(const char *s)
+{
+	struct addr a;
+
+	if (addr_parse(s, &a) < 0)
+		fail_msg("\"%s\" did not parse", s);
+	return a;
+}
+
+/* A VXLAN end: made in the node's namespace (the socket's keeps its UDP socket), down, one remote. */
+static void test_vxlan(void **state)
+{
+	struct ctx *c = *state;
+	const uint8_t mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+	const struct netlink_dev dev = {.ifname = "eth0", .ifindex = 101, .netns_fd = 7,
+					.mtu = 1450, .mac = mac, .up = true, .master = 100};
+	struct netlink_vxlan v4 = {.vni = 5000, .local = A("192.0.2.1"), .remote = A("192.0.2.2"),
+				   .port = 4789};
+	struct netlink_vxlan v6 = {.vni = 0xffffff, .local = A("2001:db8::1"),
+				   .remote = A("2001:db8::2"), .port = 8472};
+	struct attrs top, info, data;
+	const struct ifinfomsg *ifm;
+	struct lab_err *err = NULL;
+
+	assert_int_equal(netlink_add_vxlan(c->nl, &dev, &v4, "vxlan r1:eth0", &err), 0);
+	assert_int_equal(netlink_add_vxlan(c->nl, &dev, &v6, "vxlan r1:eth0", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 2);
+	for (size_t i = 0; i < 2; i++) {
+		bool six = i == 1;
+
+		assert_header(c->msg[i], RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, i + 1);
+		ifm = mnl_nlmsg_get_payload(c->msg[i]);
+		assert_int_equal(ifm->ifi_family, AF_UNSPEC);
+		assert_int_equal(ifm->ifi_index, 101);
+		/* made down: the node brings it up (and into its bridge) itself */
+		assert_int_equal(ifm->ifi_flags, 0);
+		assert_int_equal(ifm->ifi_change, 0);
+		parse_msg(c->msg[i], sizeof(*ifm), &top);
+		assert_str_attr(top.tb[IFLA_IFNAME], "eth0");
+		assert_u32_attr(top.tb[IFLA_NET_NS_FD], 7);
+		assert_u32_attr(top.tb[IFLA_MTU], 1450);
+		assert_bytes_attr(top.tb[IFLA_ADDRESS], mac, 6);
+		assert_null(top.tb[IFLA_MASTER]);
+		assert_int_equal(top.n, 5);
+		parse_nested(top.tb[IFLA_LINKINFO], &info);
+		assert_str_attr(info.tb[IFLA_INFO_KIND], "vxlan");
+		parse_nested(info.tb[IFLA_INFO_DATA], &data);
+		assert_u32_attr(data.tb[IFLA_VXLAN_ID], six ? 0xffffff : 5000);
+		if (six) {
+			assert_addr_attr(data.tb[IFLA_VXLAN_LOCAL6], "2001:db8::1");
+			assert_addr_attr(data.tb[IFLA_VXLAN_GROUP6], "2001:db8::2");
+			assert_null(data.tb[IFLA_VXLAN_LOCAL]);
+			assert_null(data.tb[IFLA_VXLAN_GROUP]);
+		} else {
+			assert_addr_attr(data.tb[IFLA_VXLAN_LOCAL], "192.0.2.1");
+			assert_addr_attr(data.tb[IFLA_VXLAN_GROUP], "192.0.2.2");
+			assert_null(data.tb[IFLA_VXLAN_LOCAL6]);
+			assert_null(data.tb[IFLA_VXLAN_GROUP6]);
+		}
+		/* the port in network order */
+		assert_non_null(data.tb[IFLA_VXLAN_PORT]);
+		assert_int_equal(mnl_attr_get_payload_len(data.tb[IFLA_VXLAN_PORT]), 2);
+		assert_int_equal(ntohs(mnl_attr_get_u16(data.tb[IFLA_VXLAN_PORT])), six ? 8472 : 4789);
+		assert_non_null(data.tb[IFLA_VXLAN_LEARNING]);
+		assert_int_equal(mnl_attr_get_payload_len(data.tb[IFLA_VXLAN_LEARNING]), 1);
+		assert_int_equal(mnl_attr_get_u8(data.tb[IFLA_VXLAN_LEARNING]), 0);
+		assert_int_equal(data.n, 5);
+	}
+}
+
+/* A tunnel's remote out and back: its all-zeros FDB entry on the device itself. */
+static void test_vxlan_remote(void **state)
+{
+	struct ctx *c = *state;
+	const uint8_t zeros[6] = {0};
+	struct addr remote = A("192.0.2.2");
+	struct lab_err *err = NULL;
+	struct attrs top;
+
+	assert_int_equal(netlink_vxlan_remote(c->nl, 101, &remote, false, "cut", &err), 0);
+	assert_int_equal(netlink_vxlan_remote(c->nl, 101, &remote, true, "mend", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 2);
+	assert_header(c->msg[0], RTM_DELNEIGH, 0, 1);
+	assert_header(c->msg[1], RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct ndmsg *ndm = mnl_nlmsg_get_payload(c->msg[i]);
+
+		assert_int_equal(ndm->ndm_family, AF_BRIDGE);
+		assert_int_equal(ndm->ndm_ifindex, 101);
+		assert_int_equal(ndm->ndm_flags, NTF_SELF);
+		assert_int_equal(ndm->ndm_state, NUD_NOARP | NUD_PERMANENT);
+		parse_msg(c->msg[i], sizeof(*ndm), &top);
+		assert_bytes_attr(top.tb[NDA_LLADDR], zeros, 6);
+		assert_addr_attr(top.tb[NDA_DST], "192.0.2.2");
+		assert_int_equal(top.n, 2);
+	}
+}
+
+static void test_del_link(void **state)
+{
+	struct ctx *c = *state;
+	struct lab_err *err = NULL;
+	const struct ifinfomsg *ifm;
+	struct attrs top;
+
+	assert_int_equal(netlink_del_link(c->nl, 103, "removing a1:eth0", &err), 0);
+	assert_null(err);
+	assert_int_equal(walk(c), 1);
+	assert_header(c->msg[0], RTM_DELLINK, 0, 1);
+	ifm = mnl_nlmsg_get_payload(c->msg[0]);
+	assert_int_equal(ifm->ifi_index, 103);
+	parse_msg(c->msg[0], sizeof(*ifm), &top);
+	assert_int_equal(top.n, 0);
 }
 
 static void test_set_link(void **state)
@@ -962,6 +1080,9 @@ int main(void)
 		T(test_veth_defaults),
 		T(test_veth_longest_names),
 		T(test_bridge),
+		T(test_vxlan),
+		T(test_vxlan_remote),
+		T(test_del_link),
 		T(test_set_link),
 		T(test_get_link),
 		T(test_trim),

@@ -325,7 +325,7 @@ static void test_did_you_mean(void **state)
 				    "'expect': [{'from': 'spine', 'to': 'h', 'reach': true}]}");
 
 	expect_error(c, "t.json: nodes.leaf1.kind: \"routr\" is not a node kind, did you mean 'router'? (expected \"host\", \"router\" or \"switch\")");
-	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
+	expect_error(c, "t.json: nodes.leaf1: unknown key 'hostnme', did you mean 'hostname'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error, host)");
 	expect_error(c, "t.json: links[0]: unknown node 'laef1', did you mean 'leaf1'? (expected one of the names under \"nodes\")");
 	/* nothing close: no guess */
 	expect_error(c, "t.json: links[1]: unknown node 'core9' (expected one of the names under \"nodes\")");
@@ -513,8 +513,8 @@ static void test_unknown_key_top_level(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {}, 'node': {}, 'version': 2}");
 
-	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
-	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
+	expect_error(c, "t.json: (top level): unknown key 'node', did you mean 'nodes'? (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables, hosts, vxlan)");
+	expect_error(c, "t.json: (top level): unknown key 'version' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables, hosts, vxlan)");
 	expect_counts(c, 2, 0);
 }
 
@@ -522,8 +522,8 @@ static void test_unknown_key_node(void **state)
 {
 	struct ctx *c = load(state, "{'nodes': {'a': {'interface': {}, 'Kind': 'router'}}}");
 
-	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
-	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
+	expect_error(c, "t.json: nodes.a: unknown key 'interface', did you mean 'interfaces'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error, host)");
+	expect_error(c, "t.json: nodes.a: unknown key 'Kind', did you mean 'kind'? (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error, host)");
 	expect_counts(c, 2, 0);
 	/* the misspelt kind is not taken */
 	assert_int_equal(node(c, "a")->kind, TOPO_HOST);
@@ -1280,7 +1280,7 @@ static void test_defaults_errors_once(void **state)
 	struct ctx *c = load(state, "{'defaults': {'color': 'red', 'sysctls': {'kernel.x': '1'}, 'stp': 1}, "
 				    "'nodes': {'a': {}, 'b': {}, 'c': 'router', 'd': {}}}");
 
-	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
+	expect_error(c, "t.json: defaults: unknown key 'color' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error, host)");
 	expect_error(c, "t.json: defaults.sysctls.kernel.x: 'kernel.x' is not a network sysctl (expected a name under net., such as net.ipv4.ip_forward)");
 	expect_error(c, "t.json: defaults.stp: is an integer (expected true or false)");
 	/* once, under "defaults", not once per node */
@@ -1431,8 +1431,8 @@ static void test_all_errors_in_one_run(void **state)
 				    "  'impairments': {}\n"
 				    "}\n");
 
-	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables)");
-	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error)");
+	expect_error(c, "t.json: (top level): unknown key 'impairments' (expected one of: name, defaults, nodes, links, addressing, routing, expect, strict, meta, shared, cables, hosts, vxlan)");
+	expect_error(c, "t.json: nodes.r1: unknown key 'colour' (expected one of: kind, hostname, interfaces, routes, sysctls, stp, hub, isolation, limits, files, env, startup, routing, shutdown, after, image, shell, labels, startup_on_error, host)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.addresses[1]: \"10.0.0.300/24\" is not a CIDR (expected a.b.c.d/len or x:y::z/len)");
 	expect_error(c, "t.json: nodes.r1.interfaces.eth0.mtu: 50 is out of range (expected 68 to 65535)");
 	expect_error(c, "t.json: nodes.r2.routes[1].to: \"10.5.0.1/16\" has host bits set (expected the network 10.5.0.0/16)");
