@@ -33,7 +33,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all asan deps demo check check-steps unit unit-asan valgrind integration clean bench fuzz install uninstall stress
 
-all: $(B)/netlab netlab
+all: $(B)/netlab netlab $(B)/tests/userns-driver
 
 netlab: $(B)/netlab
 	ln -sf $(B)/netlab netlab
@@ -59,6 +59,10 @@ $(B)/libnetlab.a: $(LIB_OBJS)
 $(B)/netlab: $(B)/main.o $(B)/libnetlab.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# the kernel layer's primitives for labs without root, for tests/integration/test_userns_kernel.sh
+$(B)/tests/userns-driver: tests/userns_driver.c $(B)/libnetlab.a | $(B)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnetlab.a $(LDLIBS)
+
 $(B)/tests/%: tests/unit/%.c $(B)/libnetlab.a | $(B)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnetlab.a $(TEST_LDLIBS)
 
@@ -81,7 +85,7 @@ unit-asan: asan
 valgrind: $(UNIT_BINS)
 	@VALGRIND=1 sh tests/run-unit.sh $(UNIT_BINS)
 
-integration: $(B)/netlab asan
+integration: $(B)/netlab $(B)/tests/userns-driver asan
 	@bash tests/integration/run.sh
 
 demo: deps
