@@ -71,7 +71,7 @@ $(B) $(B)/tests:
 
 asan:
 	$(MAKE) B=build-asan CFLAGS="$(ASAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		build-asan/netlab $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS))
+		build-asan/netlab build-asan/tests/userns-driver $(patsubst tests/unit/%.c,build-asan/tests/%,$(UNIT_SRCS))
 
 deps:
 	@sh scripts/deps.sh
