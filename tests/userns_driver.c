@@ -11,6 +11,7 @@
  *   userns-driver veth LAB A IFA ADDR B IFB ADDR   a veth pair between two nodes, addressed, up
  *   userns-driver exec LAB NODE CMD...        CMD in NODE's network namespace (and a mount one)
  *   userns-driver stop LAB                    end the holder (and the lab), remove STATE/LAB
+ *   userns-driver stop-inside LAB             the same from inside the lab (as down will)
  */
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -170,7 +171,7 @@ static int cmd_exec(const char *lab, const char *node, char **argv, struct lab_e
 	return ns_join_exec(&j, argv, NULL, err);
 }
 
-static int cmd_stop(const char *lab, struct lab_err **err)
+static int cmd_stop(const char *lab, bool inside, struct lab_err **err)
 {
 	_cleanup_free_ char *path = layout_holder_file(lab), *dir = layout_lab_dir(lab);
 	_cleanup_free_ char *pins = ns_pin_dir(lab);
@@ -179,6 +180,13 @@ static int cmd_stop(const char *lab, struct lab_err **err)
 
 	if (r < 0 && r != -ENOENT)
 		return r;
+	if (r >= 0 && inside) {
+		r = userns_enter(&h, err);
+		if (r >= 0 && !userns_inside())
+			r = err_make(err, EPROTO, "not inside the lab after joining it");
+		if (r < 0)
+			return r;
+	}
 	if (r >= 0) {
 		r = userns_holder_stop(&h, err);
 		if (r < 0)
@@ -219,7 +227,7 @@ int main(int argc, char **argv)
 	int r;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: userns-driver roots|probe|start|net|veth|exec|stop ...\n");
+		fprintf(stderr, "usage: userns-driver roots|probe|start|net|veth|exec|stop|stop-inside ...\n");
 		return 2;
 	}
 	r = layout_use_caller_roots(&e);
@@ -240,7 +248,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "exec") && argc >= 5)
 		r = cmd_exec(argv[2], argv[3], argv + 4, &e);
 	else if (!strcmp(argv[1], "stop") && argc == 3)
-		r = cmd_stop(argv[2], &e);
+		r = cmd_stop(argv[2], false, &e);
+	else if (!strcmp(argv[1], "stop-inside") && argc == 3)
+		r = cmd_stop(argv[2], true, &e);
 	else {
 		fprintf(stderr, "userns-driver: bad usage\n");
 		return 2;

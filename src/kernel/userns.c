@@ -479,8 +479,11 @@ int userns_holder_stop(const struct userns_holder *h, struct lab_err **err)
 		return err_make(err, -fd, "finding the lab's holder (pid %d)", (int)h->pid);
 	path = xasprintf("/proc/%d/ns/user", (int)h->pid);
 	ino = ns_ino_of(path);
-	/* whatever still runs in the lab (daemons, inits), then the holder: its namespaces go last */
-	if (ino && ino != ns_ino_of("/proc/self/ns/user")) {
+	/*
+	 * whatever still runs in the lab (daemons, inits, other netlab processes
+	 * that joined it; never this one), then the holder: its namespaces go last
+	 */
+	if (ino) {
 		n = members(ino, h->pid, &fds);
 		end_all(fds, n);
 		for (size_t i = 0; i < n; i++)

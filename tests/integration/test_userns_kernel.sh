@@ -162,6 +162,15 @@ proc_ended "$pid" || fail "U1's holder $pid is still there"
 proc_ended "$sleeper" || fail "a process of U1's lab is still there"
 [ ! -e "/tmp/netlab-$ID1/lab" ] || fail "U1's lab directory is left"
 as "$U1" "$D" stop lab
+# U2's from inside its lab, as down will: a sleep in a node ends too
+as "$U2" "$D" exec lab a sleep 300 &
+bg=$!
+for _ in $(seq 50); do pgrep -u "$U2" -x sleep >/dev/null && break; sleep 0.1; done
+sleeper=$(pgrep -u "$U2" -x sleep) || fail "no sleep in U2's lab"
+as "$U2" "$D" stop-inside lab
+wait "$bg" 2>/dev/null || true
+for _ in $(seq 30); do proc_ended "$sleeper" && break; sleep 0.1; done
+proc_ended "$sleeper" || fail "a process of U2's lab is still there"
 as "$U2" "$D" stop lab
 for _ in $(seq 30); do proc_ended "$pid2" && break; sleep 0.1; done
 proc_ended "$pid2" || fail "U2's holder $pid2 is still there"
