@@ -112,14 +112,14 @@ chown "$U1" "$xdg"
 
 # U1's lab: a holder, two pinned network namespaces, a veth pair, a ping
 pid=$(as "$U1" "$D" start lab)
-[ -n "$pid" ] && [ -d "/proc/$pid" ] || fail "no holder"
+{ [ -n "$pid" ] && [ -d "/proc/$pid" ]; } || fail "no holder"
 [ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = "$ID1" ] || fail "the holder is not U1's"
 [ "$(cat "/proc/$pid/comm")" = netlab-init ] || [ "$(cat "/proc/$pid/comm")" = netlab ] ||
 	fail "the holder is $(cat "/proc/$pid/comm")"
 [ "$(cut -d' ' -f1 "/tmp/netlab-$ID1/lab/holder")" = "$pid" ] || fail "the holder's pid is not recorded"
-[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] || fail "no user namespace"
-[ "$(readlink /proc/$pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] || fail "the holder is in the host's netns"
-grep -q "^ *1 *[0-9]* *65536" "/proc/$pid/uid_map" || fail "U1's range is not mapped: $(cat /proc/$pid/uid_map)"
+[ "$(readlink /proc/"$pid"/ns/user)" != "$(readlink /proc/self/ns/user)" ] || fail "no user namespace"
+[ "$(readlink /proc/"$pid"/ns/net)" != "$(readlink /proc/self/ns/net)" ] || fail "the holder is in the host's netns"
+grep -q "^ *1 *[0-9]* *65536" "/proc/$pid/uid_map" || fail "U1's range is not mapped: $(cat "/proc/$pid/uid_map")"
 as "$U1" "$D" net lab a b
 as "$U1" "$D" veth lab a "$IFA" 10.0.0.1/24 b "$IFB" 10.0.0.2/24
 as "$U1" "$D" exec lab a ping -c 1 -W 2 10.0.0.2 || fail "no ping between the user's namespaces"
@@ -145,7 +145,7 @@ rm -rf "/tmp/netlab-$ID2/steal"
 
 # U2's lab, without a range: its own id only, and the same wiring works
 pid2=$(as "$U2" "$D" start lab)
-[ "$(cat "/proc/$pid2/uid_map" | tr -s ' ' | sed 's/^ //')" = "0 $ID2 1" ] || fail "U2's map: $(cat /proc/$pid2/uid_map)"
+[ "$(tr -s ' ' < "/proc/$pid2/uid_map" | sed 's/^ //')" = "0 $ID2 1" ] || fail "U2's map: $(cat "/proc/$pid2/uid_map")"
 as "$U2" "$D" net lab a b
 as "$U2" "$D" veth lab a "$IFA" 10.0.0.1/24 b "$IFB" 10.0.0.2/24
 as "$U2" "$D" exec lab b ping -c 1 -W 2 10.0.0.1 || fail "no ping in U2's lab"
