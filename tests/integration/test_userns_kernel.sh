@@ -128,6 +128,25 @@ assert_contains "$out" "10.0.0.2/24" "b's address"
 [ "$(as "$U1" "$D" exec lab a id -u)" = 0 ] || fail "not root in the lab"
 as "$U1" "$D" exec lab a id frr >/dev/null 2>&1 || ! id frr >/dev/null 2>&1 ||
 	fail "the frr user is not mapped with a range"
+# FRR in the lab as its own frr user (a host id of U1's range), with the node's own /run and /etc/frr
+zebra_pid=""
+if [ -x /usr/lib/frr/zebra ] && id frr >/dev/null 2>&1; then
+	cat > "$TMP/frr.sh" <<'EOF2'
+mount -t tmpfs t /run && mkdir -p /run/frr && chown frr:frr /run/frr
+mount -t tmpfs t /var/tmp
+mount -t tmpfs -o mode=0755 t /etc/frr && chown frr:frr /etc/frr
+printf 'hostname a\n' > /etc/frr/zebra.conf
+printf 'hostname a\nrouter ospf\n' > /etc/frr/ospfd.conf
+chown frr:frr /etc/frr/*
+/usr/lib/frr/zebra -d -A 127.0.0.1 && /usr/lib/frr/ospfd -d -A 127.0.0.1
+EOF2
+	chmod 644 "$TMP/frr.sh"
+	as "$U1" "$D" exec lab a sh "$TMP/frr.sh" > "$TMP/frr.log" 2>&1 || fail "FRR did not start: $(cat "$TMP/frr.log")"
+	start=$(sed -n "s/^$U1:\([0-9]*\):.*/\1/p" /etc/subuid | head -1)
+	want=$((start + $(id -u frr) - 1))
+	zebra_pid=$(pgrep -u "$want" -x zebra) || fail "no zebra running as host uid $want (frr in the lab)"
+	pgrep -u "$want" -x ospfd >/dev/null || fail "no ospfd running as host uid $want"
+fi
 # nothing of it on the host: no mount, no link, no /run/netns entry
 ! grep -q "netlab-$ID1" /proc/self/mountinfo || fail "the user's pins show on the host"
 [ -z "$(ls -A "/tmp/netlab-$ID1/.netns/lab")" ] || fail "the pin directory is not empty on the host"
@@ -160,6 +179,7 @@ wait "$bg" 2>/dev/null || true
 for _ in $(seq 30); do proc_ended "$pid" && proc_ended "$sleeper" && break; sleep 0.1; done
 proc_ended "$pid" || fail "U1's holder $pid is still there"
 proc_ended "$sleeper" || fail "a process of U1's lab is still there"
+[ -z "$zebra_pid" ] || proc_ended "$zebra_pid" || fail "zebra of U1's lab is still there"
 [ ! -e "/tmp/netlab-$ID1/lab" ] || fail "U1's lab directory is left"
 as "$U1" "$D" stop lab
 # U2's from inside its lab, as down will: a sleep in a node ends too
