@@ -39,6 +39,7 @@ struct netlink {
 	size_t n_pending, cap_pending;
 	char *rbuf;
 	size_t n_gets; /* queued requests with a reply of their own (RTM_GETLINK) */
+	size_t max_pending; /* requests a batch may hold: their acks must fit the receive buffer */
 };
 
 /*

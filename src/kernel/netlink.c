@@ -9,6 +9,9 @@
 #include "log.h"
 #include "util.h"
 
+/* What the kernel charges the receive buffer for one ack (an skb of its own), about. */
+#define ACK_TRUESIZE 1024
+
 /* The batch and receive buffers, made when first needed and dropped by netlink_trim(). */
 static char *batch_buf(struct netlink *nl)
 {
@@ -59,8 +62,24 @@ int netlink_adopt(int fd, struct netlink **ret, struct lab_err **err)
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl->sock, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
-	setsockopt(netlink_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-		   sizeof(rcvbuf));
+	/*
+	 * Room for a whole batch of acks. FORCE needs CAP_NET_ADMIN over the
+	 * host (not a user's own namespace): else as much as net.core.rmem_max
+	 * allows, or a large batch overflows and fails with ENOBUFS.
+	 */
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			   sizeof(rcvbuf));
+	{
+		int got = 0;
+		socklen_t len = sizeof(got);
+
+		nl->max_pending = SIZE_MAX;
+		if (getsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &got, &len) == 0 &&
+		    got > 0)
+			nl->max_pending = (size_t)got / ACK_TRUESIZE < 64 ? 64 : (size_t)got / ACK_TRUESIZE;
+	}
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int r = -errno;
 
@@ -92,7 +111,7 @@ struct nlmsghdr *netlink_req_start(struct netlink *nl, uint16_t type, uint16_t f
 	struct nlmsghdr *nlh;
 	int r;
 
-	if (nl->len >= BATCH_SIZE) {
+	if (nl->len >= BATCH_SIZE || nl->n_pending >= nl->max_pending) {
 		r = netlink_flush(nl, err);
 		if (r < 0)
 			return NULL;

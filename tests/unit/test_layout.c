@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
 #include "layout.h"
 #include "util.h"
 
@@ -35,6 +37,7 @@ static void test_default_roots(_unused_ void **state)
 	check(layout_logs_dir("demo"), "/run/netlab/demo/logs");
 	check(layout_log("demo", "r1"), "/run/netlab/demo/logs/r1.log");
 	check(layout_failed("demo", "r1"), "/run/netlab/demo/logs/r1.failed");
+	check(layout_holder_file("demo"), "/run/netlab/demo/holder");
 }
 
 /* a second root (a simulated host, a user's own): every path follows it */
@@ -51,11 +54,71 @@ static void test_other_roots(_unused_ void **state)
 	check(layout_lab_dir("demo"), "/run/netlab/demo");
 }
 
+static void roots(uid_t euid, const char *xdg, bool xdg_ok, int want_user, const char *want_state,
+		  const char *want_netns)
+{
+	_cleanup_free_ char *state = NULL, *netns = NULL;
+
+	assert_int_equal(layout_roots_for(euid, xdg, xdg_ok, &state, &netns), want_user);
+	assert_string_equal(state, want_state);
+	assert_string_equal(netns, want_netns);
+}
+
+/* root keeps /run; a user never gets it: $XDG_RUNTIME_DIR/netlab when it is the user's, else /tmp/netlab-UID */
+static void test_roots_for(_unused_ void **state)
+{
+	roots(0, "/run/user/0", true, 0, "/run/netlab", "/run/netns");
+	roots(0, NULL, false, 0, "/run/netlab", "/run/netns");
+	roots(1000, "/run/user/1000", true, 1, "/run/user/1000/netlab", "/run/user/1000/netlab/.names");
+	roots(1000, "/run/user/1000/", true, 1, "/run/user/1000/netlab", "/run/user/1000/netlab/.names");
+	roots(1000, "/run/user/0", false, 1, "/tmp/netlab-1000", "/tmp/netlab-1000/.names");
+	roots(1000, "relative", true, 1, "/tmp/netlab-1000", "/tmp/netlab-1000/.names");
+	roots(1000, "", true, 1, "/tmp/netlab-1000", "/tmp/netlab-1000/.names");
+	roots(1000, NULL, false, 1, "/tmp/netlab-1000", "/tmp/netlab-1000/.names");
+}
+
+static void root_refused(const char *dir, uid_t euid, const char *want)
+{
+	_cleanup_err_ struct lab_err *e = NULL;
+
+	assert_true(layout_user_root_check(dir, euid, &e) < 0);
+	assert_non_null(e);
+	if (!strstr(e->msg, want))
+		fail_msg("'%s' does not contain '%s'", e->msg, want);
+}
+
+/* a user's root is made 0700 and refused when it is a symlink, someone else's, or open to others */
+static void test_user_root_check(_unused_ void **state)
+{
+	char tmp[] = "/tmp/netlab-unit-root.XXXXXX";
+	_cleanup_free_ char *dir = NULL, *link = NULL, *cmd = NULL;
+	_cleanup_err_ struct lab_err *e = NULL;
+	uid_t me = geteuid();
+	struct stat st;
+
+	assert_non_null(mkdtemp(tmp));
+	dir = xasprintf("%s/netlab", tmp);
+	link = xasprintf("%s/link", tmp);
+	assert_int_equal(layout_user_root_check(dir, me, &e), 0);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(layout_user_root_check(dir, me, &e), 0); /* again: it exists */
+	root_refused(dir, me + 1, "belongs to uid");
+	assert_int_equal(chmod(dir, 0755), 0);
+	root_refused(dir, me, "open to others (mode 0755)");
+	assert_int_equal(symlink(dir, link), 0);
+	root_refused(link, me, "not a directory (a symlink?)");
+	cmd = xasprintf("rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_roots),
 		cmocka_unit_test(test_other_roots),
+		cmocka_unit_test(test_roots_for),
+		cmocka_unit_test(test_user_root_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
