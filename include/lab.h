@@ -19,7 +19,24 @@ struct lab_up_result {
  * routes, sysctls. On failure everything created so far is removed again and
  * the lab's state is gone. Return: 0 or -errno.
  */
-int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err);
+/* How `up` builds (NULL: all of the lab, startups included). */
+struct lab_up_opts {
+	/*
+	 * One host's share of a lab over several machines (docs/multihost.md):
+	 * its nodes and links, a VXLAN end for each link to another host. Its state
+	 * is the lab's share, "LAB@HOST", so that several live on one machine.
+	 */
+	const char *host;
+	/* Wire only: status "wired", no startups yet (the controller runs them once every share is wired). */
+	bool wire_only;
+};
+
+int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_result *ret,
+	   struct lab_err **err);
+/* The startups of a share `up` left wired (wire_only), then status "up". Return: failed nodes or -errno. */
+int lab_start(const struct topo *t, const char *host, struct lab_err **err);
+/* A share's name on disk: "LAB@HOST" (to free). */
+char *lab_share_name(const char *lab, const char *host);
 /*
  * Take a lab down: its processes, namespaces and state. force: proceed when
  * the state file is corrupt, from what the lab's directory still shows.

@@ -55,6 +55,16 @@ struct state_node {
 	size_t n_routes;
 	struct state_addr *addrs;
 	size_t n_addrs;
+	bool remote; /* another host's node in a share's plan: not written to the state */
+};
+
+/* The end here of a link to another host: a VXLAN device in the node (plan.h plan_vxlan). */
+struct state_vxlan {
+	bool on;        /* the link is one */
+	int side;       /* which of ends[] is here */
+	uint32_t vni;
+	uint16_t port;
+	struct addr remote; /* the other host's address; a pulled cable takes it off the device */
 };
 
 struct state_link {
@@ -68,6 +78,8 @@ struct state_link {
 	int wire[2];
 	bool plain; /* "cables": false: one veth pair, no cable to pull (nor ends to take down) */
 	struct topo_impair impair[2]; /* what leaves each end */
+	struct state_vxlan vxlan;     /* one end on another host */
+	bool remote; /* neither end here (another host's): not written to the state */
 };
 
 struct state {

@@ -61,7 +61,7 @@ int verb_up(int argc, char **argv)
 		return r;
 	cli_apply_name(t);
 	t->strict |= arg_strict;
-	if (lab_up(t, &res, &e) < 0)
+	if (lab_up(t, NULL, &res, &e) < 0)
 		return cli_fail(e);
 	if (log_level >= LOG_LEVEL_WARN)
 		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
@@ -233,7 +233,7 @@ int verb_test(int argc, char **argv)
 	if (fresh) {
 		struct lab_up_result res_up;
 
-		if (lab_up(t, &res_up, &e) < 0)
+		if (lab_up(t, NULL, &res_up, &e) < 0)
 			return cli_fail(e);
 	}
 	res = xcalloc(t->n_expects, sizeof(*res));

@@ -47,6 +47,8 @@ static void *create_namespaces_worker(void *data)
 
 		if (atomic_load(w->stop))
 			break;
+		if (!pn->local) /* another host's */
+			continue;
 		r = ns_new(np, pin, up, pn->run.hostname, &w->err);
 		if (r >= 0)
 			w->made[i] = true;
@@ -183,6 +185,8 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 		const struct plan_link *v = &p->links[i];
 		struct netlink_dev d[2];
 
+		if (v->share != PLAN_LINK_LOCAL)
+			continue;
 		/* "cables": false: one veth pair, both ends up from inside their nodes (plan_set) */
 		for (int k = 0; k < 2; k++)
 			d[k] = (struct netlink_dev){
@@ -203,7 +207,7 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 	for (size_t i = 0; p->wired && i < p->n_links; i++) {
 		const struct plan_link *v = &p->links[i];
 
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; v->share == PLAN_LINK_LOCAL && k < 2; k++) {
 			const struct plan_end *e = &v->end[k];
 			/* the request's own device, so that it can come up at once (a peer cannot) */
 			struct netlink_dev w = {
@@ -234,7 +238,7 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 	for (size_t i = 0; r >= 0 && p->wired && i < p->n_links; i++) {
 		const struct plan_link *v = &p->links[i];
 
-		for (int k = 0; r >= 0 && k < 2; k++) {
+		for (int k = 0; r >= 0 && v->share == PLAN_LINK_LOCAL && k < 2; k++) {
 			snprintf(desc, sizeof(desc), "links[%zu]: wiring %s to %s", v->link,
 				 v->wire[k].ifname, v->wire[!k].ifname);
 			r = netlink_add_redirect(wire, v->wire[k].ifindex, v->wire[!k].ifindex, desc, err);
@@ -243,6 +247,56 @@ static int create_links(const struct plan *p, const int *fds, int wire_fd, struc
 	if (r >= 0 && p->wired)
 		r = netlink_flush(wire, err);
 	netlink_trim(wire);
+	return r;
+}
+
+/*
+ * Phase 2 on one host of a lab over several: the end here of each link to
+ * another host, a VXLAN device made from this host's network namespace (its
+ * UDP socket stays here, on the underlay) directly into the node's, under the
+ * end's name (plan.h plan_vxlan). A pulled cable between hosts is a tunnel
+ * without its remote: it is taken away once the device exists.
+ */
+static int create_vxlans(const struct plan *p, const int *fds, struct netlink **nls,
+			 struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	char desc[160], abuf[ADDR_STRLEN];
+	int r;
+
+	if (!p->n_vxlans)
+		return 0;
+	r = netlink_open(&nl, err);
+	for (size_t i = 0; r >= 0 && i < p->n_vxlans; i++) {
+		const struct plan_vxlan *vx = &p->vxlans[i];
+		struct netlink_dev d = {
+			.ifname = vx->end.ifname,
+			.ifindex = vx->end.ifindex,
+			.netns_fd = fds[vx->end.node],
+			.mtu = vx->end.mtu,
+			.mac = vx->end.mac,
+		};
+		struct netlink_vxlan v = {vx->vni, vx->local, vx->remote, vx->port};
+
+		snprintf(desc, sizeof(desc),
+			 "links[%zu]: creating VXLAN %s:%s (VNI %u to %s port %u; another lab on this host with the same VNI and port: set \"vxlan\": {\"vni_base\": N})",
+			 vx->link, p->nodes[vx->end.node].run.name, vx->end.ifname, vx->vni,
+			 addr_format(&vx->remote, abuf), vx->port);
+		r = netlink_add_vxlan(nl, &d, &v, desc, err);
+	}
+	if (r >= 0)
+		r = netlink_flush(nl, err);
+	for (size_t i = 0; r >= 0 && i < p->n_vxlans; i++) {
+		const struct plan_vxlan *vx = &p->vxlans[i];
+
+		if (vx->up)
+			continue;
+		snprintf(desc, sizeof(desc), "links[%zu]: pulling the cable of %s:%s", vx->link,
+			 p->nodes[vx->end.node].run.name, vx->end.ifname);
+		r = netlink_vxlan_remote(nls[vx->end.node], vx->end.ifindex, &vx->remote, false, desc, err);
+		if (r >= 0)
+			r = netlink_flush(nls[vx->end.node], err);
+	}
 	return r;
 }
 
@@ -378,7 +432,7 @@ static int drain_links(const struct plan *p, struct netlink **nls, struct netlin
 	 * deems urgent (up, with an index other than their peer's): it has acted already.
 	 */
 	for (size_t i = 0; r >= 0 && p->wired && i < p->n_links; i++)
-		for (int k = 0; r >= 0 && !p->links[i].up && k < 2; k++) {
+		for (int k = 0; r >= 0 && !p->links[i].up && p->links[i].share == PLAN_LINK_LOCAL && k < 2; k++) {
 			snprintf(desc, sizeof(desc), "reading wire %s", p->links[i].wire[k].ifname);
 			r = netlink_get_link(wire, p->links[i].wire[k].ifindex, desc, err);
 		}
@@ -411,7 +465,7 @@ static int sync_links(const struct plan *p, struct netlink **nls, struct netlink
 	 * (dev_activate): until then what tc passes out of it is dropped.
 	 */
 	for (size_t i = 0; p->wired && i < p->n_links; i++)
-		for (int k = 0; p->links[i].up && k < 2; k++) {
+		for (int k = 0; p->links[i].up && p->links[i].share == PLAN_LINK_LOCAL && k < 2; k++) {
 			int r = netlink_sync_link(wire, p->links[i].wire[k].ifname);
 
 			if (r < 0)
@@ -465,6 +519,8 @@ int engine_build(const struct plan *p, struct engine_build *b, double start, str
 		 p->n_bridges, p->n_links);
 	r = create_links(p, b->fds, b->wire_fd, b->wire, err);
 	if (r >= 0)
+		r = create_vxlans(p, b->fds, b->nls, err);
+	if (r >= 0)
 		r = drain_links(p, b->nls, b->wire, err);
 	if (r >= 0)
 		r = engine_check_interrupt(err);
@@ -473,6 +529,8 @@ int engine_build(const struct plan *p, struct engine_build *b, double start, str
 	log_info("lab '%s': %.3f s: configuring %zu addresses and %zu routes", lab,
 		 now_sec() - start, p->n_addrs, p->n_routes);
 	for (size_t i = 0; i < p->n_nodes; i++) {
+		if (!p->nodes[i].local)
+			continue;
 		r = configure_node(p, &b->sysctl, i, b->fds[i], b->nls[i], &ai, &ri, &pi, &ii, err);
 		engine_progress(lab, "configuring nodes", i + 1, p->n_nodes);
 		if (r >= 0)

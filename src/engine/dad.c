@@ -46,7 +46,7 @@ static ssize_t dad_pass(const struct plan *p, struct netlink **nls, const size_t
 		size_t n = 0;
 		int r;
 
-		if (done[i])
+		if (done[i] || !p->nodes[i].local)
 			continue;
 		r = netlink_list_addrs_family(nls[i], AF_INET6, &a, &n, err);
 		if (r < 0)

@@ -287,12 +287,15 @@ int engine_run_startups(const struct plan *p, const struct state *s, struct lab_
 		unsigned wave = p->nodes[p->startup_order[o]].run.wave;
 		size_t end = o, busy = 0;
 
-		while (end < p->n_nodes && p->nodes[p->startup_order[end]].run.wave == wave)
-			busy += p->nodes[p->startup_order[end++]].run.n_startup > 0;
+		for (; end < p->n_nodes && p->nodes[p->startup_order[end]].run.wave == wave; end++) {
+			const struct plan_node *pn = &p->nodes[p->startup_order[end]];
+
+			busy += pn->local && pn->run.n_startup > 0;
+		}
 		for (; o < end; o++) {
 			size_t i = p->startup_order[o];
 
-			if (!p->nodes[i].run.n_startup)
+			if (!p->nodes[i].local || !p->nodes[i].run.n_startup)
 				continue;
 			if (busy == 1) { /* the one node of its wave: no process of its own */
 				r = run_node_startups(p, i, &s->nodes[i], err);

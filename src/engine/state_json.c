@@ -48,8 +48,19 @@ static json_t *links_json(const struct state *s)
 	json_t *links = json_array();
 
 	for (size_t i = 0; i < s->n_links; i++) {
-		json_t *jl = json_pack("{s:[s,s], s:b}", "endpoints", s->links[i].ends[0],
-				       s->links[i].ends[1], "up", s->links[i].up);
+		const struct state_vxlan *vx = &s->links[i].vxlan;
+		char abuf[ADDR_STRLEN];
+		json_t *jl;
+
+		if (s->links[i].remote)
+			continue; /* another host's */
+		jl = json_pack("{s:[s,s], s:b}", "endpoints", s->links[i].ends[0], s->links[i].ends[1],
+			       "up", s->links[i].up);
+		if (vx->on)
+			json_object_set_new(jl, "vxlan",
+					    json_pack("{s:i, s:I, s:i, s:s}", "side", vx->side, "vni",
+						      (json_int_t)vx->vni, "port", (int)vx->port, "remote",
+						      addr_format(&vx->remote, abuf)));
 
 		if (s->links[i].wire[0] || s->links[i].wire[1])
 			json_object_set_new(jl, "wire", json_pack("[i,i]", s->links[i].wire[0],
@@ -96,8 +107,13 @@ static json_t *nodes_doc(const struct state *s)
 								(json_int_t)s->creator_start));
 	for (size_t i = 0; i < s->n_nodes; i++) {
 		const struct state_node *n = &s->nodes[i];
-		_cleanup_free_ char *netns = state_default_netns(s->lab, n->name);
-		json_t *jn = json_pack("{s:s, s:s}", "name", n->name, "kind", n->kind);
+		_cleanup_free_ char *netns = NULL;
+		json_t *jn;
+
+		if (n->remote)
+			continue; /* another host's */
+		netns = state_default_netns(s->lab, n->name);
+		jn = json_pack("{s:s, s:s}", "name", n->name, "kind", n->kind);
 
 		/* what most nodes have goes unsaid: down parses less */
 		if (strcmp(n->hostname, n->name))
@@ -148,7 +164,7 @@ static json_t *wiring_doc(const struct state *s)
 		const struct state_node *n = &s->nodes[i];
 		json_t *jn;
 
-		if (!n->n_routes && !n->n_addrs)
+		if (n->remote || (!n->n_routes && !n->n_addrs))
 			continue;
 		jn = json_object();
 		if (n->n_routes)
@@ -234,6 +250,17 @@ static void decode_links(json_t *links, struct state *s)
 		for (int k = 0; k < 2; k++)
 			l->wire[k] = json_integer_value(json_array_get(json_object_get(v, "wire"), k));
 		l->plain = json_is_false(json_object_get(v, "cable"));
+		{
+			json_t *vx = json_object_get(v, "vxlan");
+			const char *remote = json_string_value(json_object_get(vx, "remote"));
+
+			if (vx && remote && addr_parse(remote, &l->vxlan.remote) == 0) {
+				l->vxlan.on = true;
+				l->vxlan.side = json_integer_value(json_object_get(vx, "side")) ? 1 : 0;
+				l->vxlan.vni = json_integer_value(json_object_get(vx, "vni"));
+				l->vxlan.port = json_integer_value(json_object_get(vx, "port"));
+			}
+		}
 		for (int k = 0; k < 2; k++) {
 			json_t *im = json_object_get(v, k ? "impair1" : "impair0");
 

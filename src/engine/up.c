@@ -77,6 +77,7 @@ static struct state *state_from_plan(const struct plan *p)
 			.shutdown = xcalloc(n->n_shutdown + 1, sizeof(char *)),
 			.n_shutdown = n->n_shutdown,
 			.shell = n->shell ? xstrdup(n->shell) : NULL,
+			.remote = !p->nodes[i].local,
 		};
 		for (size_t k = 0; k < n->n_env; k++)
 			s->nodes[i].env[k] = xstrdup(n->env[k]);
@@ -97,6 +98,12 @@ static struct state *state_from_plan(const struct plan *p)
 		s->links[i].plain = !p->wired;
 		s->links[i].impair[0] = l->impair[0];
 		s->links[i].impair[1] = l->impair[1];
+		s->links[i].remote = l->share == PLAN_LINK_REMOTE;
+		if (l->share == PLAN_LINK_VXLAN) {
+			const struct plan_vxlan *vx = &p->vxlans[l->vxlan];
+
+			s->links[i].vxlan = (struct state_vxlan){true, vx->side, vx->vni, vx->port, vx->remote};
+		}
 	}
 	s->n_links = p->n_links;
 	return s;
@@ -189,7 +196,7 @@ static int isolate_nodes(const struct plan *p, const int *fds, struct state *s,
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		const struct plan_run *n = &p->nodes[i].run;
 
-		if (!n->iso.pid && !n->iso.mount && !n->iso.ipc && !n->iso.cgroup)
+		if (!p->nodes[i].local || (!n->iso.pid && !n->iso.mount && !n->iso.ipc && !n->iso.cgroup))
 			continue;
 		if (!n->iso.ipc && !n->iso.cgroup && !n->n_files)
 			r = lab_node_defer(p->lab, n->name, n->iso.mount, n->iso.pid, err);
@@ -305,7 +312,7 @@ static int record(const struct plan *p, struct state **ret, struct lab_err **err
 
 /* Phases 4 and 5 on a wired lab: isolation, then startups, the state saying so. */
 static int finish(const struct plan *p, const int *fds, struct state *s, double start,
-		  struct lab_err **err)
+		  bool wire_only, struct lab_err **err)
 {
 	int r, failed;
 
@@ -316,6 +323,11 @@ static int finish(const struct plan *p, const int *fds, struct state *s, double 
 		r = state_write(s, STATE_NODES, err);
 	if (r < 0)
 		return r;
+	if (wire_only) {
+		free(s->status);
+		s->status = xstrdup("wired");
+		return state_write(s, STATE_NODES, err);
+	}
 	failed = engine_run_startups(p, s, err);
 	if (failed < 0)
 		return failed;
@@ -325,15 +337,44 @@ static int finish(const struct plan *p, const int *fds, struct state *s, double 
 	return r < 0 ? r : failed;
 }
 
-static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
+char *lab_share_name(const char *lab, const char *host)
 {
-	_cleanup_(plan_freep) struct plan *p = plan_build(t);
+	return xasprintf("%s@%s", lab, host);
+}
+
+/* The plan of what this machine builds: the whole lab, or one host's share under its own name. */
+static int plan_share(const struct topo *t, const char *host, char **ret_name, struct plan **ret,
+		      struct lab_err **err)
+{
+	ssize_t h = -1;
+
+	if (host) {
+		h = topo_find_host(t, host);
+		if (h < 0)
+			return err_make_kind(err, ERR_USAGE, ENOENT, "--host: lab '%s' has no host '%s'",
+					     t->name, host);
+		*ret_name = lab_share_name(t->name, host);
+	}
+	*ret = plan_build_host(t, h);
+	if (host)
+		(*ret)->lab = *ret_name;
+	return 0;
+}
+
+static int up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_result *ret,
+	      struct lab_err **err)
+{
+	_cleanup_(plan_freep) struct plan *p = NULL;
+	_cleanup_free_ char *share = NULL;
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_close_ int lock = -EBADF;
 	struct engine_build b = {.wire_fd = -EBADF, .sysctl = NS_SYSCTL_INIT};
 	double start = now_sec();
 	int r;
 
+	r = plan_share(t, o ? o->host : NULL, &share, &p, err);
+	if (r < 0)
+		return r;
 	engine_progress_on = p->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
 	r = begin(p, &lock, err);
 	if (r < 0)
@@ -345,7 +386,7 @@ static int up(const struct topo *t, struct lab_up_result *ret, struct lab_err **
 		r = engine_build(p, &b, start, err);
 	}
 	if (r >= 0)
-		r = finish(p, b.fds, s, start, err);
+		r = finish(p, b.fds, s, start, o && o->wire_only, err);
 	if (r >= 0) {
 		if (ret)
 			*ret = (struct lab_up_result){p->n_nodes, p->n_links, now_sec() - start, r};
@@ -373,7 +414,8 @@ static void on_interrupt(int sig)
 	engine_interrupted = sig;
 }
 
-int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err)
+int lab_up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_result *ret,
+	   struct lab_err **err)
 {
 	struct sigaction sa = {.sa_handler = on_interrupt}, old[3];
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
@@ -382,8 +424,57 @@ int lab_up(const struct topo *t, struct lab_up_result *ret, struct lab_err **err
 	engine_interrupted = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, &old[i]);
-	r = up(t, ret, err);
+	r = up(t, o, ret, err);
 	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &old[i], NULL);
 	return r;
+}
+
+int lab_start(const struct topo *t, const char *host, struct lab_err **err)
+{
+	_cleanup_(plan_freep) struct plan *p = NULL;
+	_cleanup_free_ char *share = NULL;
+	_cleanup_(state_freep) struct state *s = NULL;
+	_cleanup_close_ int lock = -EBADF;
+	int r, failed;
+
+	r = plan_share(t, host, &share, &p, err);
+	if (r < 0)
+		return r;
+	lock = state_lock(p->lab, false, err);
+	if (lock < 0)
+		return lock == -ENOENT ? err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not up", p->lab)
+				       : lock;
+	r = state_read(p->lab, STATE_NODES, &s, err);
+	if (r < 0)
+		return r;
+	if (strcmp(s->status, "wired"))
+		return err_make_kind(err, ERR_RUNTIME, EALREADY, "lab '%s' is %s, not waiting for its startups",
+				     p->lab, s->status);
+	/* the state's nodes in the plan's order: a share's state lists only its own */
+	{
+		struct state_node *nodes = xcalloc(p->n_nodes + 1, sizeof(*nodes));
+
+		for (size_t i = 0; i < p->n_nodes; i++) {
+			for (size_t j = 0; j < s->n_nodes && p->nodes[i].local; j++)
+				if (!strcmp(s->nodes[j].name, p->nodes[i].run.name)) {
+					nodes[i] = s->nodes[j];
+					s->nodes[j] = (struct state_node){0};
+				}
+			if (!p->nodes[i].local)
+				nodes[i] = (struct state_node){.name = xstrdup(p->nodes[i].run.name), .remote = true};
+		}
+		for (size_t j = 0; j < s->n_nodes; j++)
+			state_node_clear(&s->nodes[j]);
+		free(s->nodes);
+		s->nodes = nodes;
+		s->n_nodes = p->n_nodes;
+	}
+	failed = engine_run_startups(p, s, err);
+	if (failed < 0)
+		return failed;
+	free(s->status);
+	s->status = xstrdup("up");
+	r = state_write(s, STATE_NODES, err);
+	return r < 0 ? r : failed;
 }

@@ -97,7 +97,7 @@ void plan_run_build(struct plan *p)
 	p->strict = t->strict;
 	for (size_t i = 0; i < p->n_nodes; i++) {
 		run_init(&p->nodes[i].run, &t->nodes[i]);
-		p->any_startup = p->any_startup || t->nodes[i].n_startup;
+		p->any_startup = p->any_startup || (p->nodes[i].local && t->nodes[i].n_startup);
 	}
 	p->hosts = plan_hosts_file(t);
 	p->startup_order = xcalloc(p->n_nodes + 1, sizeof(size_t));
