@@ -24,6 +24,10 @@ extern bool arg_force;
 extern bool arg_explain;
 extern bool arg_allow_host_paths;
 extern const char *arg_name;
+extern const char *arg_host;  /* up --host H: H's share of a lab over several machines */
+extern const char *arg_dir;   /* up --dir DIR: relative paths start from DIR (a topology on stdin) */
+extern bool arg_wire_only;    /* up --wire-only: the share wired, its startups not yet run */
+extern bool arg_start;        /* up --start: the startups of a share left wired */
 extern bool arg_yes;
 extern enum topo_format arg_format; /* --format: the topology's format */
 extern bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
@@ -63,3 +67,17 @@ int cli_set_format(const char *verb, const char *value);
 /* text into the file out (atomically), or on stdout without one. Return: the exit status. */
 int cli_put_output(const char *out, const char *text);
 int verb_help(int argc, char **argv);
+
+/*
+ * A lab over several machines, from the controller (verbs_hosts.c). Each
+ * returns an exit code, or -1 when the lab or node is no such lab's: the verb
+ * goes on as for a lab of this machine.
+ */
+/* `netlab VERB -l LAB@HOST FIRST REST...` on node's host, in place of this process. */
+int cli_remote(const char *verb, const char *lab, const char *node, const char *first,
+	       char *const rest[]);
+/* link or impair on each end's host (both) or end's: VERB -l SHARE OPTS... END AFTER... */
+int cli_remote_link(const char *verb, const char *lab, const char *end, char *const opts[],
+		    char *const after[], bool both);
+/* status of each host's share, by host. */
+int cli_remote_status(const char *lab, bool json);

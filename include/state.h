@@ -82,6 +82,18 @@ struct state_link {
 	bool remote; /* neither end here (another host's): not written to the state */
 };
 
+/*
+ * A host of a lab over several machines, in the controller's record of it
+ * (the machine that ran `up`): how to reach it and which nodes it builds.
+ */
+struct state_host {
+	char *name;
+	char *exec;   /* the command prefix that runs a command there */
+	char *netlab; /* netlab's path there */
+	char **nodes;
+	size_t n_nodes;
+};
+
 struct state {
 	int version;    /* of the state read (STATE_VERSION when written) */
 	char *lab;
@@ -97,6 +109,9 @@ struct state {
 	size_t n_nodes;
 	struct state_link *links;
 	size_t n_links;
+	/* the controller's record of a lab over several machines: its hosts (no nodes of its own) */
+	struct state_host *hosts;
+	size_t n_hosts;
 };
 
 /* A new lab's state, started by the calling user ($SUDO_USER or the uid; see labinfo_user). */

@@ -292,6 +292,8 @@ char *topo_subst(const char *s, const char *node, const char *lab);
  * Return: NULL when valid, else what is wrong (a static string).
  */
 const char *topo_lab_name_problem(const char *s);
+/* The same for a lab's name on disk: a lab's, or "LAB@HOST", a host's share of a lab. */
+const char *topo_lab_key_problem(const char *s);
 const char *topo_node_name_problem(const char *s);
 const char *topo_ifname_problem(const char *s);
 

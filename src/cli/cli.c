@@ -30,6 +30,10 @@ bool arg_force;
 bool arg_explain;
 bool arg_allow_host_paths;
 const char *arg_name;
+const char *arg_host;
+const char *arg_dir;
+bool arg_wire_only;
+bool arg_start;
 bool arg_yes;
 enum topo_format arg_format;
 bool arg_strict; /* --strict: warnings fail validate and up; a failing startup rolls up back */
@@ -142,6 +146,8 @@ int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 		{"allow-host-paths", no_argument, NULL, 'A'},
 		{"name", required_argument, NULL, 'n'}, {"yes", no_argument, NULL, 'y'},
 		{"strict", no_argument, NULL, 'S'},    {"format", required_argument, NULL, 'F'},
+		{"host", required_argument, NULL, 'H'}, {"dir", required_argument, NULL, 'C'},
+		{"wire-only", no_argument, NULL, 'W'}, {"start", no_argument, NULL, 'T'},
 		{},
 	};
 	int c;
@@ -200,6 +206,21 @@ int cli_parse_opts(const char *verb, int argc, char **argv, const char *allowed)
 		case 'F':
 			if (cli_set_format(verb, optarg))
 				return -2;
+			break;
+		case 'H':
+			if (topo_lab_name_problem(optarg))
+				return cli_usage_error(verb, "--host: host name '%s' %s", optarg,
+						   topo_lab_name_problem(optarg)), -2;
+			arg_host = optarg;
+			break;
+		case 'C':
+			arg_dir = optarg;
+			break;
+		case 'W':
+			arg_wire_only = true;
+			break;
+		case 'T':
+			arg_start = true;
 			break;
 		}
 	}
@@ -276,8 +297,8 @@ int cli_lab_arg(const char *arg, char **ret)
 		log_error("--name goes with a topology file, not with the lab name '%s'", arg);
 		return 2;
 	}
-	if (topo_lab_name_problem(arg)) {
-		log_error("lab name '%s' %s", arg, topo_lab_name_problem(arg));
+	if (topo_lab_key_problem(arg)) {
+		log_error("lab name '%s' %s", arg, topo_lab_key_problem(arg));
 		return 2;
 	}
 	*ret = xstrdup(arg);

@@ -13,6 +13,7 @@
 #include "draw.h"
 #include "err.h"
 #include "gen.h"
+#include "hosts.h"
 #include "lab.h"
 #include "labinfo.h"
 #include "log.h"
@@ -45,25 +46,79 @@ int verb_validate(int argc, char **argv)
 	return 0;
 }
 
+/* A lab over several machines: every host's share from here. */
+static int up_hosts(const struct topo *t, const char *file)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct lab_err *e = NULL;
+	double start = now_sec();
+	int r;
+
+	if (strcmp(file, "-")) {
+		char *abs = realpath(file, NULL), *slash = abs ? strrchr(abs, '/') : NULL;
+		struct stat st;
+
+		/* a Kathara lab's directory is itself the base */
+		if (abs && slash && !(stat(abs, &st) == 0 && S_ISDIR(st.st_mode)))
+			*slash = '\0';
+		dir = abs;
+	}
+	if (!dir)
+		dir = get_current_dir_name();
+	r = hosts_up(t, dir ? dir : ".", arg_strict, &e);
+	if (r < 0)
+		return cli_fail(e);
+	if (log_level >= LOG_LEVEL_WARN)
+		printf("lab '%s' is up on %zu hosts: %zu nodes, %zu links in %.2f s\n", t->name,
+		       t->n_hosts, t->n_nodes, t->n_links, now_sec() - start);
+	if (r) {
+		log_error("lab '%s' is up, but the startups failed on %d host%s (see 'netlab status %s')",
+			  t->name, r, r == 1 ? "" : "s", t->name);
+		return 1;
+	}
+	return 0;
+}
+
 int verb_up(int argc, char **argv)
 {
 	_cleanup_(topo_freep) struct topo *t = NULL;
 	struct lab_err *e = NULL;
 	struct lab_up_result res;
-	int r = cli_parse_opts("up", argc, argv, "AnSF");
+	int r = cli_parse_opts("up", argc, argv, "AnSFHCWT");
+	struct lab_up_opts o;
 
 	if (r)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "up", NULL}) : 2;
 	if (optind != argc - 1)
 		return cli_usage_error("up", "expected one topology file");
+	if ((arg_wire_only || arg_start) && !arg_host)
+		return cli_usage_error("up", "--wire-only and --start go with --host");
+	if (arg_dir && chdir(arg_dir) < 0) {
+		log_error("--dir: cannot enter '%s': %s", arg_dir, strerror(errno));
+		return 2;
+	}
 	r = cli_load(argv[optind], &t);
 	if (r)
 		return r;
 	cli_apply_name(t);
 	t->strict |= arg_strict;
-	if (lab_up(t, NULL, &res, &e) < 0)
+	if (t->n_hosts && !arg_host)
+		return up_hosts(t, argv[optind]);
+	if (arg_host && !t->n_hosts)
+		return cli_usage_error("up", "--host: lab '%s' has no \"hosts\"", t->name);
+	if (arg_start) {
+		r = lab_start(t, arg_host, &e);
+		if (r < 0)
+			return cli_fail(e);
+		return r ? 1 : 0;
+	}
+	o = (struct lab_up_opts){.host = arg_host, .wire_only = arg_wire_only};
+	if (lab_up(t, &o, &res, &e) < 0)
 		return cli_fail(e);
-	if (log_level >= LOG_LEVEL_WARN)
+	if (log_level >= LOG_LEVEL_WARN && arg_host)
+		printf("lab '%s' share of host '%s' is %s: %zu nodes in %.2f s\n", t->name, arg_host,
+		       arg_wire_only ? "wired" : "up", res.nodes, res.seconds);
+	else if (log_level >= LOG_LEVEL_WARN)
 		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
 		       res.links, res.seconds);
 	if (res.failed) {
@@ -82,7 +137,7 @@ static char *running_labs(char ***ret, size_t *ret_n)
 
 	state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (topo_lab_name_problem(labs[i]))
+		if (topo_lab_key_problem(labs[i]))
 			free(labs[i]);
 		else
 			labs[k++] = labs[i];
@@ -448,6 +503,9 @@ int verb_status(int argc, char **argv)
 			return r;
 	} else if (arg_lab)
 		lab = xstrdup(arg_lab);
+	r = cli_remote_status(lab, arg_json);
+	if (r >= 0)
+		return r;
 	if (lab_status(lab, &labs, &n, &e) < 0)
 		return cli_fail(e);
 	if (arg_json) {

@@ -42,6 +42,9 @@ int verb_exec(int argc, char **argv)
 	if (argc - optind < 2)
 		return cli_usage_error("exec", "expected a node and a command");
 	cli_node_arg(argv[optind], &lab, &node);
+	r = cli_remote("exec", lab, node, node, argv + optind + 1);
+	if (r >= 0)
+		return r;
 	r = lab_exec(lab, node, argv + optind + 1, &e);
 	/* a command that cannot be run: 127 or 126 (ERR_EXEC), as a shell */
 	return cli_fail(e);
@@ -60,6 +63,9 @@ int verb_shell(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("shell", "expected a node");
 	cli_node_arg(argv[optind], &lab, &node);
+	r = cli_remote("shell", lab, node, node, NULL);
+	if (r >= 0)
+		return r;
 	/* the node's own shell (a Kathara lab's shell key), else the caller's */
 	own = lab_node_shell(lab, node);
 	if (own)
@@ -83,6 +89,9 @@ int verb_restart(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("restart", "expected a node");
 	cli_node_arg(argv[optind], &lab, &node);
+	r = cli_remote("restart", lab, node, node, NULL);
+	if (r >= 0)
+		return r;
 	if (lab_restart(lab, node, &e) < 0)
 		return cli_fail(e);
 	if (log_level >= LOG_LEVEL_WARN)
@@ -101,6 +110,9 @@ int verb_logs(int argc, char **argv)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "logs", NULL}) : 2;
 	if (argc - optind != 1)
 		return cli_usage_error("logs", "expected a node");
+	r = cli_remote("logs", arg_lab, argv[optind], argv[optind], NULL);
+	if (r >= 0)
+		return r;
 	if (lab_log_path(arg_lab, argv[optind], &path, &e) < 0)
 		return cli_fail(e);
 	r = read_file(path, 256u << 20, &text, &len);
@@ -125,6 +137,9 @@ int verb_link(int argc, char **argv)
 		return r == 'h' ? verb_help(2, (char *[]){"help", "link", NULL}) : 2;
 	if (argc - optind != 2 || (strcmp(argv[optind + 1], "up") && strcmp(argv[optind + 1], "down")))
 		return cli_usage_error("link", "expected NODE:IFNAME up|down");
+	r = cli_remote_link("link", arg_lab, argv[optind], NULL, (char *[]){argv[optind + 1], NULL}, true);
+	if (r >= 0)
+		return r;
 	if (lab_link_set(arg_lab, argv[optind], strcmp(argv[optind + 1], "up") == 0, &e) < 0)
 		return cli_fail(e);
 	if (log_level >= LOG_LEVEL_WARN)
@@ -192,6 +207,25 @@ int verb_impair(int argc, char **argv)
 		return cli_usage_error("impair", "--jitter needs --delay");
 	if (clear)
 		im = (struct topo_impair){0};
+	{
+		/* a lab over several machines: the same options on each end's host */
+		_cleanup_free_ char **fwd = xcalloc(argc + 1, sizeof(char *));
+		size_t k = 0;
+
+		for (int i = 1; i < optind; i++) {
+			if (!strcmp(argv[i], "--both"))
+				continue;
+			if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--lab")) {
+				i++;
+				continue;
+			}
+			if (strncmp(argv[i], "--lab=", 6) && strncmp(argv[i], "-l", 2))
+				fwd[k++] = argv[i];
+		}
+		r = cli_remote_link("impair", arg_lab, argv[optind], fwd, NULL, both || clear);
+		if (r >= 0)
+			return r;
+	}
 	if (lab_impair(arg_lab, argv[optind], &im, both || clear, &e) < 0)
 		return cli_fail(e);
 	if (log_level >= LOG_LEVEL_WARN) {
@@ -302,6 +336,13 @@ int verb_capture(int argc, char **argv)
 	}
 	for (int i = optind + 1; i < argc; i++)
 		args[n++] = argv[i];
+	{
+		/* a lab over several machines: capture on the node's host, to this stdout */
+		int rr = cli_remote("exec", arg_lab, node, node, args);
+
+		if (rr >= 0)
+			return rr;
+	}
 	lab_exec(arg_lab, node, args, &e);
 	free(args);
 	return cli_fail(e);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "hosts.h"
 #include "lab_node.h"
 #include "layout.h"
 #include "log.h"
@@ -120,21 +121,52 @@ static int nodes_from_dir(const char *lab, struct state *s)
 	return 0;
 }
 
+/* The one share "LAB@HOST" on this machine of lab (NULL: none, or several). */
+static char *share_of(const char *lab)
+{
+	char **labs = NULL, *found = NULL;
+	size_t n = 0, matches = 0, len = strlen(lab);
+
+	if (strchr(lab, '@'))
+		return NULL;
+	state_list_labs(&labs, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(labs[i], lab, len) && labs[i][len] == '@' && !topo_lab_key_problem(labs[i])) {
+			matches++;
+			free(found);
+			found = xstrdup(labs[i]);
+		}
+	strv_free(labs, n);
+	if (matches != 1)
+		found = mfree(found);
+	return found;
+}
+
 int lab_down(const char *lab, bool force, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_close_ int lock = -EBADF;
-	const char *problem = topo_lab_name_problem(lab);
+	const char *problem = topo_lab_key_problem(lab);
 	int r;
 
 	if (problem)
 		return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab, problem);
 	lock = state_lock(lab, false, err);
-	if (lock == -ENOENT)
+	if (lock == -ENOENT) {
+		/* a host's own share of a lab over several machines: `down LAB` there */
+		_cleanup_free_ char *share = share_of(lab);
+
+		if (share)
+			return lab_down(share, force, err);
 		return ns_remove_orphan(lab); /* no directory: at most pins left behind */
+	}
 	if (lock < 0)
 		return lock;
 	r = state_read(lab, STATE_NODES, &s, err);
+	if (r == 0 && s->n_hosts) {
+		/* the controller's record: every host takes its share down */
+		return hosts_down(s, force, err);
+	}
 	if (r == -EBADMSG && !force)
 		return r;
 	if (r < 0 && r != -ENOENT && r != -EBADMSG)
@@ -182,7 +214,7 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 	} else
 		state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (topo_lab_name_problem(labs[i]))
+		if (topo_lab_key_problem(labs[i]))
 			continue; /* not a directory netlab made */
 		r = lab_down(labs[i], force, err);
 		if (r < 0)
@@ -194,7 +226,7 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 		/* pins of labs whose directory is gone */
 		n = ns_pinned_labs(&labs);
 		for (size_t i = 0; i < n; i++)
-			if (!topo_lab_name_problem(labs[i]) && !lab_dir_exists(labs[i]))
+			if (!topo_lab_key_problem(labs[i]) && !lab_dir_exists(labs[i]))
 				count += ns_remove_orphan(labs[i]);
 		strv_free(labs, n);
 	}
@@ -205,7 +237,7 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 
 		cgroup_list_labs(&cg, &ncg);
 		for (size_t i = 0; i < ncg; i++) {
-			if (topo_lab_name_problem(cg[i]))
+			if (topo_lab_key_problem(cg[i]))
 				continue;
 			cgroup_remove_all(cg[i]);
 		}

@@ -53,9 +53,9 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 	if (lab) {
 		_cleanup_free_ char *dir = NULL;
 
-		if (topo_lab_name_problem(lab))
+		if (topo_lab_key_problem(lab))
 			return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab,
-					     topo_lab_name_problem(lab));
+					     topo_lab_key_problem(lab));
 		dir = state_lab_dir(lab);
 		if (access(dir, F_OK) < 0)
 			return err_make_kind(err, ERR_RUNTIME, ENOENT, "lab '%s' is not running", lab);
@@ -70,7 +70,7 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 	}
 	state_list_labs(&labs, &n);
 	for (size_t i = 0; i < n; i++) {
-		if (topo_lab_name_problem(labs[i]))
+		if (topo_lab_key_problem(labs[i]))
 			continue;
 		running++;
 		if (!lab_has_node(labs[i], node))
@@ -92,7 +92,7 @@ int lab_find_node(const char *lab, const char *node, char **ret_lab, struct lab_
 
 		/* the one lab running: its nodes; several: the labs */
 		for (size_t i = 0; i < n; i++)
-			if (!topo_lab_name_problem(labs[i]))
+			if (!topo_lab_key_problem(labs[i]))
 				valid[k++] = labs[i];
 		names = k == 1 ? lab_node_names(valid[0]) : labinfo_join(valid, k);
 		strv_free(labs, n);

@@ -149,6 +149,41 @@ static int set_cable(const char *lab, const struct state_link *l, bool up, struc
 	return r;
 }
 
+/*
+ * The cable of a link to another host: this host's end, a VXLAN device, loses
+ * its remote (every frame it sends is dropped) or gets it back. The device
+ * keeps its carrier and addresses; the other host does the same to its end.
+ */
+static int set_tunnel(const struct state *s, const struct state_link *l, bool up,
+		      struct lab_err **err)
+{
+	_cleanup_(netlink_closep) struct netlink *nl = NULL;
+	const char *end = l->ends[l->vxlan.side];
+	const struct state_node *n = state_node_of(s, end);
+	char desc[112];
+	int ifindex, r;
+
+	if (!n)
+		return err_make(err, ENOENT, "link end '%s'", end);
+	r = engine_node_netlink(s->lab, n, &nl, err);
+	if (r < 0)
+		return err_wrap(err, "node '%s'", n->name);
+	ifindex = netlink_ifindex(nl, strchr(end, ':') + 1, err);
+	if (ifindex < 0)
+		return ifindex;
+	snprintf(desc, sizeof(desc), "%s the tunnel of '%s' to the other host", up ? "mending" : "cutting",
+		 end);
+	r = netlink_vxlan_remote(nl, ifindex, &l->vxlan.remote, up, desc, err);
+	if (r >= 0)
+		r = netlink_flush(nl, err);
+	/* cut twice, or mended twice: the kernel says so, and it is so */
+	if (r < 0 && ((!up && (*err)->code == ENOENT) || (up && (*err)->code == EEXIST))) {
+		*err = err_free(*err);
+		r = 0;
+	}
+	return r;
+}
+
 int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
 {
 	_cleanup_(netlink_close_pair) struct netlink *nl[2] = {NULL, NULL};
@@ -168,6 +203,13 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	if (r < 0)
 		return r;
 	l = &s->links[li];
+	if (l->vxlan.on) {
+		r = set_tunnel(s, l, up, err);
+		if (r < 0)
+			return r;
+		l->up = up;
+		return state_write(s, STATE_WIRING, err);
+	}
 	if (l->plain)
 		return err_make_kind(err, ERR_RUNTIME, EOPNOTSUPP,
 				     "lab '%s' has no cable to pull: its topology says \"cables\": false, so '%s' -- '%s' is one veth pair (inside a node, 'ip link set IF down' takes one end down)",
@@ -268,6 +310,9 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 
 		if (pass == 1 && !both)
 			break;
+		/* a link to another host: only this host's end (the other host impairs its own) */
+		if (s->links[li].vxlan.on && k != s->links[li].vxlan.side)
+			continue;
 		r = engine_node_netlink(s->lab, n, &nl, err);
 		if (r < 0)
 			break;

@@ -71,6 +71,13 @@ struct state *state_free(struct state *s)
 		free(s->links[i].ends[0]);
 		free(s->links[i].ends[1]);
 	}
+	for (size_t i = 0; i < s->n_hosts; i++) {
+		free(s->hosts[i].name);
+		free(s->hosts[i].exec);
+		free(s->hosts[i].netlab);
+		strv_free(s->hosts[i].nodes, s->hosts[i].n_nodes);
+	}
+	free(s->hosts);
 	free(s->nodes);
 	free(s->links);
 	free(s->lab);

@@ -102,6 +102,20 @@ static json_t *nodes_doc(const struct state *s)
 			json_object_set_new(m, s->meta[2 * i], json_string(s->meta[2 * i + 1]));
 		json_object_set_new(root, "meta", m);
 	}
+	if (s->n_hosts) {
+		json_t *hosts = json_array();
+
+		for (size_t i = 0; i < s->n_hosts; i++) {
+			const struct state_host *h = &s->hosts[i];
+			json_t *names = json_array();
+
+			for (size_t k = 0; k < h->n_nodes; k++)
+				json_array_append_new(names, json_string(h->nodes[k]));
+			json_array_append_new(hosts, json_pack("{s:s, s:s, s:s, s:o}", "name", h->name, "exec",
+							       h->exec, "netlab", h->netlab, "nodes", names));
+		}
+		json_object_set_new(root, "hosts", hosts);
+	}
 	if (s->creator_pid)
 		json_object_set_new(root, "creator", json_pack("{s:i, s:I}", "pid", s->creator_pid, "start",
 								(json_int_t)s->creator_start));
@@ -303,6 +317,27 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 				s->meta[2 * s->n_meta + 1] = xstrdup(json_string_value(mv));
 				s->n_meta++;
 			}
+	}
+	{
+		json_t *hosts = json_object_get(root, "hosts"), *h;
+		size_t k;
+
+		s->hosts = xcalloc(json_array_size(hosts) + 1, sizeof(*s->hosts));
+		json_array_foreach(hosts, k, h) {
+			struct state_host *sh = &s->hosts[s->n_hosts++];
+			json_t *names = json_object_get(h, "nodes"), *nm;
+			size_t j;
+
+			sh->name = dup_str(h, "name");
+			sh->exec = dup_str(h, "exec");
+			sh->netlab = dup_str(h, "netlab");
+			if (!sh->name || !sh->exec || !sh->netlab)
+				return state_corrupt(err, s->lab, what, "hosts[%zu] lacks its name, exec or netlab", k);
+			sh->nodes = xcalloc(json_array_size(names) + 1, sizeof(char *));
+			json_array_foreach(names, j, nm)
+				if (json_is_string(nm))
+					sh->nodes[sh->n_nodes++] = xstrdup(json_string_value(nm));
+		}
 	}
 	s->creator_pid = json_integer_value(json_object_get(json_object_get(root, "creator"), "pid"));
 	s->creator_start = json_integer_value(json_object_get(json_object_get(root, "creator"), "start"));

@@ -132,6 +132,10 @@ static void status_links(struct status_lab *sl, const struct state *s)
 			}
 		}
 		lk->state = known < 2 ? "unknown" : ups == 2 ? "up" : "down";
+		/* a link to another host: this end's carrier and the tunnel's remote (a cut keeps the carrier) */
+		if (s->links[j].vxlan.on)
+			lk->state = known < 1 ? "unknown" : ups == 1 && s->links[j].up ? "up (to another host)"
+									      : "down (to another host)";
 	}
 }
 

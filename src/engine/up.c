@@ -231,7 +231,11 @@ static int check_absent(const struct plan *p, struct lab_err **err)
 		log_warn("lab '%s': removed the namespaces a lab of that name had left behind",
 			 p->lab);
 	for (size_t i = 0; i < p->n_nodes; i++) {
-		_cleanup_free_ char *np = layout_netns_link(p->nodes[i].netns);
+		_cleanup_free_ char *np = NULL;
+
+		if (!p->nodes[i].local)
+			continue; /* another host's */
+		np = layout_netns_link(p->nodes[i].netns);
 
 		if (faccessat(AT_FDCWD, np, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 			return err_make_kind(err, ERR_RUNTIME, EEXIST,
@@ -389,7 +393,11 @@ static int up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_r
 		r = finish(p, b.fds, s, start, o && o->wire_only, err);
 	if (r >= 0) {
 		if (ret)
-			*ret = (struct lab_up_result){p->n_nodes, p->n_links, now_sec() - start, r};
+			*ret = (struct lab_up_result){0, 0, now_sec() - start, r};
+		for (size_t i = 0; ret && i < p->n_nodes; i++)
+			ret->nodes += p->nodes[i].local;
+		for (size_t i = 0; ret && i < p->n_links; i++)
+			ret->links += p->links[i].share != PLAN_LINK_REMOTE;
 		engine_build_clear(&b);
 		return 0;
 	}
@@ -457,7 +465,7 @@ int lab_start(const struct topo *t, const char *host, struct lab_err **err)
 
 		for (size_t i = 0; i < p->n_nodes; i++) {
 			for (size_t j = 0; j < s->n_nodes && p->nodes[i].local; j++)
-				if (!strcmp(s->nodes[j].name, p->nodes[i].run.name)) {
+				if (s->nodes[j].name && !strcmp(s->nodes[j].name, p->nodes[i].run.name)) {
 					nodes[i] = s->nodes[j];
 					s->nodes[j] = (struct state_node){0};
 				}

@@ -356,6 +356,21 @@ const char *topo_lab_name_problem(const char *s)
 	return NULL;
 }
 
+const char *topo_lab_key_problem(const char *s)
+{
+	const char *at = strchr(s, '@');
+	_cleanup_free_ char *lab = NULL;
+
+	if (!at)
+		return topo_lab_name_problem(s);
+	lab = strndup(s, at - s);
+	if (!lab)
+		abort();
+	if (topo_lab_name_problem(lab) || topo_lab_name_problem(at + 1))
+		return "is not a lab name, nor LAB@HOST (a host's share of a lab)";
+	return NULL;
+}
+
 const char *topo_node_name_problem(const char *s)
 {
 	size_t len = strlen(s);

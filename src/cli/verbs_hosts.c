@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verbs on a lab over several machines, from the controller (the machine
+ * that ran `up`): each goes to the host of the node it names, through the
+ * host's exec, as `netlab VERB -l LAB@HOST ...` there.
+ */
+#include "cli_impl.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hosts.h"
+#include "lab.h"
+#include "log.h"
+#include "state.h"
+#include "topo_parse.h"
+#include "util.h"
+
+int cli_remote(const char *verb, const char *lab, const char *node, const char *first,
+	       char *const rest[])
+{
+	_cleanup_(state_freep) struct state *rec = NULL;
+	_cleanup_free_ char *share = NULL;
+	struct lab_err *e = NULL;
+	size_t h, n = 0;
+	char **args;
+	int r = hosts_find_node(lab, node, &rec, &h, &e);
+
+	if (r <= 0)
+		return r < 0 ? cli_fail(e) : -1;
+	share = lab_share_name(rec->lab, rec->hosts[h].name);
+	for (size_t i = 0; rest && rest[i]; i++)
+		n++;
+	args = xcalloc(n + 6, sizeof(char *));
+	args[0] = (char *)verb;
+	args[1] = "-l";
+	args[2] = share;
+	args[3] = (char *)first;
+	for (size_t i = 0; i < n; i++)
+		args[4 + i] = rest[i];
+	hosts_exec(rec, h, args, &e);
+	free(args);
+	return cli_fail(e);
+}
+
+/* The record of lab (a lab over several machines), or NULL. */
+static struct state *record(const char *lab)
+{
+	struct state *s = NULL;
+	struct lab_err *e = NULL;
+
+	if (!lab || topo_lab_name_problem(lab) || state_read(lab, STATE_NODES, &s, &e) < 0) {
+		err_free(e);
+		return NULL;
+	}
+	if (!s->n_hosts)
+		s = state_free(s);
+	return s;
+}
+
+/* The host of a node in rec, or -1. */
+static ssize_t host_of(const struct state *rec, const char *node)
+{
+	for (size_t h = 0; h < rec->n_hosts; h++)
+		for (size_t k = 0; k < rec->hosts[h].n_nodes; k++)
+			if (!strcmp(rec->hosts[h].nodes[k], node))
+				return h;
+	return -1;
+}
+
+/*
+ * `link` and `impair` from the controller: the link's two ends, each on its
+ * host (one command, when both are on one), args holding the verb's options
+ * before the end. Return: an exit code, or -1 when end is no node of a record.
+ */
+int cli_remote_link(const char *verb, const char *lab, const char *end, char *const opts[],
+		    char *const after[], bool both)
+{
+	_cleanup_(state_freep) struct state *rec = NULL;
+	_cleanup_(topo_freep) struct topo *t = NULL;
+	_cleanup_free_ char *node = strndup(end, strcspn(end, ":"));
+	struct topo_diags d = {0};
+	struct hosts_result *res = NULL;
+	struct lab_err *e = NULL;
+	char ***args;
+	const char *ends[2] = {end, NULL};
+	char *other = NULL;
+	size_t h, n = 0;
+	int r, failed = 0;
+
+	if (!node)
+		abort();
+	r = hosts_find_node(lab, node, &rec, &h, &e);
+	if (r <= 0)
+		return r < 0 ? cli_fail(e) : -1;
+	/* the far end: from the topology, as the record names it */
+	r = topo_load_opts(rec->topology, &(struct topo_load_opts){.allow_host_paths = true, .name = rec->lab},
+			   &t, &d);
+	topo_diags_free(&d);
+	if (r < 0 || !t) {
+		log_error("the topology '%s' of lab '%s' does not load: run 'netlab validate %s'",
+			  rec->topology, rec->lab, rec->topology);
+		return 2;
+	}
+	for (size_t i = 0; i < t->n_links && !other; i++)
+		for (int k = 0; k < 2 && !other; k++) {
+			const struct topo_node *a = &t->nodes[t->links[i].ep[k].node];
+			const struct topo_node *b = &t->nodes[t->links[i].ep[!k].node];
+			_cleanup_free_ char *me = xasprintf("%s:%s", a->name, a->ifaces[t->links[i].ep[k].iface].name);
+
+			if (!strcmp(me, end) || (!strchr(end, ':') && !strcmp(a->name, end)))
+				other = xasprintf("%s:%s", b->name, b->ifaces[t->links[i].ep[!k].iface].name);
+		}
+	if (!other) {
+		log_error("lab '%s' has no link with end '%s'", rec->lab, end);
+		return 2;
+	}
+	ends[1] = other;
+	args = xcalloc(rec->n_hosts + 1, sizeof(char **));
+	for (int k = 0; k < (both ? 2 : 1); k++) {
+		_cleanup_free_ char *nd = strndup(ends[k], strcspn(ends[k], ":"));
+		ssize_t hk = host_of(rec, nd);
+		size_t m = 0, i = 0;
+
+		if (hk < 0 || args[hk])
+			continue; /* both ends on one host: that host does both */
+		while (opts && opts[m])
+			m++;
+		args[hk] = xcalloc(m + 8, sizeof(char *));
+		args[hk][i++] = xstrdup(verb);
+		args[hk][i++] = xstrdup("-l");
+		args[hk][i++] = lab_share_name(rec->lab, rec->hosts[hk].name);
+		for (size_t j = 0; j < m; j++)
+			args[hk][i++] = xstrdup(opts[j]);
+		/* impair on one host: --both reaches the other end there; across hosts each does its own */
+		if (both && !after && host_of(rec, node) == host_of(rec, strndupa(other, strcspn(other, ":"))))
+			args[hk][i++] = xstrdup("--both");
+		args[hk][i++] = xstrdup(ends[k]);
+		for (size_t j = 0; after && after[j]; j++)
+			args[hk][i++] = xstrdup(after[j]);
+	}
+	r = hosts_run_all(rec, args, &res, &e);
+	for (size_t k = 0; k < rec->n_hosts; k++) {
+		for (size_t j = 0; args[k] && args[k][j]; j++)
+			free(args[k][j]);
+		free(args[k]);
+	}
+	free(args);
+	free(other);
+	if (r < 0)
+		return cli_fail(e);
+	for (size_t i = 0; i < rec->n_hosts && res[i].host; i++, n++) {
+		fputs(res[i].output, res[i].status ? stderr : stdout);
+		failed = failed ? failed : res[i].status;
+	}
+	hosts_results_free(res, n);
+	return failed;
+}
+
+/* `status LAB` of a lab over several machines: each host's share, by host. */
+int cli_remote_status(const char *lab, bool json)
+{
+	_cleanup_(state_freep) struct state *rec = record(lab);
+	struct hosts_result *res = NULL;
+	struct lab_err *e = NULL;
+	char ***args;
+	json_t *hosts;
+	int r, failed = 0;
+
+	if (!rec)
+		return -1;
+	args = xcalloc(rec->n_hosts + 1, sizeof(char **));
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		size_t k = 0;
+
+		args[h] = xcalloc(5, sizeof(char *));
+		args[h][k++] = xstrdup("status");
+		if (json)
+			args[h][k++] = xstrdup("--json");
+		args[h][k++] = lab_share_name(rec->lab, rec->hosts[h].name);
+	}
+	r = hosts_run_all(rec, args, &res, &e);
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		for (size_t j = 0; args[h][j]; j++)
+			free(args[h][j]);
+		free(args[h]);
+	}
+	free(args);
+	if (r < 0)
+		return cli_fail(e);
+	hosts = json_array();
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		json_t *share = json ? json_loads(res[h].output, 0, NULL) : NULL;
+		json_t *labs = json_object_get(share, "labs");
+
+		failed = failed || res[h].status;
+		if (!json)
+			printf("host %s (%s):\n%s", res[h].host, rec->hosts[h].exec, res[h].output);
+		else
+			json_array_append_new(hosts, json_pack("{s:s, s:s, s:i, s:O}", "name", res[h].host,
+							       "exec", rec->hosts[h].exec, "status", res[h].status,
+							       "share", json_array_size(labs) ? json_array_get(labs, 0)
+											      : json_null()));
+		json_decref(share);
+	}
+	if (json) {
+		_cleanup_free_ char *text = NULL;
+		json_t *root = json_pack("{s:[{s:s, s:s, s:s, s:o}]}", "labs", "name", rec->lab, "status",
+					 rec->status, "topology", rec->topology, "hosts", hosts);
+
+		text = json_dumps(root, JSON_INDENT(2));
+		printf("%s\n", text);
+		json_decref(root);
+	} else
+		json_decref(hosts);
+	hosts_results_free(res, rec->n_hosts);
+	return failed ? 1 : 0;
+}
