@@ -92,6 +92,9 @@ struct state_host {
 	char *netlab; /* netlab's path there */
 	char **nodes;
 	size_t n_nodes;
+	/* while `up` runs there: the local process running it (its exec), and its start time */
+	int pid;
+	unsigned long long pid_start;
 };
 
 struct state {

@@ -164,8 +164,12 @@ static void wait_jobs(struct job *jobs, size_t n, const struct state *rec, const
 	}
 }
 
-/* Run on every host with args[h], each given text on stdin. */
-static int run_all(const struct state *rec, char ***args, const char *text,
+/*
+ * Run on every host with args[h], each given text on stdin. track: the record
+ * to write each running job's pid into while it runs (a `down` after the
+ * controller was killed waits for them).
+ */
+static int run_all(const struct state *rec, char ***args, const char *text, struct state *track,
 		   struct hosts_result **ret, size_t *ret_n, struct lab_err **err)
 {
 	_cleanup_free_ struct job *jobs = xcalloc(rec->n_hosts + 1, sizeof(*jobs));
@@ -173,7 +177,10 @@ static int run_all(const struct state *rec, char ***args, const char *text,
 	struct hosts_result *res = xcalloc(rec->n_hosts + 1, sizeof(*res));
 	size_t n = 0;
 	int r = 0;
+	/* a host whose exec fails at once closes its stdin before reading it: EPIPE, not SIGPIPE */
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 
+	sigaction(SIGPIPE, &ign, &old);
 	for (size_t h = 0; h < rec->n_hosts && r >= 0; h++) {
 		if (!args[h])
 			continue;
@@ -181,7 +188,16 @@ static int run_all(const struct state *rec, char ***args, const char *text,
 		if (r >= 0)
 			host[n++] = h;
 	}
+	for (size_t i = 0; track && i < n; i++) {
+		track->hosts[host[i]].pid = jobs[i].pid;
+		track->hosts[host[i]].pid_start = ns_start_time(jobs[i].pid);
+	}
+	if (track && r >= 0)
+		r = state_write(track, STATE_NODES, err);
 	wait_jobs(jobs, n, rec, host, res);
+	sigaction(SIGPIPE, &old, NULL);
+	for (size_t i = 0; track && i < n; i++)
+		track->hosts[host[i]].pid = 0;
 	if (r < 0) {
 		hosts_results_free(res, n);
 		return r;
@@ -196,7 +212,7 @@ int hosts_run_all(const struct state *rec, char ***args, struct hosts_result **r
 {
 	size_t n;
 
-	return run_all(rec, args, NULL, ret, &n, err);
+	return run_all(rec, args, NULL, NULL, ret, &n, err);
 }
 
 /* The last lines of a host's output, indented, for a message. */
@@ -312,7 +328,7 @@ static size_t down_all(const struct state *rec, const bool *only, struct hosts_r
 		a[1] = lab_share_name(rec->lab, rec->hosts[h].name);
 		args[h] = a;
 	}
-	if (run_all(rec, args, NULL, ret, ret_n, err) < 0)
+	if (run_all(rec, args, NULL, NULL, ret, ret_n, err) < 0)
 		failed = rec->n_hosts;
 	for (size_t i = 0; failed < rec->n_hosts && i < *ret_n; i++)
 		failed += (*ret)[i].status != 0;
@@ -368,7 +384,7 @@ int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err 
 		return r;
 	log_info("lab '%s': wiring %zu hosts", t->name, rec->n_hosts);
 	args = up_args(rec, dir, strict, "--wire-only");
-	r = run_all(rec, args, text, &res, &n, err);
+	r = run_all(rec, args, text, rec, &res, &n, err);
 	args_free(args, rec->n_hosts);
 	show(res, n);
 	if (r >= 0)
@@ -394,7 +410,7 @@ int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err 
 	/* every share wired: now the daemons, whose first hellos cross the hosts */
 	log_info("lab '%s': running the startups on %zu hosts", t->name, rec->n_hosts);
 	args = up_args(rec, dir, strict, "--start");
-	r = run_all(rec, args, text, &res, &n, err);
+	r = run_all(rec, args, text, rec, &res, &n, err);
 	args_free(args, rec->n_hosts);
 	show(res, n);
 	for (size_t i = 0; r >= 0 && i < n; i++)
@@ -408,12 +424,33 @@ int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err 
 	return r < 0 ? r : (int)failed;
 }
 
+/*
+ * A controller killed during `up` leaves its hosts' commands running: wait
+ * for them (at most 120 s), so that no share comes up after its down.
+ */
+static void wait_running(const struct state *rec)
+{
+	double deadline = now_sec() + 120;
+
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		const struct state_host *sh = &rec->hosts[h];
+
+		if (!sh->pid || ns_start_time(sh->pid) != sh->pid_start)
+			continue;
+		log_info("lab '%s': waiting for the up still running for host '%s' (pid %d)", rec->lab,
+			 sh->name, sh->pid);
+		while (ns_start_time(sh->pid) == sh->pid_start && now_sec() < deadline)
+			usleep(50000);
+	}
+}
+
 int hosts_down(const struct state *rec, bool force, struct lab_err **err)
 {
 	struct hosts_result *res = NULL;
 	size_t n = 0;
 	int r;
 
+	wait_running(rec);
 	if (down_all(rec, NULL, &res, &n, err)) {
 		show(res, n);
 		if (!*err)

@@ -111,8 +111,13 @@ static json_t *nodes_doc(const struct state *s)
 
 			for (size_t k = 0; k < h->n_nodes; k++)
 				json_array_append_new(names, json_string(h->nodes[k]));
-			json_array_append_new(hosts, json_pack("{s:s, s:s, s:s, s:o}", "name", h->name, "exec",
-							       h->exec, "netlab", h->netlab, "nodes", names));
+			json_t *jh = json_pack("{s:s, s:s, s:s, s:o}", "name", h->name, "exec", h->exec,
+					       "netlab", h->netlab, "nodes", names);
+
+			if (h->pid)
+				json_object_set_new(jh, "running", json_pack("{s:i, s:I}", "pid", h->pid, "start",
+									     (json_int_t)h->pid_start));
+			json_array_append_new(hosts, jh);
 		}
 		json_object_set_new(root, "hosts", hosts);
 	}
@@ -331,6 +336,8 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 			sh->name = dup_str(h, "name");
 			sh->exec = dup_str(h, "exec");
 			sh->netlab = dup_str(h, "netlab");
+			sh->pid = json_integer_value(json_object_get(json_object_get(h, "running"), "pid"));
+			sh->pid_start = json_integer_value(json_object_get(json_object_get(h, "running"), "start"));
 			if (!sh->name || !sh->exec || !sh->netlab)
 				return state_corrupt(err, s->lab, what, "hosts[%zu] lacks its name, exec or netlab", k);
 			sh->nodes = xcalloc(json_array_size(names) + 1, sizeof(char *));
