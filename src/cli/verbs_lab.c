@@ -403,6 +403,13 @@ static void print_status(const struct status_lab *labs, size_t n)
 			}
 			if (nd->failed)
 				printf("    %s: %s\n", cli_paint("startup failed", RED), nd->failed);
+			for (size_t k = 0; k < nd->n_startup_errors; k++) {
+				const struct startup_failure *sf = &nd->startup_errors[k];
+
+				printf("    %s: %s line %u: %s (exit status %d)\n",
+				       cli_paint("startup line failed", RED), sf->where, sf->line,
+				       sf->command, sf->status);
+			}
 			for (size_t k = 0; k < nd->n_ifaces; k++) {
 				const struct status_iface *f = &nd->ifaces[k];
 
@@ -450,12 +457,15 @@ int verb_status(int argc, char **argv)
 		lab = xstrdup(arg_lab);
 	if (lab_status(lab, &labs, &n, &e) < 0)
 		return cli_fail(e);
+	/* the failing lines of Kathará scripts (the engine's status may fill them itself) */
+	startup_log_status(labs, n);
 	if (arg_json) {
 		_cleanup_free_ char *s = state_status_json(labs, n);
 
 		printf("%s\n", s);
 	} else
 		print_status(labs, n);
+	startup_log_status_free(labs, n);
 	lab_status_free(labs, n);
 	return 0;
 }
