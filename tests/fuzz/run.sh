@@ -14,6 +14,11 @@ srcs=()
 for f in src/*/*.c; do
 	case $f in src/cli/main.c | src/init/*) ;; *) srcs+=("$f") ;; esac
 done
+# the nodes' systemctl, embedded in the library as make embeds it (lab_node.c refers to it)
+mkdir -p build-fuzz
+cp src/node/netlab-service build-fuzz/netlab-service
+(cd build-fuzz && ld -r -b binary -z noexecstack -o service_blob.o netlab-service)
+srcs+=(build-fuzz/service_blob.o)
 # clang and its runtimes (Debian 12: clang, libclang-rt-14-dev), as scripts/deps.sh installs
 read -ra pkg_cflags <<< "$(pkg-config --cflags libmnl jansson yaml-0.1)"
 read -ra pkg_libs <<< "$(pkg-config --libs libmnl jansson yaml-0.1)"
