@@ -66,6 +66,17 @@ int verb_up(int argc, char **argv)
 	if (log_level >= LOG_LEVEL_WARN)
 		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
 		       res.links, res.seconds);
+	/* a Kathara script's failing lines leave the lab up, as on Kathara: say where they are */
+	for (size_t i = 0; i < t->n_nodes; i++) {
+		struct startup_failure *sf = NULL;
+		size_t n = 0;
+
+		if (startup_log_read(t->name, t->nodes[i].name, &sf, &n) == 0 && n)
+			log_warn("node '%s': %zu startup line%s failed, first %s line %u: %s (exit status %d); see 'netlab status %s'",
+				 t->nodes[i].name, n, n == 1 ? "" : "s", sf[0].where, sf[0].line,
+				 sf[0].command, sf[0].status, t->name);
+		startup_failures_free(sf, n);
+	}
 	if (res.failed) {
 		log_error("lab '%s' is up, but the startup of %zu node%s failed (see 'netlab status %s' and 'netlab logs'; --strict rolls back instead)",
 			  t->name, res.failed, res.failed == 1 ? "" : "s", t->name);

@@ -97,6 +97,8 @@ assert_clean "$Q"
 www_mode() { stat -c %a /var/www/html/index.html 2>/dev/null || true; }
 www_before=$(www_mode)
 up_named "$S" "$TMP/services"
+assert_contains "$ERR" "node 'pc': 2 startup lines failed, first pc.startup line 3: ip route add 10.1.0.0/16 via 10.0.0.99 dev eth1 (exit status 1); see 'netlab status $S'" "up warns of pc's failing lines"
+assert_not_contains "$ERR" "node 'srv'" "up: nothing failed on srv"
 for _ in $(seq 40); do
 	"$NETLAB" exec -l "$S" pc curl -s -m 1 -o /dev/null http://www.lab.test/ 2>/dev/null && break
 	sleep 0.5
