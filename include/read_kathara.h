@@ -61,3 +61,25 @@ bool kathara_detect(const char *path);
  */
 extern const char *const kathara_new_top_keys[];
 extern const char *const kathara_new_node_keys[];
+
+/*
+ * The lines a Kathará node's startup writes into `netlab logs` of its own:
+ * KATHARA_RUN_PREFIX "NODE" where a run of its startup begins, and for each
+ * line of a script that fails (bash only: its ERR trap)
+ * KATHARA_FAIL_PREFIX "WHERE line N: exit status S: COMMAND", WHERE being
+ * the script's name (r1.startup, shared.startup) or NODE[exec] for an exec
+ * line of lab.conf. startup_log.h reads them back for `status`.
+ */
+#define KATHARA_RUN_PREFIX "netlab: startup of "
+#define KATHARA_FAIL_PREFIX "netlab: "
+#define KATHARA_FAIL_STATUS ": exit status "
+
+/*
+ * Lower the reader's own node keys (overlay, startup_scripts,
+ * shutdown_scripts) in root, a topology kathara_read() made, to netlab's
+ * (files, startup, shutdown): the node's directory as files copied over its
+ * /, then /var/www opened and /etc/frr, /etc/quagga handed to frr, then each
+ * script run traced as Kathará runs it (read_kathara_lower.c says how).
+ * Reads the node directories' listings.
+ */
+void kathara_lower(json_t *root);

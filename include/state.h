@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "startup_log.h"
 #include "topo.h"
 
 /*
@@ -222,6 +223,8 @@ struct status_node {
 	uint32_t pids;
 	int init_pid; /* 0: none */
 	char *failed; /* why its startup failed, or NULL */
+	struct startup_failure *startup_errors; /* the lines of a Kathará script that failed */
+	size_t n_startup_errors;
 	size_t processes;
 	struct status_iface *ifaces;
 	size_t n_ifaces;

@@ -72,6 +72,8 @@ void *grow_array(void *array, size_t *cap, size_t need, size_t size);
 #define GROW(arr, cap, need) ((arr) = grow_array((arr), &(cap), (need), sizeof(*(arr))))
 
 bool str_has_prefix(const char *s, const char *prefix);
+/* s quoted for /bin/sh: '...' with each ' as '\''. Return: a string to free. */
+char *str_sh_quote(const char *s);
 /* free(p). Return: NULL, to assign back. */
 static inline void *mfree(void *p)
 {

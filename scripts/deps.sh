@@ -7,9 +7,10 @@
 set -eu
 
 # Real peers for the tests (FRR, radvd, apache2, bind9, ...) are installed but never started
-# on the host: labs run their own daemons inside nodes.
+# on the host: labs run their own daemons inside nodes. bind9-dnsutils: dig, host and nslookup,
+# which DNS labs query their servers with (Kathará's images have them).
 PKGS="build-essential pkg-config libmnl-dev libjansson-dev libcmocka-dev libyaml-dev \
-valgrind iproute2 iputils-ping traceroute tcpdump iperf3 graphviz frr radvd apache2 bind9 \
+valgrind iproute2 iputils-ping traceroute tcpdump iperf3 graphviz frr radvd apache2 bind9 bind9-dnsutils \
 procps psmisc python3 python3-jsonschema mandoc clang libclang-rt-14-dev time bash-completion \
 util-linux passwd uidmap"
 case "${1:-}" in

@@ -398,19 +398,22 @@ int cli_pick_lab(const char *verb, int argc, char **argv, char **ret)
 }
 
 static const struct verb verbs[] = {
-	{"validate", verb_validate, "validate [--explain] [--strict] [--allow-host-paths] TOPOLOGY.json",
+	{"validate", verb_validate, "validate [--explain] [--strict] [--allow-host-paths] [--format F] TOPOLOGY",
 	 "Check a topology and print every problem found (file, JSON path, what is wrong,\n"
 	 "what is expected). Exit 2 when it has errors. --explain prints the expanded\n"
 	 "topology (pool addresses, automatic routes, interface names) in the long form.\n"
 	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.\n"
 	 "--strict makes every warning an error (also for up).",
 	 false},
-	{"up", verb_up, "up [--strict] [--allow-host-paths] [--name LAB] TOPOLOGY.json",
+	{"up", verb_up, "up [--strict] [--allow-host-paths] [--name LAB] [--format F] TOPOLOGY",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
 	 "as LAB.NODE. --name LAB names the lab LAB instead of the topology's \"name\", so\n"
-	 "that one file can run several times side by side. The lab records who started it.",
+	 "that one file can run several times side by side. The lab records who started it.\n"
+	 "TOPOLOGY is a netlab JSON file, a Kathara lab (its directory, or its lab.conf) or a\n"
+	 "containerlab *.clab.yml, known by name and content (--format netlab|kathara|clab\n"
+	 "forces one). A Kathara lab's failing startup lines never fail it: status names them.",
 	 true},
 	{"down", verb_down, "down [--force] LAB | down [--force] [--name LAB] TOPOLOGY.json | down --all [--yes]",
 	 "Remove a lab: its processes, namespaces, links and state. A lab that is not\n"
@@ -429,7 +432,8 @@ static const struct verb verbs[] = {
 	 true},
 	{"status", verb_status, "status [--json] [LAB|TOPOLOGY.json]",
 	 "Show running labs: who started them and when, nodes, interfaces with state and\n"
-	 "addresses, route counts. --json prints the same as JSON for scripts.",
+	 "addresses, route counts, why a node's startup failed and the lines of its Kathara\n"
+	 "scripts that failed. --json prints the same as JSON for scripts.",
 	 true},
 	{"list", verb_list, "list [--json]",
 	 "List running labs, one line each: status, nodes, who started it and when, the\n"
@@ -460,7 +464,7 @@ static const struct verb verbs[] = {
 	 "comma-separated: 'r1-*,h1'). Exit 1 when any pair fails, or with a warning when\n"
 	 "the lab has no address to ping.",
 	 true},
-	{"test", verb_test, "test [--json] [--fresh] [--name LAB] TOPOLOGY.json",
+	{"test", verb_test, "test [--json] [--fresh] [--name LAB] TOPOLOGY",
 	 "Check the topology's \"expect\" list against its running lab (--fresh: bring it up,\n"
 	 "test, take it down): one PASS/FAIL line per check, then 'N passed, M failed'.\n"
 	 "--name LAB: the lab runs as LAB (as with up --name).\n"

@@ -121,6 +121,18 @@ int verb_up(int argc, char **argv)
 	else if (log_level >= LOG_LEVEL_WARN)
 		printf("lab '%s' is up: %zu nodes, %zu links in %.2f s\n", t->name, res.nodes,
 		       res.links, res.seconds);
+	/* a Kathara script's failing lines leave the lab up, as on Kathara: say where they are */
+	for (size_t i = 0; i < t->n_nodes && !arg_wire_only; i++) {
+		_cleanup_free_ char *key = arg_host ? lab_share_name(t->name, arg_host) : xstrdup(t->name);
+		struct startup_failure *sf = NULL;
+		size_t n = 0;
+
+		if (startup_log_read(key, t->nodes[i].name, &sf, &n) == 0 && n)
+			log_warn("node '%s': %zu startup line%s failed, first %s line %u: %s (exit status %d); see 'netlab status %s'",
+				 t->nodes[i].name, n, n == 1 ? "" : "s", sf[0].where, sf[0].line,
+				 sf[0].command, sf[0].status, t->name);
+		startup_failures_free(sf, n);
+	}
 	if (res.failed) {
 		log_error("lab '%s' is up, but the startup of %zu node%s failed (see 'netlab status %s' and 'netlab logs'; --strict rolls back instead)",
 			  t->name, res.failed, res.failed == 1 ? "" : "s", t->name);
@@ -458,6 +470,13 @@ static void print_status(const struct status_lab *labs, size_t n)
 			}
 			if (nd->failed)
 				printf("    %s: %s\n", cli_paint("startup failed", RED), nd->failed);
+			for (size_t k = 0; k < nd->n_startup_errors; k++) {
+				const struct startup_failure *sf = &nd->startup_errors[k];
+
+				printf("    %s: %s line %u: %s (exit status %d)\n",
+				       cli_paint("startup line failed", RED), sf->where, sf->line,
+				       sf->command, sf->status);
+			}
 			for (size_t k = 0; k < nd->n_ifaces; k++) {
 				const struct status_iface *f = &nd->ifaces[k];
 

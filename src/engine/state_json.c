@@ -500,6 +500,20 @@ char *state_status_json(const struct status_lab *labs, size_t n)
 					json_object_set_new(jn, "init_pid", json_integer(nd->init_pid));
 				if (nd->failed)
 					json_object_set_new(jn, "startup_failed", jstr(nd->failed));
+				if (nd->n_startup_errors) {
+					json_t *ja = json_array();
+
+					for (size_t k = 0; k < nd->n_startup_errors; k++) {
+						const struct startup_failure *sf = &nd->startup_errors[k];
+
+						json_array_append_new(
+							ja, json_pack("{s:o, s:i, s:i, s:o}", "script",
+								      jstr(sf->where), "line", (int)sf->line,
+								      "status", sf->status, "command",
+								      jstr(sf->command)));
+					}
+					json_object_set_new(jn, "startup_errors", ja);
+				}
 				json_array_append_new(nodes, jn);
 			}
 		}

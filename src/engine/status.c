@@ -47,6 +47,9 @@ static int node_status(const char *lab, const struct state_node *sn, struct stat
 		if (read_file(fp, 64 << 10, &out->failed, NULL) < 0)
 			out->failed = NULL;
 	}
+	/* the failing lines of a Kathara script (which leave the node up), from its log */
+	if (startup_log_read(lab, sn->name, &out->startup_errors, &out->n_startup_errors) < 0)
+		out->n_startup_errors = 0;
 	if (access(np, F_OK) < 0)
 		return 0;
 	{
@@ -248,6 +251,7 @@ void lab_status_free(struct status_lab *labs, size_t n)
 			free(nd->hostname);
 			free(nd->netns);
 			free(nd->failed);
+			startup_failures_free(nd->startup_errors, nd->n_startup_errors);
 		}
 		free(l->nodes);
 		for (size_t j = 0; j < l->n_links; j++)

@@ -345,28 +345,6 @@ static char *user_prefix(struct clab *c, const struct clab_levels *lv)
 	return NULL;
 }
 
-/* cmd quoted for /bin/sh: '...' with each ' as '\''. Return: a string to free. */
-static char *sh_quote(const char *cmd)
-{
-	size_t n = 2;
-	char *out, *o;
-
-	for (const char *p = cmd; *p; p++)
-		n += *p == '\'' ? 4 : 1;
-	o = out = xmalloc(n + 1);
-	*o++ = '\'';
-	for (const char *p = cmd; *p; p++) {
-		if (*p == '\'') {
-			memcpy(o, "'\\''", 4);
-			o += 4;
-		} else
-			*o++ = *p;
-	}
-	*o++ = '\'';
-	*o = '\0';
-	return out;
-}
-
 /*
  * exec: "startup", after the commands that start FRR on a router, with
  * the magic variables, each run as the node's user.
@@ -395,7 +373,7 @@ static void read_startup(struct clab *c, const char *node, const struct clab_lev
 			continue;
 		}
 		if (user && user[0]) {
-			_cleanup_free_ char *q = sh_quote(cmd);
+			_cleanup_free_ char *q = str_sh_quote(cmd);
 
 			free(cmd);
 			cmd = xasprintf("%s/bin/sh -c %s", user, q);

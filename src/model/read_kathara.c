@@ -43,9 +43,11 @@
  *   (the device's shell key, /bin/bash by default) traced as with set -x,
  *   a file with its UTF-8 BOM and its CRs before line ends taken out first
  *   (Kathará's convert_win_2_linux); a failing line does not stop the
- *   script, the next entry or the lab: failing lines are reported in the
- *   node's status. Output to /var/log/startup.log in the node and to
- *   `netlab logs`. (Kathará runs exec lines joined by ';', failures
+ *   script, the next entry or the lab: under bash each failing line is
+ *   named in the output, and the node's status lists them. Output to
+ *   /var/log/shared.log (shared.startup) or /var/log/startup.log in the node,
+ *   as Kathará writes them, and to `netlab logs` (read_kathara_lower.c makes
+ *   these commands). (Kathará runs exec lines joined by ';', failures
  *   ignored, unlike netlab's "startup", whose failing command ends the
  *   node's startup: that is why they are entries here, not "startup".)
  * - node "shutdown_scripts": [{"file": ABS_PATH, "shell": SH}]: NODE.shutdown,
@@ -53,7 +55,8 @@
  *   removed, BOM and CRs taken out as above, untraced; the file's own #!
  *   interpreter when it has one, SH otherwise (Kathará runs the file).
  * - node "after": ["dev", ...]: lab.dep: this node's startup_scripts begin
- *   once those nodes' have finished. Nodes without it start in parallel.
+ *   once those nodes' have finished (the engine runs the nodes' startups
+ *   one node after the other, in an order that respects every "after").
  */
 #include "read_kathara.h"
 

@@ -94,6 +94,27 @@ bool str_has_prefix(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+char *str_sh_quote(const char *s)
+{
+	size_t n = 3;
+	char *out, *o;
+
+	for (const char *c = s; *c; c++)
+		n += *c == '\'' ? 4 : 1;
+	o = out = xmalloc(n);
+	*o++ = '\'';
+	for (const char *c = s; *c; c++) {
+		if (*c == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else
+			*o++ = *c;
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return out;
+}
+
 size_t strscpy(char *dst, const char *src, size_t size)
 {
 	size_t len = strlen(src);

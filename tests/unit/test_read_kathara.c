@@ -547,6 +547,85 @@ static void test_lab_name(void **state)
 	topo_diags_free(&d);
 }
 
+/* startup[i] of node in j contains each of the strings. */
+static void assert_startup_has(json_t *j, const char *node, size_t i, const char *const *want)
+{
+	json_t *st = json_object_get(json_object_get(json_object_get(j, "nodes"), node), "startup");
+	const char *c = json_string_value(json_array_get(st, i));
+
+	assert_non_null(c);
+	for (; *want; want++)
+		if (!strstr(c, *want))
+			fail_msg("%s's startup[%zu] has no \"%s\": %s", node, i, *want, c);
+}
+
+#define STARTUP_HAS(j, node, i, ...) assert_startup_has(j, node, i, (const char *const[]){__VA_ARGS__, NULL})
+
+/*
+ * kathara_lower(): a node's directory as files, then its scripts as startup
+ * commands as Kathará runs them: the run marked first in the log, /var/www
+ * and /etc/frr's modes, shared.startup into /var/log/shared.log, NODE.startup
+ * into a fresh /var/log/startup.log, exec lines after it; under bash an ERR
+ * trap names each failing line by script and line (or NODE[exec]).
+ */
+static void test_lower(void **state)
+{
+	struct topo_diags d = {0};
+	json_t *j = kathara_read(FIXTURES "/services", &d), *pc, *files;
+	_cleanup_free_ char *abs = realpath(FIXTURES "/services", NULL);
+	_cleanup_free_ char *resolv = xasprintf("%s/pc/etc/resolv.conf", abs);
+	_cleanup_free_ char *script = xasprintf("%s/pc.startup", abs);
+
+	(void)state;
+	assert_non_null(j);
+	assert_int_equal(d.n_errors, 0);
+	kathara_lower(j);
+	pc = json_object_get(json_object_get(j, "nodes"), "pc");
+	for (const char *const *k = (const char *const[]){"overlay", "startup_scripts", "shutdown_scripts", NULL}; *k; k++)
+		assert_null(json_object_get(pc, *k));
+	files = json_object_get(pc, "files");
+	assert_string_equal(json_string_value(json_object_get(files, "/etc/resolv.conf")), resolv);
+	assert_json(json_object_get(files, "/run/kathara/pc.startup"),
+		    json_pack("{s:s, s:b}", "path", script, "ro", 1));
+	assert_int_equal(json_array_size(json_object_get(pc, "startup")), 4);
+	STARTUP_HAS(j, "pc", 0, "echo 'netlab: startup of pc'; ", "chmod -R 777 /var/www/*",
+		    "chown -R frr:frr $d");
+	STARTUP_HAS(j, "pc", 1, "'/bin/bash' -c ", "netlab: shared.startup line %s: exit status %s: %s\\n",
+		    "ERR; set -x; ", "'/run/kathara/shared.startup'", "cat \"$o\" > /var/log/shared.log",
+		    "; true");
+	STARTUP_HAS(j, "pc", 2, "netlab: pc.startup line %s: exit status %s: %s\\n", "\"$LINENO\" \"$?\"",
+		    "cat \"$o\" > /var/log/startup.log");
+	STARTUP_HAS(j, "pc", 3, "netlab: pc[exec] line", "printf '%s' 'ip route add 10.9.9.0/24 via 192.0.2.1'",
+		    "cat \"$o\" >> /var/log/startup.log");
+	assert_null(json_object_get(json_object_get(json_object_get(j, "nodes"), "cd-A"), "startup"));
+	json_decref(j);
+	topo_diags_free(&d);
+
+	/* another shell: traced with -x, without the trap bash alone has; shutdowns untraced */
+	{
+		static const struct kathara_entry e[] = {{"a.startup", false}, {"a.shutdown", false}};
+
+		j = parse_entries(&d, "a[0]=A\na[shell]=\"/bin/sh\"\nb[0]=A\n", NULL, e, ARRAY_SIZE(e));
+		kathara_lower(j);
+		/* without a directory of its own: the run's marker on its first script */
+		STARTUP_HAS(j, "a", 0, "echo 'netlab: startup of a'; o=$(mktemp); '/bin/sh' -x -c \"$(sed ");
+		assert_null(strstr(json_string_value(json_array_get(json_object_get(json_object_get(
+					   json_object_get(j, "nodes"), "a"), "startup"), 0)), "trap"));
+		assert_null(json_object_get(json_object_get(json_object_get(j, "nodes"), "b"), "startup"));
+		{
+			const char *down = json_string_value(json_array_get(json_object_get(
+				json_object_get(json_object_get(j, "nodes"), "a"), "shutdown"), 0));
+
+			assert_non_null(down);
+			assert_non_null(strstr(down, "'/bin/sh' -c \"$(sed "));
+			assert_null(strstr(down, "-x"));
+			assert_null(strstr(down, "trap"));
+		}
+		json_decref(j);
+		topo_diags_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,7 +635,7 @@ int main(void)
 		cmocka_unit_test(test_values),	    cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_keys),	    cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_dep),	    cmocka_unit_test(test_entries),
-		cmocka_unit_test(test_lab_name),
+		cmocka_unit_test(test_lab_name),    cmocka_unit_test(test_lower),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

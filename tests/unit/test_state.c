@@ -605,6 +605,32 @@ static void test_status_json_node_optional_fields(void **state)
 	assert_json_int(get(n, "routes"), "ipv4", 0);
 }
 
+/* The failing lines of a Kathará node's startup: startup_errors, left out when there are none. */
+static void test_status_json_startup_errors(void **state)
+{
+	struct startup_failure f[] = {
+		{.where = "r1.startup", .line = 3, .status = 1, .command = "ip route add 10.1.0.0/16 via \"x\""},
+		{.where = "r1[exec]", .line = 1, .status = 127, .command = "nosuch"},
+	};
+	struct sample s;
+	json_t *j, *nodes, *e;
+
+	sample_init(&s);
+	s.nodes[0].startup_errors = f;
+	s.nodes[0].n_startup_errors = 2;
+	j = status(state, s.labs, 1);
+	nodes = get(json_array_get(get(j, "labs"), 0), "nodes");
+	e = get(json_array_get(nodes, 0), "startup_errors");
+	assert_int_equal(json_array_size(e), 2);
+	assert_json_str(json_array_get(e, 0), "script", "r1.startup");
+	assert_json_int(json_array_get(e, 0), "line", 3);
+	assert_json_int(json_array_get(e, 0), "status", 1);
+	assert_json_str(json_array_get(e, 0), "command", "ip route add 10.1.0.0/16 via \"x\"");
+	assert_json_str(json_array_get(e, 1), "script", "r1[exec]");
+	assert_json_int(json_array_get(e, 1), "status", 127);
+	assert_null(json_object_get(json_array_get(nodes, 1), "startup_errors"));
+}
+
 static void test_status_json_interfaces(void **state)
 {
 	struct sample s;
@@ -786,6 +812,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_status_json_labs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_node, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_node_optional_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_json_startup_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_interfaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_json_escaping, setup, teardown),
