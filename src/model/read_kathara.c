@@ -55,8 +55,8 @@
  *   removed, BOM and CRs taken out as above, untraced; the file's own #!
  *   interpreter when it has one, SH otherwise (Kathará runs the file).
  * - node "after": ["dev", ...]: lab.dep: this node's startup_scripts begin
- *   once those nodes' have finished (the engine runs the nodes' startups
- *   one node after the other, in an order that respects every "after").
+ *   once those nodes' have finished (the engine runs the startups by waves,
+ *   the nodes of a wave side by side, a node in the wave after its "after"'s).
  */
 #include "read_kathara.h"
 
