@@ -39,6 +39,8 @@ bool nj_get_int(struct parse *p, const char *path, json_t *j, long long min, lon
 /* read_netlab_route.c: one entry of a node's "routes". */
 void nj_parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j, int pos);
 /* read_netlab_node.c: the nodes with their defaults; a defaults object, checked once; "routing". */
+/* A node's files, env, startup, shutdown, after, image, shell, labels, host (read_netlab_run.c). */
+void nj_parse_node_run(struct parse *p, const char *path, struct topo_node *n, json_t *j);
 void nj_parse_nodes(struct parse *p, json_t *nodes, json_t *defaults,
 		 json_t *const kind_defaults[TOPO_SWITCH + 1]);
 bool nj_check_defaults(struct parse *p, const char *path, json_t *v);

@@ -246,6 +246,31 @@ static bool is_count(const char *s)
 	return *s && strspn(s, "0123456789") == strlen(s);
 }
 
+/*
+ * -w and -c after NODE:IF too: they are netlab's, in the caller's view, never
+ * tcpdump's; what is left is the filter, from optind on. Return: 0 or an exit code.
+ */
+static int capture_late_opts(int argc, char **argv, const char **out, const char **count)
+{
+	int i = optind + 1;
+
+	while (i + 1 < argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "-c"))) {
+		if (argv[i][1] == 'w')
+			*out = argv[i + 1];
+		else if (!is_count(argv[i + 1]))
+			return cli_usage_error("capture", "-c takes a number of packets");
+		else
+			*count = argv[i + 1];
+		i += 2;
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	/* what is left is the filter */
+	argv[i - 1] = argv[optind];
+	optind = i - 1;
+	return 0;
+}
+
 int verb_capture(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -258,7 +283,7 @@ int verb_capture(int argc, char **argv)
 	struct lab_err *e = NULL;
 	char **args;
 	size_t n = 0;
-	int c;
+	int c, r;
 
 	optind = 1;
 	opterr = 0;
@@ -288,25 +313,9 @@ int verb_capture(int argc, char **argv)
 		return 1;
 	}
 	node = strndup(argv[optind], strchr(argv[optind], ':') - argv[optind]);
-	/* -w and -c after NODE:IF too: they are netlab's, in the caller's view, never tcpdump's */
-	{
-		int i = optind + 1;
-
-		while (i + 1 < argc && (!strcmp(argv[i], "-w") || !strcmp(argv[i], "-c"))) {
-			if (argv[i][1] == 'w')
-				out = argv[i + 1];
-			else if (!is_count(argv[i + 1]))
-				return cli_usage_error("capture", "-c takes a number of packets");
-			else
-				count = argv[i + 1];
-			i += 2;
-		}
-		if (i < argc && !strcmp(argv[i], "--"))
-			i++;
-		/* what is left is the filter */
-		argv[i - 1] = argv[optind];
-		optind = i - 1;
-	}
+	r = capture_late_opts(argc, argv, &out, &count);
+	if (r)
+		return r;
 	if (out) {
 		/* the file is the host's, wherever the node's own files are */
 		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -294,11 +294,39 @@ static void decode_links(json_t *links, struct state *s)
 	}
 }
 
+/* The controller's record of a lab over several machines: its hosts. */
+static int decode_hosts(json_t *hosts, struct state *s, const char *what, struct lab_err **err)
+{
+	json_t *h;
+	size_t k;
+
+	s->hosts = xcalloc(json_array_size(hosts) + 1, sizeof(*s->hosts));
+	json_array_foreach(hosts, k, h) {
+		struct state_host *sh = &s->hosts[s->n_hosts++];
+		json_t *names = json_object_get(h, "nodes"), *nm;
+		size_t j;
+
+		sh->name = dup_str(h, "name");
+		sh->exec = dup_str(h, "exec");
+		sh->netlab = dup_str(h, "netlab");
+		sh->pid = json_integer_value(json_object_get(json_object_get(h, "running"), "pid"));
+		sh->pid_start = json_integer_value(json_object_get(json_object_get(h, "running"), "start"));
+		if (!sh->name || !sh->exec || !sh->netlab)
+			return state_corrupt(err, s->lab, what, "hosts[%zu] lacks its name, exec or netlab", k);
+		sh->nodes = xcalloc(json_array_size(names) + 1, sizeof(char *));
+		json_array_foreach(names, j, nm)
+			if (json_is_string(nm))
+				sh->nodes[sh->n_nodes++] = xstrdup(json_string_value(nm));
+	}
+	return 0;
+}
+
 static int decode_nodes(json_t *root, struct state *s, const char *what, struct lab_err **err)
 {
 	json_t *nodes = json_object_get(root, "nodes"), *links = json_object_get(root, "links");
 	json_t *v;
 	size_t i;
+	int r;
 
 	s->version = json_is_integer(json_object_get(root, "version")) ?
 			     (int)json_integer_value(json_object_get(root, "version")) : 1;
@@ -323,29 +351,9 @@ static int decode_nodes(json_t *root, struct state *s, const char *what, struct 
 				s->n_meta++;
 			}
 	}
-	{
-		json_t *hosts = json_object_get(root, "hosts"), *h;
-		size_t k;
-
-		s->hosts = xcalloc(json_array_size(hosts) + 1, sizeof(*s->hosts));
-		json_array_foreach(hosts, k, h) {
-			struct state_host *sh = &s->hosts[s->n_hosts++];
-			json_t *names = json_object_get(h, "nodes"), *nm;
-			size_t j;
-
-			sh->name = dup_str(h, "name");
-			sh->exec = dup_str(h, "exec");
-			sh->netlab = dup_str(h, "netlab");
-			sh->pid = json_integer_value(json_object_get(json_object_get(h, "running"), "pid"));
-			sh->pid_start = json_integer_value(json_object_get(json_object_get(h, "running"), "start"));
-			if (!sh->name || !sh->exec || !sh->netlab)
-				return state_corrupt(err, s->lab, what, "hosts[%zu] lacks its name, exec or netlab", k);
-			sh->nodes = xcalloc(json_array_size(names) + 1, sizeof(char *));
-			json_array_foreach(names, j, nm)
-				if (json_is_string(nm))
-					sh->nodes[sh->n_nodes++] = xstrdup(json_string_value(nm));
-		}
-	}
+	r = decode_hosts(json_object_get(root, "hosts"), s, what, err);
+	if (r < 0)
+		return r;
 	s->creator_pid = json_integer_value(json_object_get(json_object_get(root, "creator"), "pid"));
 	s->creator_start = json_integer_value(json_object_get(json_object_get(root, "creator"), "start"));
 	/* version 1 kept the links here (and each node's wiring in it) */
