@@ -26,6 +26,9 @@ struct check_ping_opts {
 	uint64_t seed;         /* of the sample */
 	int timeout_ms;        /* each probe's wait for its reply; 0: 1000 */
 	int tries;             /* sends per pair without a reply; 0: 3 */
+	/* a host's share of a lab over several machines: the other hosts' nodes, targets only */
+	const struct status_node *peers;
+	size_t n_peers;
 };
 
 /**

@@ -24,6 +24,7 @@ extern bool arg_force;
 extern bool arg_explain;
 extern bool arg_allow_host_paths;
 extern const char *arg_name;
+extern bool arg_peers;       /* ping-all --peers: the other hosts' nodes on stdin */
 extern const char *arg_host;  /* up --host H: H's share of a lab over several machines */
 extern const char *arg_dir;   /* up --dir DIR: relative paths start from DIR (a topology on stdin) */
 extern bool arg_wire_only;    /* up --wire-only: the share wired, its startups not yet run */
@@ -81,3 +82,9 @@ int cli_remote_link(const char *verb, const char *lab, const char *end, char *co
 		    char *const after[], bool both);
 /* status of each host's share, by host. */
 int cli_remote_status(const char *lab, bool json);
+/* ping-all over every host's share (opts: its options), and the sum. */
+int cli_remote_ping_all(const char *lab, char *const opts[]);
+/* A share's ping-all --peers: the other hosts' nodes, from the controller on stdin (cli_peers_free). */
+struct status_node;
+int cli_peers_read(const char *lab, struct status_node **ret, size_t *ret_n);
+void cli_peers_free(struct status_node *peers, size_t n);

@@ -24,20 +24,30 @@ struct hosts_result {
 };
 void hosts_results_free(struct hosts_result *r, size_t n);
 
+/* What the controller's `up` passes on to every host. */
+struct hosts_up_opts {
+	/* the netlab JSON the reader made of the file; each host expands it as this one
+	 * did (NULL: the expanded model is sent) */
+	const char *source;
+	const char *dir;       /* where its relative paths start from (--dir there) */
+	bool strict;           /* --strict */
+	bool allow_host_paths; /* --allow-host-paths */
+};
+
 /*
  * hosts_up() - bring a lab with "hosts" up from here
  * @t: the loaded, validated topology (its name the lab's)
- * @dir: the directory its relative paths start from (sent as --dir)
- * @strict: --strict, passed on
+ * @o: what every host is given
  * @err: the error: which host failed and what it said
  *
  * Every share is wired first (`up --host H --wire-only`, all at once); if one
  * fails, every host takes its share down again and nothing is left. Then every
  * share's startups run (`up --host H --start`), so that a daemon's first hello
- * reaches its peer on another host. The record is written last.
+ * reaches its peer on another host. The record is written first, with the
+ * local pids of the hosts' commands while they run.
  * Return: how many hosts had a failing startup, or -errno.
  */
-int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err **err);
+int hosts_up(const struct topo *t, const struct hosts_up_opts *o, struct lab_err **err);
 /* Take every host's share down and drop the record (force: also when a host fails). Return: 1, or -errno. */
 int hosts_down(const struct state *rec, bool force, struct lab_err **err);
 /*
@@ -46,6 +56,9 @@ int hosts_down(const struct state *rec, bool force, struct lab_err **err);
  */
 int hosts_run_all(const struct state *rec, char ***args, struct hosts_result **ret,
 		  struct lab_err **err);
+/* The same, each given text on its stdin. */
+int hosts_run_all_text(const struct state *rec, char ***args, const char *text,
+		       struct hosts_result **ret, struct lab_err **err);
 /*
  * The record of the lab (lab NULL: any running one) whose hosts have node;
  * *ret_host its index in rec->hosts. Return: 1 when found, 0 when no record

@@ -31,6 +31,7 @@ bool arg_explain;
 bool arg_allow_host_paths;
 const char *arg_name;
 const char *arg_host;
+bool arg_peers;
 const char *arg_dir;
 bool arg_wire_only;
 bool arg_start;

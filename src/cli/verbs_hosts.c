@@ -158,19 +158,13 @@ int cli_remote_link(const char *verb, const char *lab, const char *end, char *co
 	return failed;
 }
 
-/* `status LAB` of a lab over several machines: each host's share, by host. */
-int cli_remote_status(const char *lab, bool json)
+/* Run status (--json) of every host's share. */
+static int share_status(const struct state *rec, bool json, struct hosts_result **res)
 {
-	_cleanup_(state_freep) struct state *rec = record(lab);
-	struct hosts_result *res = NULL;
 	struct lab_err *e = NULL;
-	char ***args;
-	json_t *hosts;
-	int r, failed = 0;
+	char ***args = xcalloc(rec->n_hosts + 1, sizeof(char **));
+	int r;
 
-	if (!rec)
-		return -1;
-	args = xcalloc(rec->n_hosts + 1, sizeof(char **));
 	for (size_t h = 0; h < rec->n_hosts; h++) {
 		size_t k = 0;
 
@@ -180,7 +174,172 @@ int cli_remote_status(const char *lab, bool json)
 			args[h][k++] = xstrdup("--json");
 		args[h][k++] = lab_share_name(rec->lab, rec->hosts[h].name);
 	}
-	r = hosts_run_all(rec, args, &res, &e);
+	r = hosts_run_all(rec, args, res, &e);
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		for (size_t j = 0; args[h][j]; j++)
+			free(args[h][j]);
+		free(args[h]);
+	}
+	free(args);
+	return r < 0 ? cli_fail(e) : 0;
+}
+
+/* The lab's status --json: its record, and each host with its share's status. */
+static char *merged_json(const struct state *rec, const struct hosts_result *res)
+{
+	json_t *hosts = json_array(), *root;
+	char *text;
+
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		json_t *share = json_loads(res[h].output, 0, NULL);
+		json_t *labs = json_object_get(share, "labs");
+
+		json_array_append_new(hosts, json_pack("{s:s, s:s, s:i, s:O}", "name", res[h].host, "exec",
+						       rec->hosts[h].exec, "status", res[h].status, "share",
+						       json_array_size(labs) ? json_array_get(labs, 0) : json_null()));
+		json_decref(share);
+	}
+	root = json_pack("{s:[{s:s, s:s, s:s, s:o}]}", "labs", "name", rec->lab, "status", rec->status,
+			 "topology", rec->topology, "hosts", hosts);
+	text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	return text;
+}
+
+/* `status LAB` of a lab over several machines: each host's share, by host. */
+int cli_remote_status(const char *lab, bool json)
+{
+	_cleanup_(state_freep) struct state *rec = record(lab);
+	struct hosts_result *res = NULL;
+	int r, failed = 0;
+
+	if (!rec)
+		return -1;
+	r = share_status(rec, json, &res);
+	if (r)
+		return r;
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		failed = failed || res[h].status;
+		if (!json)
+			printf("host %s (%s):\n%s", res[h].host, rec->hosts[h].exec, res[h].output);
+	}
+	if (json) {
+		_cleanup_free_ char *text = merged_json(rec, res);
+
+		printf("%s\n", text);
+	}
+	hosts_results_free(res, rec->n_hosts);
+	return failed ? 1 : 0;
+}
+
+/* Free the peers cli_peers_read made. */
+void cli_peers_free(struct status_node *peers, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < peers[i].n_ifaces; k++) {
+			strv_free(peers[i].ifaces[k].addrs, peers[i].ifaces[k].n_addrs);
+			free(peers[i].ifaces[k].master);
+		}
+		free(peers[i].ifaces);
+		free(peers[i].name);
+		free(peers[i].kind);
+	}
+	free(peers);
+}
+
+/*
+ * The nodes of the other hosts of a lab, for a share's ping-all: from stdin,
+ * the controller's status --json, its own (lab) left out. Return: 0 or 2.
+ */
+int cli_peers_read(const char *lab, struct status_node **ret, size_t *ret_n)
+{
+	_cleanup_free_ char *text = NULL;
+	json_error_t jerr;
+	json_t *root, *hosts, *h;
+	struct status_node *peers = NULL;
+	size_t n = 0, cap = 0, i;
+
+	if (read_file("/dev/stdin", 64 << 20, &text, NULL) < 0 ||
+	    !(root = json_loads(text, 0, &jerr))) {
+		log_error("ping-all --peers: stdin is not the status --json of a lab over several machines");
+		return 2;
+	}
+	hosts = json_object_get(json_array_get(json_object_get(root, "labs"), 0), "hosts");
+	json_array_foreach(hosts, i, h) {
+		json_t *share = json_object_get(h, "share"), *nd;
+		const char *name = json_string_value(json_object_get(share, "name"));
+		size_t k;
+
+		if (!name || !strcmp(name, lab))
+			continue;
+		json_array_foreach(json_object_get(share, "nodes"), k, nd) {
+			struct status_node *sn;
+			json_t *ifs = json_object_get(nd, "interfaces"), *f;
+			size_t j;
+
+			GROW(peers, cap, n + 1);
+			sn = &peers[n++];
+			*sn = (struct status_node){
+				.name = xstrdup(json_string_value(json_object_get(nd, "name")) ?: "?"),
+				.kind = xstrdup(json_string_value(json_object_get(nd, "kind")) ?: "host"),
+				.present = json_is_true(json_object_get(nd, "present")),
+			};
+			sn->ifaces = xcalloc(json_array_size(ifs) + 1, sizeof(*sn->ifaces));
+			json_array_foreach(ifs, j, f) {
+				struct status_iface *si = &sn->ifaces[sn->n_ifaces++];
+				json_t *as = json_object_get(f, "addresses"), *a;
+				size_t q;
+
+				si->addrs = xcalloc(json_array_size(as) + 1, sizeof(char *));
+				json_array_foreach(as, q, a)
+					if (json_is_string(a))
+						si->addrs[si->n_addrs++] = xstrdup(json_string_value(a));
+			}
+		}
+	}
+	json_decref(root);
+	*ret = peers;
+	*ret_n = n;
+	return 0;
+}
+
+/*
+ * ping-all of a lab over several machines: every host's share pings its own
+ * nodes and the other hosts' (their addresses from each share's status), all
+ * hosts at once; each host's result, then the sum. opts: ping-all's options.
+ */
+int cli_remote_ping_all(const char *lab, char *const opts[])
+{
+	_cleanup_(state_freep) struct state *rec = record(lab);
+	_cleanup_free_ char *peers = NULL;
+	struct hosts_result *res = NULL;
+	struct lab_err *e = NULL;
+	size_t passed = 0, failed = 0, m = 0;
+	char ***args;
+	int r, worst = 0;
+
+	if (!rec)
+		return -1;
+	r = share_status(rec, true, &res);
+	if (r)
+		return r;
+	peers = merged_json(rec, res);
+	hosts_results_free(res, rec->n_hosts);
+	res = NULL;
+	while (opts && opts[m])
+		m++;
+	args = xcalloc(rec->n_hosts + 1, sizeof(char **));
+	for (size_t h = 0; h < rec->n_hosts; h++) {
+		size_t k = 0;
+
+		args[h] = xcalloc(m + 6, sizeof(char *));
+		args[h][k++] = xstrdup("ping-all");
+		for (size_t j = 0; j < m; j++)
+			args[h][k++] = xstrdup(opts[j]);
+		args[h][k++] = xstrdup("--peers");
+		args[h][k++] = lab_share_name(rec->lab, rec->hosts[h].name);
+	}
+	r = hosts_run_all_text(rec, args, peers, &res, &e);
 	for (size_t h = 0; h < rec->n_hosts; h++) {
 		for (size_t j = 0; args[h][j]; j++)
 			free(args[h][j]);
@@ -189,31 +348,18 @@ int cli_remote_status(const char *lab, bool json)
 	free(args);
 	if (r < 0)
 		return cli_fail(e);
-	hosts = json_array();
 	for (size_t h = 0; h < rec->n_hosts; h++) {
-		json_t *share = json ? json_loads(res[h].output, 0, NULL) : NULL;
-		json_t *labs = json_object_get(share, "labs");
+		const char *sum = strstr(res[h].output, "ping-all: ");
+		size_t p = 0, f = 0;
 
-		failed = failed || res[h].status;
-		if (!json)
-			printf("host %s (%s):\n%s", res[h].host, rec->hosts[h].exec, res[h].output);
-		else
-			json_array_append_new(hosts, json_pack("{s:s, s:s, s:i, s:O}", "name", res[h].host,
-							       "exec", rec->hosts[h].exec, "status", res[h].status,
-							       "share", json_array_size(labs) ? json_array_get(labs, 0)
-											      : json_null()));
-		json_decref(share);
+		printf("host %s:\n%s", res[h].host, res[h].output);
+		if (sum && sscanf(sum, "ping-all: %zu passed, %zu failed", &p, &f) == 2) {
+			passed += p;
+			failed += f;
+		} else if (!worst)
+			worst = res[h].status ? res[h].status : 1;
 	}
-	if (json) {
-		_cleanup_free_ char *text = NULL;
-		json_t *root = json_pack("{s:[{s:s, s:s, s:s, s:o}]}", "labs", "name", rec->lab, "status",
-					 rec->status, "topology", rec->topology, "hosts", hosts);
-
-		text = json_dumps(root, JSON_INDENT(2));
-		printf("%s\n", text);
-		json_decref(root);
-	} else
-		json_decref(hosts);
+	printf("ping-all over %zu hosts: %zu passed, %zu failed\n", rec->n_hosts, passed, failed);
 	hosts_results_free(res, rec->n_hosts);
-	return failed ? 1 : 0;
+	return worst ? worst : failed ? 1 : 0;
 }

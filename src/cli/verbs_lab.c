@@ -17,6 +17,7 @@
 #include "lab.h"
 #include "labinfo.h"
 #include "log.h"
+#include "read.h"
 #include "state.h"
 #include "topo_parse.h"
 #include "util.h"
@@ -49,7 +50,7 @@ int verb_validate(int argc, char **argv)
 /* A lab over several machines: every host's share from here. */
 static int up_hosts(const struct topo *t, const char *file)
 {
-	_cleanup_free_ char *dir = NULL;
+	_cleanup_free_ char *dir = NULL, *source = NULL;
 	struct lab_err *e = NULL;
 	double start = now_sec();
 	int r;
@@ -65,7 +66,16 @@ static int up_hosts(const struct topo *t, const char *file)
 	}
 	if (!dir)
 		dir = get_current_dir_name();
-	r = hosts_up(t, dir ? dir : ".", arg_strict, &e);
+	/* the reader's netlab JSON: small (pools, not their addresses), and every host expands it alike */
+	if (strcmp(file, "-")) {
+		struct topo_diags d = {0};
+		_cleanup_free_ char *as = NULL;
+
+		if (topo_read_json(file, arg_format, &source, &as, &d) < 0)
+			source = mfree(source);
+		topo_diags_free(&d);
+	}
+	r = hosts_up(t, &(struct hosts_up_opts){source, dir ? dir : ".", arg_strict, arg_allow_host_paths}, &e);
 	if (r < 0)
 		return cli_fail(e);
 	if (log_level >= LOG_LEVEL_WARN)

@@ -365,6 +365,7 @@ static int ping_all_opts(int argc, char **argv, struct check_ping_opts *o)
 		{"timeout", required_argument, NULL, 't'}, {"sample", required_argument, NULL, 's'},
 		{"seed", required_argument, NULL, 'S'},	   {"from", required_argument, NULL, 'f'},
 		{"to", required_argument, NULL, 'T'},	   {"help", no_argument, NULL, 'h'},
+		{"peers", no_argument, NULL, 'P'},
 		{},
 	};
 	uint64_t ns;
@@ -404,6 +405,9 @@ static int ping_all_opts(int argc, char **argv, struct check_ping_opts *o)
 		case 'T':
 			o->to = optarg;
 			break;
+		case 'P':
+			arg_peers = true;
+			break;
 		case 'h':
 			return 'h';
 		default:
@@ -420,6 +424,8 @@ int verb_ping_all(int argc, char **argv)
 	struct check_ping_opts o = {0};
 	struct check_matrix m = {0};
 	struct pingall_group *g = NULL;
+	struct status_node *peers = NULL;
+	size_t n_peers = 0;
 	_cleanup_free_ char *lab = NULL;
 	struct lab_err *e = NULL;
 	size_t ng = 0;
@@ -430,9 +436,31 @@ int verb_ping_all(int argc, char **argv)
 	r = cli_pick_lab("ping-all", argc, argv, &lab);
 	if (r)
 		return r;
+	if (!arg_peers) {
+		/* a lab over several machines: every host's share, with the others' nodes */
+		_cleanup_free_ char **fwd = xcalloc(argc + 1, sizeof(char *));
+		size_t k = 0;
+
+		for (int i = 1; i < optind; i++) {
+			if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--lab")) {
+				i++;
+				continue;
+			}
+			if (strcmp(argv[i], "--json") && strncmp(argv[i], "--lab=", 6))
+				fwd[k++] = argv[i];
+		}
+		r = cli_remote_ping_all(lab, fwd);
+		if (r >= 0)
+			return r;
+	} else if (cli_peers_read(lab, &peers, &n_peers))
+		return 2;
+	o.peers = peers;
+	o.n_peers = n_peers;
 	if (o.sample && !o.seed)
 		o.seed = (uint64_t)(now_sec() * 1e6) ^ (uint64_t)getpid() << 32;
-	if (check_ping_all(lab, &o, &m, &e) < 0)
+	r = check_ping_all(lab, &o, &m, &e);
+	cli_peers_free(peers, n_peers);
+	if (r < 0)
 		return cli_fail(e);
 	if (m.n_all == 0) {
 		if (o.from || o.to)

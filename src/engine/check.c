@@ -79,8 +79,8 @@ static void list_pairs(const struct status_lab *l, const struct check_ping_opts 
 			continue;
 		m->nodes = xreallocarray(m->nodes, m->n_nodes + 1, sizeof(char *));
 		m->nodes[m->n_nodes++] = xstrdup(l->nodes[i].name);
-		for (size_t j = 0; j < l->n_nodes; j++) {
-			const struct status_node *d = &l->nodes[j];
+		for (size_t j = 0; j < l->n_nodes + o->n_peers; j++) {
+			const struct status_node *d = j < l->n_nodes ? &l->nodes[j] : &o->peers[j - l->n_nodes];
 
 			if (j == i || !routable(d) || !pingall_match(o->to, d->name))
 				continue;

@@ -99,7 +99,9 @@ static int start_job(const struct state_host *h, char *const args[], const char 
 	j->in = in[1];
 	j->text = text ? text : "";
 	j->len = strlen(j->text);
+	/* one loop feeds and drains every host: neither end may block it */
 	fcntl(j->in, F_SETFL, O_NONBLOCK);
+	fcntl(j->out, F_SETFL, O_NONBLOCK);
 	if (j->len == 0) {
 		close(j->in);
 		j->in = -1;
@@ -215,6 +217,14 @@ int hosts_run_all(const struct state *rec, char ***args, struct hosts_result **r
 	return run_all(rec, args, NULL, NULL, ret, &n, err);
 }
 
+int hosts_run_all_text(const struct state *rec, char ***args, const char *text,
+		       struct hosts_result **ret, struct lab_err **err)
+{
+	size_t n;
+
+	return run_all(rec, args, text, NULL, ret, &n, err);
+}
+
 /* The last lines of a host's output, indented, for a message. */
 static char *tail_of(const char *out)
 {
@@ -273,12 +283,12 @@ static struct state *record_of(const struct topo *t)
 }
 
 /* args of `up --host H` for every host, in one block: [h][k]. */
-static char ***up_args(const struct state *rec, const char *dir, bool strict, const char *phase)
+static char ***up_args(const struct state *rec, const struct hosts_up_opts *o, const char *phase)
 {
 	char ***args = xcalloc(rec->n_hosts + 1, sizeof(char **));
 
 	for (size_t h = 0; h < rec->n_hosts; h++) {
-		char **a = xcalloc(12, sizeof(char *));
+		char **a = xcalloc(14, sizeof(char *));
 		size_t k = 0;
 
 		a[k++] = xstrdup("up");
@@ -287,10 +297,12 @@ static char ***up_args(const struct state *rec, const char *dir, bool strict, co
 		a[k++] = xstrdup("--name");
 		a[k++] = xstrdup(rec->lab);
 		a[k++] = xstrdup("--dir");
-		a[k++] = xstrdup(dir);
+		a[k++] = xstrdup(o->dir);
 		a[k++] = xstrdup(phase);
-		if (strict)
+		if (o->strict)
 			a[k++] = xstrdup("--strict");
+		if (o->allow_host_paths)
+			a[k++] = xstrdup("--allow-host-paths");
 		a[k++] = xstrdup("-");
 		args[h] = a;
 	}
@@ -352,10 +364,11 @@ static int blame(const struct hosts_result *res, size_t n, const char *what, str
 	return 0;
 }
 
-int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err **err)
+int hosts_up(const struct topo *t, const struct hosts_up_opts *o, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *rec = record_of(t);
-	_cleanup_free_ char *text = topo_dump_json(t);
+	/* what the file says, each host expanding it as this one did; else the expanded model */
+	_cleanup_free_ char *text = o->source ? xstrdup(o->source) : topo_dump_json(t);
 	_cleanup_close_ int lock = -EBADF;
 	_cleanup_free_ bool *wired = xcalloc(rec->n_hosts + 1, sizeof(bool));
 	struct hosts_result *res = NULL;
@@ -383,7 +396,7 @@ int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err 
 	if (r < 0)
 		return r;
 	log_info("lab '%s': wiring %zu hosts", t->name, rec->n_hosts);
-	args = up_args(rec, dir, strict, "--wire-only");
+	args = up_args(rec, o, "--wire-only");
 	r = run_all(rec, args, text, rec, &res, &n, err);
 	args_free(args, rec->n_hosts);
 	show(res, n);
@@ -409,7 +422,7 @@ int hosts_up(const struct topo *t, const char *dir, bool strict, struct lab_err 
 	}
 	/* every share wired: now the daemons, whose first hellos cross the hosts */
 	log_info("lab '%s': running the startups on %zu hosts", t->name, rec->n_hosts);
-	args = up_args(rec, dir, strict, "--start");
+	args = up_args(rec, o, "--start");
 	r = run_all(rec, args, text, rec, &res, &n, err);
 	args_free(args, rec->n_hosts);
 	show(res, n);

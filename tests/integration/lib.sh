@@ -99,6 +99,7 @@ all_proc_netns() {
 }
 
 HOST_NETNS=$(netns_inode /proc/self/ns/net)
+HOST_USERNS=$(stat -L -c %i /proc/self/ns/user)
 LINKS_BEFORE=$(root_links)
 TEST_START=$(proc_start $$)
 # network namespaces in use by any process when the test began
@@ -236,6 +237,8 @@ orphan_procs() {
 		BEGIN { n = split(known, k, /[ \n]+/); for (i = 1; i <= n; i++) skip[k[i]] = 1 }
 		!skip[$1] { print $2 }'); do
 		start=$(proc_start "$pid") || continue
+		# a user's lab (without root) lives in its own user namespace: not root's to account for
+		[ "$(stat -L -c %i "/proc/$pid/ns/user" 2>/dev/null)" = "$HOST_USERNS" ] || continue
 		[ "$start" -ge "$TEST_START" ] && echo "$pid"
 	done
 	return 0

@@ -91,6 +91,13 @@ lab = json.loads(os.environ["STATUS"])["labs"][0]
 by = {h["name"]: sorted(n["name"] for n in h["share"]["nodes"]) for h in lab["hosts"]}
 assert by == {"h1": ["a", "c", "r1"], "h2": ["b", "r2", "sw"]}, by
 P
+# every node pings every other's addresses, wherever it is
+expect_exit 0 "$NETLAB" ping-all "$LAB"
+assert_contains "$OUT" "ping-all over 2 hosts: "
+assert_contains "$OUT" " passed, 0 failed"
+pairs=$(echo "$OUT" | sed -n 's/^ping-all over 2 hosts: \([0-9]*\) passed.*/\1/p')
+# a, b, c and r1, r2 (two addresses each but lo): 5 sources, each pinging the others' 6 addresses or 5
+[ "$pairs" -ge 20 ] || fail "ping-all over the hosts probed only $pairs pairs"
 # a cross-host cable pulled from the controller, and put back
 expect_exit 0 "$NETLAB" link r1:eth1 down
 if "$NETLAB" exec a ping -c 1 -W 1 -q 10.0.0.2 >/dev/null 2>&1; then fail "a reached b over a pulled cable"; fi
@@ -176,7 +183,7 @@ echo "PASS: SIGKILL during up"
 # --- 300 nodes on three hosts, against the same lab on this machine alone
 new_lab BIG big
 new_lab ONE one
-"$NETLAB" gen line 300 --name "$BIG" -o "$TMP/big.json"
+"$NETLAB" gen line 300 --routing static --name "$BIG" -o "$TMP/big.json"
 sed "s/\"$BIG\"/\"$ONE\"/" "$TMP/big.json" > "$TMP/one.json"
 "$PY" - "$TMP/big.json" "$(hosts_json 3)" <<'P'
 import json, sys
@@ -192,8 +199,12 @@ P
 t0=$(date +%s.%N)
 "$NETLAB" -q up "$TMP/big.json" || fail "300 nodes on three hosts did not come up"
 t1=$(date +%s.%N)
-"$NETLAB" exec r1 ping -c 1 -W 2 -q "$("$NETLAB" exec r300 ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)" >/dev/null ||
-	fail "r1 (h1) cannot ping r300 (h3)"
+# across each boundary (a reply's TTL of 64 does not cover the whole line): h1 -> h2 -> h3
+for pair in "r95 r105" "r195 r205" "r180 r230"; do
+	set -- $pair
+	dst=$("$NETLAB" exec "$2" ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1)
+	"$NETLAB" exec "$1" ping -c 1 -W 5 -q "$dst" >/dev/null || fail "$1 cannot ping $2 ($dst) across the hosts"
+done
 t2=$(date +%s.%N)
 "$NETLAB" -q down "$BIG"
 t3=$(date +%s.%N)
