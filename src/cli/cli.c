@@ -406,7 +406,7 @@ static const struct verb verbs[] = {
 	 "--allow-host-paths lets \"files\" use host files outside the topology's directory.\n"
 	 "--strict makes every warning an error (also for up).",
 	 false},
-	{"up", verb_up, "up [--strict] [--allow-host-paths] [--name LAB] [--format F] TOPOLOGY",
+	{"up", verb_up, "up [--strict] [--allow-host-paths] [--name LAB] [--format F] [--host H [--dir DIR]] TOPOLOGY",
 	 "Validate the topology and build the lab: a network and UTS namespace per node,\n"
 	 "veth links, bridges for switches, addresses, routes, sysctls. Any failure rolls\n"
 	 "back everything created. Each node's network namespace is visible to `ip netns`\n"
@@ -414,7 +414,10 @@ static const struct verb verbs[] = {
 	 "that one file can run several times side by side. The lab records who started it.\n"
 	 "TOPOLOGY is a netlab JSON file, a Kathara lab (its directory, or its lab.conf) or a\n"
 	 "containerlab *.clab.yml, known by name and content (--format netlab|kathara|clab\n"
-	 "forces one). A Kathara lab's failing startup lines never fail it: status names them.",
+	 "forces one). A Kathara lab's failing startup lines never fail it: status names them.\n"
+	 "A topology with \"hosts\" runs on several machines: up runs 'EXEC NETLAB up --host H -'\n"
+	 "on each (--host H builds H's share only; TOPOLOGY may be '-', stdin; --dir DIR: its\n"
+	 "relative paths start there; --wire-only/--start: the controller's two phases).",
 	 true},
 	{"down", verb_down, "down [--force] LAB | down [--force] [--name LAB] TOPOLOGY.json | down --all [--yes]",
 	 "Remove a lab: its processes, namespaces, links and state. A lab that is not\n"
