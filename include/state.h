@@ -69,7 +69,7 @@ struct state_vxlan {
 };
 
 struct state_link {
-	char *ends[2]; /* "node:ifname" */
+	struct topo_end ends[2];
 	bool up;
 	/*
 	 * Each end's wire end: its veth peer's index in the lab's wire namespace

@@ -292,6 +292,21 @@ char *topo_subst(const char *s, const char *node, const char *lab);
  * Return: NULL when valid, else what is wrong (a static string).
  */
 const char *topo_lab_name_problem(const char *s);
+/*
+ * A link's end as a user or a lab's state names it, "node:ifname", parsed: the
+ * node and its interface ("" when only the node is named: its one link).
+ */
+struct topo_end {
+	char node[TOPO_NODE_NAME_MAX + 1];
+	char ifname[TOPO_IFNAMSIZ];
+};
+#define TOPO_END_MAX (TOPO_NODE_NAME_MAX + 1 + TOPO_IFNAMSIZ)
+/* Parse "node:ifname" or "node". Return: 0, or -EINVAL (a name too long, or empty). */
+int topo_end_parse(const char *s, struct topo_end *ret);
+/* "node:ifname" of e, in buf. Return: buf. */
+const char *topo_end_format(const struct topo_end *e, char buf[TOPO_END_MAX]);
+/* Whether e names end (same node, and the same interface or none named). */
+bool topo_end_matches(const struct topo_end *e, const struct topo_end *end);
 /* The same for a lab's name on disk: a lab's, or "LAB@HOST", a host's share of a lab. */
 const char *topo_lab_key_problem(const char *s);
 const char *topo_node_name_problem(const char *s);

@@ -500,13 +500,14 @@ int hosts_find_node(const char *lab, const char *node, struct state **ret, size_
 
 		if (topo_lab_name_problem(labs[i]) || state_read(labs[i], STATE_NODES, &s, &e) < 0)
 			continue;
-		for (size_t h = 0; h < s->n_hosts && !found; h++)
-			for (size_t k = 0; k < s->hosts[h].n_nodes && !found; k++)
+		for (size_t h = 0; !found && h < s->n_hosts; h++)
+			for (size_t k = 0; !found && k < s->hosts[h].n_nodes; k++)
 				if (!strcmp(s->hosts[h].nodes[k], node)) {
 					*ret_host = h;
-					*ret = TAKE_PTR(s);
 					found = 1;
 				}
+		if (found)
+			*ret = TAKE_PTR(s);
 	}
 	strv_free(labs, n);
 	(void)err;

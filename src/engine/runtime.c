@@ -10,52 +10,49 @@
 #include "util.h"
 
 /* The link of a lab with an end "node:ifname" (or "node" when it has one link). */
-static int find_link(struct state *s, const char *end, size_t *ret_link, int *ret_side,
+static int find_link(struct state *s, const struct topo_end *end, size_t *ret_link, int *ret_side,
 		     struct lab_err **err)
 {
+	char buf[TOPO_END_MAX];
 	size_t found = 0;
 
 	for (size_t i = 0; i < s->n_links; i++)
-		for (int k = 0; k < 2; k++) {
-			const char *e = s->links[i].ends[k];
-			size_t len = strlen(end);
-
-			if (strcmp(e, end) == 0 || (!strchr(end, ':') && !strncmp(e, end, len) && e[len] == ':')) {
+		for (int k = 0; k < 2; k++)
+			if (topo_end_matches(&s->links[i].ends[k], end)) {
 				*ret_link = i;
 				*ret_side = k;
 				found++;
 			}
-		}
 	if (found == 1)
 		return 0;
 	if (found > 1)
 		return err_make_kind(err, ERR_USAGE, ENOTUNIQ,
-				     "node '%s' has several links (expected \"node:ifname\")", end);
-	return err_make_kind(err, ERR_USAGE, ENOENT, "lab '%s' has no link with end '%s'", s->lab, end);
+				     "node '%s' has several links (expected \"node:ifname\")", end->node);
+	return err_make_kind(err, ERR_USAGE, ENOENT, "lab '%s' has no link with end '%s'", s->lab,
+			     topo_end_format(end, buf));
 }
 
-static const struct state_node *state_node_of(const struct state *s, const char *end)
+static const struct state_node *state_node_of(const struct state *s, const struct topo_end *end)
 {
-	size_t len = strcspn(end, ":");
-
 	for (size_t i = 0; i < s->n_nodes; i++)
-		if (strlen(s->nodes[i].name) == len && !strncmp(s->nodes[i].name, end, len))
+		if (!strcmp(s->nodes[i].name, end->node))
 			return &s->nodes[i];
 	return NULL;
 }
 
 /* Open a lab for a change: resolve it from a "node:ifname" end, lock it, read its state. */
-static int open_lab(const char *lab, const char *end, char **ret_lab, int *ret_lock,
-		    struct state **ret_state, struct lab_err **err)
+static int open_lab(const char *lab, const char *arg, struct topo_end *end, char **ret_lab,
+		    int *ret_lock, struct state **ret_state, struct lab_err **err)
 {
-	_cleanup_free_ char *node = strndup(end, strcspn(end, ":"));
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
 	int r;
 
-	if (!node)
-		abort();
-	r = lab_find_node(lab, node, &found, err);
+	if (topo_end_parse(arg, end) < 0)
+		return err_make_kind(err, ERR_USAGE, EINVAL,
+				     "'%s' is not a link end (expected \"node:ifname\", or \"node\" of one link)",
+				     arg);
+	r = lab_find_node(lab, end->node, &found, err);
 	if (r < 0)
 		return r;
 	lock = state_lock(found, false, err);
@@ -132,16 +129,16 @@ static void netlink_close_pair(struct netlink *(*nl)[2])
 static int set_cable(const char *lab, const struct state_link *l, bool up, struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *wire = NULL;
-	char desc[112];
+	char desc[112], buf[TOPO_END_MAX];
 	int r = engine_wire_netlink(lab, &wire, err);
 
 	for (int k = 0; r >= 0 && k < 2; k++) {
-		snprintf(desc, sizeof(desc), "setting the wire end of '%s' %s", l->ends[k],
-			 up ? "up" : "down");
+		snprintf(desc, sizeof(desc), "setting the wire end of '%s' %s",
+			 topo_end_format(&l->ends[k], buf), up ? "up" : "down");
 		r = netlink_set_link(wire, l->wire[k], up, -1, desc, err);
 	}
 	for (int k = 0; r >= 0 && k < 2; k++) {
-		snprintf(desc, sizeof(desc), "reading the wire end of '%s'", l->ends[k]);
+		snprintf(desc, sizeof(desc), "reading the wire end of '%s'", topo_end_format(&l->ends[k], buf));
 		r = netlink_get_link(wire, l->wire[k], desc, err);
 	}
 	if (r >= 0)
@@ -158,21 +155,22 @@ static int set_tunnel(const struct state *s, const struct state_link *l, bool up
 		      struct lab_err **err)
 {
 	_cleanup_(netlink_closep) struct netlink *nl = NULL;
-	const char *end = l->ends[l->vxlan.side];
+	const struct topo_end *end = &l->ends[l->vxlan.side];
 	const struct state_node *n = state_node_of(s, end);
-	char desc[112];
+	char desc[160], buf[TOPO_END_MAX];
 	int ifindex, r;
 
+	topo_end_format(end, buf);
 	if (!n)
-		return err_make(err, ENOENT, "link end '%s'", end);
+		return err_make(err, ENOENT, "link end '%s'", buf);
 	r = engine_node_netlink(s->lab, n, &nl, err);
 	if (r < 0)
 		return err_wrap(err, "node '%s'", n->name);
-	ifindex = netlink_ifindex(nl, strchr(end, ':') + 1, err);
+	ifindex = netlink_ifindex(nl, end->ifname, err);
 	if (ifindex < 0)
 		return ifindex;
 	snprintf(desc, sizeof(desc), "%s the tunnel of '%s' to the other host", up ? "mending" : "cutting",
-		 end);
+		 buf);
 	r = netlink_vxlan_remote(nl, ifindex, &l->vxlan.remote, up, desc, err);
 	if (r >= 0)
 		r = netlink_flush(nl, err);
@@ -184,22 +182,24 @@ static int set_tunnel(const struct state *s, const struct state_link *l, bool up
 	return r;
 }
 
-int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err)
+int lab_link_set(const char *lab, const char *arg, bool up, struct lab_err **err)
 {
 	_cleanup_(netlink_close_pair) struct netlink *nl[2] = {NULL, NULL};
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
 	const struct state_node *n[2];
+	struct topo_end end;
 	struct state_link *l;
+	char e0[TOPO_END_MAX], e1[TOPO_END_MAX];
 	bool cable;
 	size_t li;
 	int side, r;
 
-	r = open_lab(lab, end, &found, &lock, &s, err);
+	r = open_lab(lab, arg, &end, &found, &lock, &s, err);
 	if (r < 0)
 		return r;
-	r = find_link(s, end, &li, &side, err);
+	r = find_link(s, &end, &li, &side, err);
 	if (r < 0)
 		return r;
 	l = &s->links[li];
@@ -213,12 +213,12 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	if (l->plain)
 		return err_make_kind(err, ERR_RUNTIME, EOPNOTSUPP,
 				     "lab '%s' has no cable to pull: its topology says \"cables\": false, so '%s' -- '%s' is one veth pair (inside a node, 'ip link set IF down' takes one end down)",
-				     s->lab, l->ends[0], l->ends[1]);
+				     s->lab, topo_end_format(&l->ends[0], e0), topo_end_format(&l->ends[1], e1));
 	cable = l->wire[0] > 0 && l->wire[1] > 0;
 	for (int k = 0; k < 2; k++) {
-		n[k] = state_node_of(s, l->ends[k]);
+		n[k] = state_node_of(s, &l->ends[k]);
 		if (!n[k])
-			return err_make(err, ENOENT, "link end '%s'", l->ends[k]);
+			return err_make(err, ENOENT, "link end '%s'", topo_end_format(&l->ends[k], e0));
 		r = engine_node_netlink(s->lab, n[k], &nl[k], err);
 		if (r < 0)
 			return err_wrap(err, "node '%s'", n[k]->name);
@@ -232,10 +232,11 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 	 * along: netlab puts back its own.
 	 */
 	for (int k = 0; r >= 0 && !cable && k < 2; k++) {
-		const char *dev = strchr(l->ends[k], ':') + 1;
+		const char *dev = l->ends[k].ifname;
 		char desc[112];
 
-		snprintf(desc, sizeof(desc), "setting '%s' %s", l->ends[k], up ? "up" : "down");
+		snprintf(desc, sizeof(desc), "setting '%s' %s", topo_end_format(&l->ends[k], e0),
+			 up ? "up" : "down");
 		r = netlink_set_link_name(nl[k], dev, up, desc, err);
 		if (r >= 0)
 			r = netlink_flush(nl[k], err);
@@ -248,11 +249,11 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
 		return r;
 	/* the carrier change of both ends acted on now (a bridge port forwards at once) */
 	for (int k = 0; k < 2; k++)
-		netlink_sync_link(nl[k], strchr(l->ends[k], ':') + 1);
+		netlink_sync_link(nl[k], l->ends[k].ifname);
 	/* and, as after `up`, the addresses usable again (detection runs anew) when this returns */
 	for (int k = 0; up && k < 2; k++) {
 		_cleanup_err_ struct lab_err *e = NULL;
-		int ifindex = netlink_ifindex(nl[k], strchr(l->ends[k], ':') + 1, &e);
+		int ifindex = netlink_ifindex(nl[k], l->ends[k].ifname, &e);
 
 		if (ifindex >= 0)
 			r = dad_wait_dev(nl[k], ifindex, err);
@@ -267,35 +268,37 @@ int lab_link_set(const char *lab, const char *end, bool up, struct lab_err **err
  * The kernel refuses to turn a root qdisc 1: of another kind into ours
  * ("Invalid qdisc name"): say what is there and how to clear it.
  */
-static int explain_qdisc(const char *lab, struct netlink *nl, int ifindex, const char *end,
-			 struct lab_err **err)
+static int explain_qdisc(const char *lab, struct netlink *nl, int ifindex,
+			 const struct topo_end *te, struct lab_err **err)
 {
 	_cleanup_err_ struct lab_err *e2 = NULL;
-	char kind[16];
+	char kind[16], end[TOPO_END_MAX];
 	uint32_t handle;
 
 	if (netlink_root_qdisc(nl, ifindex, kind, &handle, &e2) <= 0)
 		return -(*err)->code;
 	*err = err_free(*err);
+	topo_end_format(te, end);
 	return err_make_kind(err, ERR_RUNTIME, EEXIST,
 			     "'%s' already has a root qdisc netlab did not set (%s %x:); clear it with 'netlab impair -l %s %s --clear' (or 'tc qdisc del dev %s root' inside the node), then impair again",
-			     end, kind, handle >> 16, lab, end, strchr(end, ':') + 1);
+			     end, kind, handle >> 16, lab, end, te->ifname);
 }
 
-int lab_impair(const char *lab, const char *end, const struct topo_impair *im, bool both,
+int lab_impair(const char *lab, const char *arg, const struct topo_impair *im, bool both,
 	       struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_close_ int lock = -EBADF;
 	struct topo_impair before[2];
+	struct topo_end end;
 	size_t li;
 	int side, r = 0, done = 0;
 
-	r = open_lab(lab, end, &found, &lock, &s, err);
+	r = open_lab(lab, arg, &end, &found, &lock, &s, err);
 	if (r < 0)
 		return r;
-	r = find_link(s, end, &li, &side, err);
+	r = find_link(s, &end, &li, &side, err);
 	if (r < 0)
 		return r;
 	before[0] = s->links[li].impair[0];
@@ -303,11 +306,12 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 	for (int pass = 0; pass < 2 && r >= 0; pass++) {
 		int k = pass == 0 ? side : !side;
 		_cleanup_(netlink_closep) struct netlink *nl = NULL;
-		const char *e = s->links[li].ends[k];
-		const struct state_node *n = state_node_of(s, e);
-		char desc[112], what[96];
+		const struct topo_end *te = &s->links[li].ends[k];
+		const struct state_node *n = state_node_of(s, te);
+		char desc[112], what[96], e[TOPO_END_MAX];
 		int ifindex;
 
+		topo_end_format(te, e);
 		if (pass == 1 && !both)
 			break;
 		/* a link to another host: only this host's end (the other host impairs its own) */
@@ -316,7 +320,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 		r = engine_node_netlink(s->lab, n, &nl, err);
 		if (r < 0)
 			break;
-		ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, err);
+		ifindex = netlink_ifindex(nl, te->ifname, err);
 		if (ifindex < 0) {
 			r = ifindex;
 			break;
@@ -342,7 +346,7 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 			if (r >= 0)
 				r = netlink_flush(nl, err);
 			if (r == -EINVAL)
-				r = explain_qdisc(s->lab, nl, ifindex, e, err);
+				r = explain_qdisc(s->lab, nl, ifindex, te, err);
 			if (r < 0)
 				break;
 		}
@@ -353,11 +357,11 @@ int lab_impair(const char *lab, const char *end, const struct topo_impair *im, b
 		/* the first end changed, the second failed: put the first back */
 		_cleanup_(netlink_closep) struct netlink *nl = NULL;
 		_cleanup_err_ struct lab_err *e2 = NULL;
-		const char *e = s->links[li].ends[side];
-		const struct state_node *n = state_node_of(s, e);
+		const struct topo_end *te = &s->links[li].ends[side];
+		const struct state_node *n = state_node_of(s, te);
 
 		if (engine_node_netlink(s->lab, n, &nl, &e2) >= 0) {
-			int ifindex = netlink_ifindex(nl, strchr(e, ':') + 1, &e2);
+			int ifindex = netlink_ifindex(nl, te->ifname, &e2);
 			struct netlink_impair ni = {before[side].delay_ns, before[side].jitter_ns,
 						    before[side].loss, before[side].rate_bps};
 

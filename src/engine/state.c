@@ -67,10 +67,6 @@ struct state *state_free(struct state *s)
 		free(s->nodes[i].routes);
 		free(s->nodes[i].addrs);
 	}
-	for (size_t i = 0; i < s->n_links; i++) {
-		free(s->links[i].ends[0]);
-		free(s->links[i].ends[1]);
-	}
 	for (size_t i = 0; i < s->n_hosts; i++) {
 		free(s->hosts[i].name);
 		free(s->hosts[i].exec);

@@ -54,8 +54,10 @@ static json_t *links_json(const struct state *s)
 
 		if (s->links[i].remote)
 			continue; /* another host's */
-		jl = json_pack("{s:[s,s], s:b}", "endpoints", s->links[i].ends[0], s->links[i].ends[1],
-			       "up", s->links[i].up);
+		char e0[TOPO_END_MAX], e1[TOPO_END_MAX];
+
+		jl = json_pack("{s:[s,s], s:b}", "endpoints", topo_end_format(&s->links[i].ends[0], e0),
+			       topo_end_format(&s->links[i].ends[1], e1), "up", s->links[i].up);
 		if (vx->on)
 			json_object_set_new(jl, "vxlan",
 					    json_pack("{s:i, s:I, s:i, s:s}", "side", vx->side, "vni",
@@ -261,10 +263,12 @@ static void decode_links(json_t *links, struct state *s)
 		struct state_link *l = &s->links[s->n_links++];
 		json_t *e = json_object_get(v, "endpoints");
 
-		l->ends[0] = xstrdup(json_is_string(json_array_get(e, 0)) ?
-					     json_string_value(json_array_get(e, 0)) : "?");
-		l->ends[1] = xstrdup(json_is_string(json_array_get(e, 1)) ?
-					     json_string_value(json_array_get(e, 1)) : "?");
+		for (int k = 0; k < 2; k++) {
+			const char *end = json_string_value(json_array_get(e, k));
+
+			if (!end || topo_end_parse(end, &l->ends[k]) < 0)
+				topo_end_parse("?", &l->ends[k]);
+		}
 		l->up = json_is_true(json_object_get(v, "up"));
 		for (int k = 0; k < 2; k++)
 			l->wire[k] = json_integer_value(json_array_get(json_object_get(v, "wire"), k));
@@ -416,10 +420,6 @@ static int decode_wiring(json_t *root, struct state *s, const char *what, struct
 		return state_corrupt(err, s->lab, what, "missing nodes or links");
 	for (size_t i = 0; i < s->n_nodes; i++)
 		decode_node_wiring(json_object_get(nodes, s->nodes[i].name), &s->nodes[i]);
-	for (size_t i = 0; i < s->n_links; i++) {
-		free(s->links[i].ends[0]);
-		free(s->links[i].ends[1]);
-	}
 	free(s->links);
 	s->links = NULL;
 	s->n_links = 0;

@@ -116,18 +116,17 @@ static void status_links(struct status_lab *sl, const struct state *s)
 		int ups = 0, known = 0;
 
 		for (int e = 0; e < 2; e++) {
-			const char *end = s->links[j].ends[e];
-			const char *ifn = strchr(end, ':');
-			char what[96];
+			const struct topo_end *end = &s->links[j].ends[e];
+			char what[96], buf[TOPO_END_MAX];
 
-			lk->ends[e] = xstrdup(end);
+			lk->ends[e] = xstrdup(topo_end_format(end, buf));
 			if (s->links[j].impair[e].set)
 				lk->impair[e] = xstrdup(topo_impair_format(&s->links[j].impair[e], what, sizeof(what)));
-			for (size_t q = 0; ifn && q < sl->n_nodes; q++) {
-				if (strncmp(sl->nodes[q].name, end, ifn - end) || sl->nodes[q].name[ifn - end])
+			for (size_t q = 0; q < sl->n_nodes; q++) {
+				if (strcmp(sl->nodes[q].name, end->node))
 					continue;
 				for (size_t f = 0; f < sl->nodes[q].n_ifaces; f++)
-					if (!strcmp(sl->nodes[q].ifaces[f].name, ifn + 1)) {
+					if (!strcmp(sl->nodes[q].ifaces[f].name, end->ifname)) {
 						known++;
 						/* with a carrier: a pulled cable leaves both ends up without */
 						ups += strcmp(sl->nodes[q].ifaces[f].state, "up") == 0;

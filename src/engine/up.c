@@ -89,9 +89,11 @@ static struct state *state_from_plan(const struct plan *p)
 	for (size_t i = 0; i < p->n_links; i++) {
 		const struct plan_link *l = &p->links[i];
 
-		for (int k = 0; k < 2; k++)
-			s->links[i].ends[k] = xasprintf("%s:%s", p->nodes[l->end[k].node].run.name,
-							l->end[k].ifname);
+		for (int k = 0; k < 2; k++) {
+			strscpy(s->links[i].ends[k].node, p->nodes[l->end[k].node].run.name,
+				sizeof(s->links[i].ends[k].node));
+			strscpy(s->links[i].ends[k].ifname, l->end[k].ifname, sizeof(s->links[i].ends[k].ifname));
+		}
 		s->links[i].up = l->up;
 		s->links[i].wire[0] = l->wire[0].ifindex;
 		s->links[i].wire[1] = l->wire[1].ifindex;

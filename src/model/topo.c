@@ -356,6 +356,31 @@ const char *topo_lab_name_problem(const char *s)
 	return NULL;
 }
 
+int topo_end_parse(const char *s, struct topo_end *ret)
+{
+	const char *colon = strrchr(s, ':');
+	size_t len = colon ? (size_t)(colon - s) : strlen(s);
+
+	*ret = (struct topo_end){0};
+	if (len == 0 || len > TOPO_NODE_NAME_MAX || (colon && (!colon[1] || strlen(colon + 1) >= TOPO_IFNAMSIZ)))
+		return -EINVAL;
+	memcpy(ret->node, s, len);
+	if (colon)
+		strscpy(ret->ifname, colon + 1, sizeof(ret->ifname));
+	return 0;
+}
+
+const char *topo_end_format(const struct topo_end *e, char buf[TOPO_END_MAX])
+{
+	snprintf(buf, TOPO_END_MAX, "%s%s%s", e->node, e->ifname[0] ? ":" : "", e->ifname);
+	return buf;
+}
+
+bool topo_end_matches(const struct topo_end *e, const struct topo_end *end)
+{
+	return !strcmp(e->node, end->node) && (!end->ifname[0] || !strcmp(e->ifname, end->ifname));
+}
+
 const char *topo_lab_key_problem(const char *s)
 {
 	const char *at = strchr(s, '@');

@@ -101,7 +101,7 @@ static void test_state_free_half_filled(void **state)
 	s->nodes[1].kind = xstrdup("host");
 	s->links = xcalloc(1, sizeof(*s->links));
 	s->n_links = 1;
-	s->links[0].ends[0] = xstrdup("r1:eth0");
+	topo_end_parse("r1:eth0", &s->links[0].ends[0]);
 	assert_int_equal(s->n_nodes, 2);
 	/* valgrind and ASan check that everything goes */
 	assert_null(state_free(s));
@@ -177,13 +177,13 @@ static struct state *sample_state(void)
 	h1->netns = xstrdup("lab.h1");
 	s->links = xcalloc(2, sizeof(*s->links));
 	s->n_links = 2;
-	s->links[0].ends[0] = xstrdup("r1:eth0");
-	s->links[0].ends[1] = xstrdup("h1:eth0");
+	topo_end_parse("r1:eth0", &s->links[0].ends[0]);
+	topo_end_parse("h1:eth0", &s->links[0].ends[1]);
 	s->links[0].up = true;
 	s->links[0].wire[0] = 103;
 	s->links[0].wire[1] = 104;
-	s->links[1].ends[0] = xstrdup("r1:eth1");
-	s->links[1].ends[1] = xstrdup("h1:eth1");
+	topo_end_parse("r1:eth1", &s->links[1].ends[0]);
+	topo_end_parse("h1:eth1", &s->links[1].ends[1]);
 	s->links[1].up = true;
 	s->links[1].plain = true;
 	s->links[0].impair[1] = (struct topo_impair){.set = true, .delay_ns = 20000000, .loss = 1.5,
@@ -244,8 +244,10 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(t->nodes[1].n_routes + t->nodes[1].n_addrs + t->nodes[1].n_env, 0);
 	assert_false(t->nodes[1].has_cgroup || t->nodes[1].pid);
 	assert_int_equal(t->n_links, 2);
-	assert_string_equal(t->links[0].ends[0], "r1:eth0");
-	assert_string_equal(t->links[0].ends[1], "h1:eth0");
+	assert_string_equal(t->links[0].ends[0].node, "r1");
+	assert_string_equal(t->links[0].ends[0].ifname, "eth0");
+	assert_string_equal(t->links[0].ends[1].node, "h1");
+	assert_string_equal(t->links[0].ends[1].ifname, "eth0");
 	assert_true(t->links[0].up);
 	assert_int_equal(t->links[0].wire[0], 103);
 	assert_int_equal(t->links[0].wire[1], 104);

@@ -492,6 +492,32 @@ static void test_subst(_unused_ void **state)
 	}
 }
 
+/* A link end, "node:ifname" or "node", parsed once and carried as such. */
+static void test_end(void **state)
+{
+	struct topo_end e, f;
+	char buf[TOPO_END_MAX];
+
+	(void)state;
+	assert_int_equal(topo_end_parse("r1:eth0", &e), 0);
+	assert_string_equal(e.node, "r1");
+	assert_string_equal(e.ifname, "eth0");
+	assert_string_equal(topo_end_format(&e, buf), "r1:eth0");
+	assert_int_equal(topo_end_parse("r1", &f), 0);
+	assert_string_equal(f.ifname, "");
+	assert_string_equal(topo_end_format(&f, buf), "r1");
+	assert_true(topo_end_matches(&e, &f));  /* "r1": r1's only link */
+	assert_true(topo_end_matches(&e, &e));
+	assert_int_equal(topo_end_parse("r2:eth0", &f), 0);
+	assert_false(topo_end_matches(&e, &f));
+	assert_int_equal(topo_end_parse("r1:eth1", &f), 0);
+	assert_false(topo_end_matches(&e, &f));
+	assert_int_equal(topo_end_parse("", &f), -EINVAL);
+	assert_int_equal(topo_end_parse(":eth0", &f), -EINVAL);
+	assert_int_equal(topo_end_parse("r1:", &f), -EINVAL);
+	assert_int_equal(topo_end_parse("r1:abcdefghijklmnop", &f), -EINVAL); /* 16 > IFNAMSIZ - 1 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_diags),
 		cmocka_unit_test(test_size_parse),
 		cmocka_unit_test(test_time_rate_percent),
+		cmocka_unit_test(test_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
