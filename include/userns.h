@@ -114,6 +114,9 @@ bool userns_inside(void);
 char *userns_advice(int code, const char *unprivileged_clone, const char *max_user,
 		    const char *apparmor_restrict);
 
+/* The ERR_KERNEL error for code from what (userns_advice() of this machine's sysctls). Return: -code. */
+int userns_advice_error(int code, const char *what, struct lab_err **err);
+
 /*
  * Before anything is built: can this user make a user namespace with mount
  * and network namespaces in it? The error (ERR_KERNEL) names the sysctl
