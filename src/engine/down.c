@@ -11,6 +11,7 @@
 #include "lab_node.h"
 #include "layout.h"
 #include "log.h"
+#include "rootless.h"
 #include "topo_parse.h"
 #include "util.h"
 
@@ -120,6 +121,18 @@ static int nodes_from_dir(const char *lab, struct state *s)
 	return 0;
 }
 
+struct down_job {
+	const char *lab;
+	bool force;
+};
+
+static int down_in_lab(void *data, struct lab_err **err)
+{
+	const struct down_job *j = data;
+
+	return lab_down(j->lab, j->force, err);
+}
+
 int lab_down(const char *lab, bool force, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
@@ -129,6 +142,9 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 
 	if (problem)
 		return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab, problem);
+	/* a user's lab: from inside it, in a child (down --all goes through several) */
+	if (rootless_outside())
+		return rootless_run_in(lab, down_in_lab, &(struct down_job){lab, force}, err);
 	lock = state_lock(lab, false, err);
 	if (lock == -ENOENT)
 		return ns_remove_orphan(lab); /* no directory: at most pins left behind */
@@ -156,6 +172,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 	/* where the pins are: the state says; without one, the lab's pin directory does */
 	engine_remove_nodes(lab, s->nodes, s->n_nodes, NULL,
 		     r == 0 ? s->version < 3 : !ns_pins_mounted(lab));
+	rootless_end(lab); /* a user's lab: its holder last, with whatever still runs in it */
 	r = state_remove(lab, err);
 	if (r < 0)
 		return r;
@@ -198,8 +215,8 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 				count += ns_remove_orphan(labs[i]);
 		strv_free(labs, n);
 	}
-	if (r >= 0) {
-		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's */
+	if (r >= 0 && !rootless_user()) {
+		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's (root's) */
 		char **cg = NULL;
 		size_t ncg = 0;
 

@@ -7,6 +7,7 @@
 
 #include "dad.h"
 #include "log.h"
+#include "rootless.h"
 #include "util.h"
 
 /* The link of a lab with an end "node:ifname" (or "node" when it has one link). */
@@ -56,6 +57,8 @@ static int open_lab(const char *lab, const char *end, char **ret_lab, int *ret_l
 	if (!node)
 		abort();
 	r = lab_find_node(lab, node, &found, err);
+	if (r >= 0)
+		r = rootless_join(found, err);
 	if (r < 0)
 		return r;
 	lock = state_lock(found, false, err);
