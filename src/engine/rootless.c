@@ -84,9 +84,7 @@ static int probe_node(const struct plan_run *n, bool *cgroup_checked, struct lab
 
 		r = userns_probe_cgroup(&dir, err);
 		if (r < 0)
-			return err_wrap(err, "node '%s' has limits (memory, cpu, pids), which a user's "
-					"lab can only have in a cgroup delegated to the user; run netlab as "
-					"root, or remove the limits", n->name);
+			return err_wrap(err, "node '%s' has limits (memory, cpu, pids)", n->name);
 		/* the delegated tree exists, but the engine puts limits in root's cgroups only */
 		return err_make_kind(err, ERR_USAGE, EOPNOTSUPP,
 				     "node '%s' has limits (memory, cpu, pids): a user's lab cannot "
