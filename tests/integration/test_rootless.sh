@@ -118,6 +118,15 @@ assert_contains "$out" "started by $U1" "status says who"
 assert_contains "$(n1 list)" "$L" "list"
 out=$(n1 ping-all -l "$L" 2>&1) || fail "ping-all: $out"
 assert_contains "$out" " 0 failed" "ping-all"
+# the verbs that change a running lab, from outside it
+n1 -q link -l "$L" r1:eth1 down || fail "link down"
+n1 exec -l "$L" h1 ping -c 1 -W 1 -q 10.2.0.10 >/dev/null 2>&1 && fail "h1 reaches h3 through a pulled cable"
+n1 -q link -l "$L" r1:eth1 up || fail "link up"
+n1 exec -l "$L" h1 ping -c 1 -W 2 -q 10.2.0.10 >/dev/null || fail "h1 -> h3 after the cable is back"
+out=$(n1 exec --all -l "$L" hostname)
+assert_contains "$out" "h3:  h3" "exec --all"
+n1 -q restart -l "$L" h3 || fail "restart h3"
+[ "$(n1 logs -l "$L" h3 | wc -l)" -ge 0 ] || fail "logs"
 # a node's /etc is its own: the host's stays as it is
 n1 exec -l "$L" h3 sh -c 'echo x >> /etc/motd' || fail "writing /etc in a node"
 grep -q "^x$" /etc/motd 2>/dev/null && fail "a node's /etc write reached the host"
@@ -179,6 +188,7 @@ if [ -x /usr/lib/frr/zebra ] && id frr >/dev/null 2>&1; then
 	assert_contains "$out" "O>* 10.3.0.0/24" "r1's OSPF routes"
 	out=$(n1 exec -l "${L}o" r1 ps -o user=,comm= -e)
 	assert_contains "$out" "frr      ospfd" "ospfd as the lab's frr"
+	n1 test "$TMP/o.json" >/dev/null || fail "the OSPF lab's own checks (netlab test) fail as $U1"
 	n1 -q down "${L}o" || fail "down of the FRR lab"
 	no_processes "$U1" || fail "FRR's daemons survived down"
 else
