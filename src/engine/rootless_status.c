@@ -176,5 +176,15 @@ int rootless_node_status(const char *lab, const struct state *s, struct status_n
 
 	if (!rootless_outside())
 		return run_nodes(&j, err);
+	return rootless_node_status_forked(lab, s, out, fn, err);
+}
+
+int rootless_node_status_forked(const char *lab, const struct state *s, struct status_node *out,
+				int (*fn)(const char *lab, const struct state_node *sn,
+					  struct status_node *out, struct lab_err **err),
+				struct lab_err **err)
+{
+	struct node_status_job j = {lab, s, out, fn};
+
 	return rootless_fork_in(lab, run_nodes, send_nodes, recv_nodes, &j, err);
 }
