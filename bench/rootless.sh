@@ -30,6 +30,7 @@ BASE=$ROOT/build/bench/baseline
 [ -x "$NETLAB" ] || { echo "bench: no $NETLAB (make)" >&2; exit 1; }
 if [ ! -x "$BASE" ]; then
 	mkdir -p "$ROOT/build/bench"
+	# shellcheck disable=SC2046 # pkg-config's flags are words
 	gcc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$BASE" bench/baseline.c \
 		$(pkg-config --cflags --libs libmnl jansson) -lpthread
 fi
@@ -44,6 +45,7 @@ made_user=0
 # both through setpriv and env -i, alike (runuser's PAM session would add 30-50 ms to the user's)
 as() { setpriv --reuid="$U" --regid="$(id -g "$U")" --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ "$@"; }
 asroot() { setpriv --reuid=0 --regid=0 --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ "$@"; }
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	set +e
 	"$N" -q down "br${T}r" >/dev/null 2>&1

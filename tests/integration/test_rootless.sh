@@ -35,8 +35,7 @@ n1() { as "$U1" XDG_RUNTIME_DIR="$TMP/xdg1" "$N" "$@"; }
 n2() { as "$U2" "$N" "$@"; }
 # no process of the user's: the holder and the nodes' inits are reaped by the host's init
 no_processes() {
-	local i
-	for i in $(seq 30); do
+	for _ in $(seq 30); do
 		[ -z "$(ps -u "$1" -o pid= 2>/dev/null)" ] && return 0
 		sleep 0.1
 	done
@@ -45,9 +44,13 @@ no_processes() {
 }
 host_untouched() { # LAB
 	[ ! -e "/run/netlab/$1" ] || fail "/run/netlab/$1 exists (a user's lab must not be there)"
-	if ls /run/netns/ 2>/dev/null | grep -q "^$1\."; then fail "/run/netns has entries of '$1'"; fi
+	local p
+	for p in /run/netns/"$1".*; do
+		if [ -e "$p" ] || [ -L "$p" ]; then fail "/run/netns has entries of '$1'"; fi
+	done
 }
 
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
 	local rc=$? u p uid
 	set +e
@@ -61,8 +64,8 @@ cleanup() {
 		userdel -r "$u" 2>/dev/null || userdel "$u"
 	done
 	rm -rf "$TMP"
-	if [ $rc -eq 0 ]; then echo "PASS: rootless"; elif [ $rc -ne 77 ]; then echo "test rootless failed (exit $rc)" >&2; fi
-	exit $rc
+	if [ "$rc" -eq 0 ]; then echo "PASS: rootless"; elif [ "$rc" -ne 77 ]; then echo "test rootless failed (exit $rc)" >&2; fi
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 129' HUP
@@ -73,7 +76,6 @@ useradd -M -s /bin/sh "$U1"
 USERS+=("$U1")
 useradd -M -s /bin/sh "$U2"
 USERS+=("$U2")
-ID1=$(id -u "$U1")
 ID2=$(id -u "$U2")
 grep -q "^$U1:" /etc/subuid || usermod --add-subuids 300000-365535 --add-subgids 300000-365535 "$U1"
 for f in subuid subgid; do
@@ -182,7 +184,7 @@ if [ -x /usr/lib/frr/zebra ] && id frr >/dev/null 2>&1; then
 
 	# --- an FRR OSPF lab as U1 (its range maps frr): converges, routes learned
 	n1 -q up "$TMP/o.json" || fail "FRR lab as $U1"
-	for i in $(seq 60); do n1 exec -l "${L}o" h1 ping -c 1 -W 1 -q 10.3.0.10 >/dev/null 2>&1 && break; sleep 1; done
+	for _ in $(seq 60); do n1 exec -l "${L}o" h1 ping -c 1 -W 1 -q 10.3.0.10 >/dev/null 2>&1 && break; sleep 1; done
 	n1 exec -l "${L}o" h1 ping -c 1 -W 2 -q 10.3.0.10 >/dev/null || fail "OSPF did not converge in 60 s"
 	out=$(n1 exec -l "${L}o" r1 vtysh -c 'show ip route')
 	assert_contains "$out" "O>* 10.3.0.0/24" "r1's OSPF routes"
