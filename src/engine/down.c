@@ -89,7 +89,8 @@ void engine_remove_nodes(const char *lab, const struct state_node *nodes, size_t
 	free(entry);
 	/* the UTS and isolation pins: all on the lab's own tmpfs */
 	state_unpin_all(lab);
-	cgroup_remove_lab(lab);
+	if (!rootless_user()) /* a user's lab has no cgroup: root's tree is root's */
+		cgroup_remove_lab(lab);
 	/*
 	 * The network namespaces last: once they go, the kernel's freeing of them
 	 * holds up RCU grace periods, which any later unmount would wait for
@@ -164,7 +165,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		s = state_new(lab);
 		nodes_from_dir(lab, s);
 		for (size_t i = 0; i < s->n_nodes; i++)
-			s->nodes[i].has_cgroup = true; /* removing a missing cgroup is fine */
+			s->nodes[i].has_cgroup = !rootless_user(); /* removing a missing cgroup is fine */
 	}
 	if (r == 0)
 		engine_run_shutdowns(lab, s);

@@ -79,6 +79,11 @@ static int probe_node(const struct plan_run *n, bool *cgroup_checked, struct lab
 {
 	int r;
 
+	if (n->iso.cgroup)
+		return err_make_kind(err, ERR_USAGE, EPERM,
+				     "node '%s' has \"isolation\": {\"cgroup\": true}: a cgroup of its own "
+				     "needs root (a user's lab makes none); run netlab as root, or turn "
+				     "it off", n->name);
 	if ((n->limits.memory || n->limits.cpu > 0 || n->limits.pids) && !*cgroup_checked) {
 		_cleanup_free_ char *dir = NULL;
 
@@ -170,6 +175,46 @@ int rootless_begin_up(const struct plan *p, struct lab_err **err)
 	return 0;
 }
 
+/*
+ * STATE/LAB/userns: the inode of the lab's user namespace, so that down can
+ * still end the lab's processes when its holder was killed (they keep the
+ * namespace alive without it).
+ */
+static int record_userns(const char *lab, struct lab_err **err)
+{
+	_cleanup_free_ char *path = layout_lab_file(lab, "userns"), *text = NULL;
+	struct stat st;
+	int r;
+
+	if (stat("/proc/self/ns/user", &st) < 0)
+		return err_make(err, errno, "reading the lab's user namespace");
+	text = xasprintf("%llu\n", (unsigned long long)st.st_ino);
+	r = write_file_atomic(path, text, strlen(text), 0600);
+	return r < 0 ? err_make(err, -r, "writing '%s'", path) : 0;
+}
+
+static void unlink_userns(const char *lab)
+{
+	_cleanup_free_ char *path = layout_lab_file(lab, "userns");
+
+	unlink(path);
+}
+
+/* A lab whose holder is gone: whatever still runs in its user namespace. */
+static void end_orphans(const char *lab)
+{
+	_cleanup_free_ char *path = layout_lab_file(lab, "userns"), *text = NULL;
+	unsigned long long ino;
+	int n;
+
+	if (read_file(path, 64, &text, NULL) < 0 || sscanf(text, "%llu", &ino) != 1 || !ino)
+		return;
+	n = userns_end_members(ino);
+	if (n > 0)
+		log_info("lab '%s': ended %d process%s left without its holder", lab, n,
+			 n == 1 ? "" : "es");
+}
+
 int rootless_record(const char *lab, struct lab_err **err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -180,10 +225,13 @@ int rootless_record(const char *lab, struct lab_err **err)
 	path = layout_holder_file(lab);
 	r = userns_holder_write(path, &holder, err);
 	if (r >= 0)
+		r = record_userns(lab, err);
+	if (r >= 0)
 		r = rootless_etc(lab, err);
 	if (r < 0) {
 		/* nothing was built: the lab's directory, just made, goes (the caller ends the holder) */
 		unlink(path);
+		unlink_userns(lab);
 		state_remove(lab, NULL);
 	}
 	return r;
@@ -230,6 +278,13 @@ int rootless_join(const char *lab, struct lab_err **err)
 	r = holder_of(lab, &h, err);
 	if (r >= 0)
 		r = userns_enter(&h, err);
+	if (r == -ESRCH && err && *err) {
+		/* it ended a moment ago (not yet reaped): gone all the same */
+		*err = err_free(*err);
+		return err_make_kind(err, ERR_RUNTIME, ESRCH,
+				     "lab '%s' is gone: its holder (pid %d) ended, and its namespaces "
+				     "with it ('netlab down %s' removes what is left)", lab, (int)h.pid, lab);
+	}
 	if (r < 0)
 		return r;
 	joined = true;
@@ -247,6 +302,9 @@ void rootless_end(const char *lab)
 	path = layout_holder_file(lab);
 	if (userns_holder_read(path, &h, &e) == 0 && userns_holder_stop(&h, &e) < 0)
 		log_warn("lab '%s': %s, ignoring", lab, e->msg);
+	/* a holder killed (or ending as we look) leaves the nodes' processes: by the namespace */
+	end_orphans(lab);
+	unlink_userns(lab);
 	if (unlink(path) < 0 && errno != ENOENT)
 		log_warn("removing '%s': %s, ignoring", path, strerror(errno));
 	if (started && h.pid == holder.pid)

@@ -443,6 +443,17 @@ int userns_holder_stop(const struct userns_holder *h, struct lab_err **err)
 	return 0;
 }
 
+int userns_end_members(unsigned long long ino)
+{
+	_cleanup_free_ int *fds = NULL;
+	size_t n = members((ino_t)ino, 0, &fds);
+
+	end_all(fds, n);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	return (int)n;
+}
+
 int userns_holder_write(const char *path, const struct userns_holder *h, struct lab_err **err)
 {
 	_cleanup_free_ char *text = xasprintf("%d %llu\n", (int)h->pid, h->start);

@@ -171,6 +171,34 @@ assert_contains "$out" "cgroup" "limits refused"
 assert_contains "$out" "node 'h1'" "limits refused"
 [ ! -e "$S1/${L}x" ] || fail "a refused lab left state"
 no_processes "$U1" || fail "a refused up left a process"
+python3 - "$TMP/lab.json" "$TMP/cg.json" "${L}x" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["name"] = sys.argv[3]
+d["nodes"]["h2"]["isolation"] = {"cgroup": True}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+chmod 644 "$TMP/cg.json"
+rc=0
+out=$(n1 up "$TMP/cg.json" 2>&1) || rc=$?
+[ $rc -eq 2 ] || fail "cgroup isolation as a user: exit $rc, not 2: $out"
+assert_contains "$out" "needs root" "cgroup isolation refused"
+[ ! -e "$S1/${L}x" ] || fail "a refused lab left state"
+
+# --- a lab whose holder is gone (killed; its nodes' inits keep running): exec says so, list
+# shows it broken, down ends what is left of it and cleans
+n2 -q up "$TMP/lab.json" || fail "up as $U2"
+read -r hpid _ < "$S2/$L/holder"
+kill -9 "$hpid"
+rc=0
+out=$(n2 exec -l "$L" r1 hostname 2>&1) || rc=$?
+[ $rc -ne 0 ] || fail "exec into a lab whose holder is gone"
+assert_contains "$out" "netlab down $L" "exec into a gone lab"
+assert_contains "$(n2 list)" "broken" "list of a gone lab"
+n2 -q down "$L" || fail "down of a lab whose holder is gone"
+no_processes "$U2" || fail "the processes of a lab whose holder is gone survived down"
+[ ! -e "$S2/$L" ] || fail "a gone lab's state left: $(ls -a "$S2/$L")"
+
 cp "$REPO/topologies/frr-ospf.json" "$TMP/o.json"
 cp -r "$REPO/topologies/frr-ospf" "$TMP/"
 sed -i "s/\"name\": \"ospf\"/\"name\": \"${L}o\"/" "$TMP/o.json"
