@@ -228,6 +228,7 @@ procs_in() { # INODE...
 # Processes started since the test began that sit in a network namespace that is neither
 # the host's, nor in use when the test began, nor pinned anywhere under /run/netns: what a
 # half-built lab whose pins are gone would leave behind.
+HOST_USERNS=$(stat -L -c %i /proc/self/ns/user) # the tests run in the host's
 orphan_procs() {
 	local known pid start
 	known="$HOST_NETNS $NETNS_BEFORE $({ stat -L -c %i /run/netns/* ${HOST_PINS:+"$HOST_PINS"/*} \
@@ -236,6 +237,8 @@ orphan_procs() {
 		BEGIN { n = split(known, k, /[ \n]+/); for (i = 1; i <= n; i++) skip[k[i]] = 1 }
 		!skip[$1] { print $2 }'); do
 		start=$(proc_start "$pid") || continue
+		# a user's lab (docs/rootless.md): its pins are inside its holder, not on the host
+		[ "$(stat -L -c %i "/proc/$pid/ns/user" 2>/dev/null)" = "$HOST_USERNS" ] || continue
 		[ "$start" -ge "$TEST_START" ] && echo "$pid"
 	done
 	return 0
