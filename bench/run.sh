@@ -39,7 +39,8 @@
 # BENCH_ANATOMY (1), BENCH_BIG=1 adds a 4,096-node line: which limits bind (open files; the
 # neighbour table, shared by all namespaces, measured by resolving every link's neighbours),
 # raised (the host's net.ipv{4,6}.neigh.default.gc_thresh{1,2,3}: only raised, restored at the
-# end), up and down timed. NETLAB=path to the binary (build/netlab).
+# end), up and down timed. BENCH_ROOTLESS=0 skips bench/rootless.sh (a line as a user against root).
+# NETLAB=path to the binary (build/netlab).
 # Everything it creates is named bn<pid>... (netlab labs), bb<pid>... and bi<pid>... (the
 # baseline's and ip's namespaces) and is removed on exit, also on failure or Ctrl-C.
 set -euo pipefail
@@ -695,3 +696,6 @@ fi
 
 [ "$have_mininet" = 1 ] || { echo; echo "Mininet: not installed, not compared (sh scripts/deps.sh --bench installs it)"; }
 log "done in $(secs $(($(usec "$EPOCHREALTIME") - $(usec "$started")))) s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# labs without root: a line as a user against root (bench/rootless.sh)
+[ "${BENCH_ROOTLESS:-1}" = 1 ] && { echo; BENCH_ROOTLESS_MOUNTED=1 bash "$ROOT/bench/rootless.sh"; }

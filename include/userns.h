@@ -87,6 +87,13 @@ bool userns_holder_alive(const struct userns_holder *h);
  */
 int userns_holder_stop(const struct userns_holder *h, struct lab_err **err);
 
+/*
+ * End every process (but ours) of the user namespace of inode ino, which we
+ * may see (our own): a lab whose holder was killed leaves its nodes' inits
+ * and daemons running. Return: how many were signalled.
+ */
+int userns_end_members(unsigned long long ino);
+
 /* Record the holder at path ("PID START\n", written atomically). Return: 0 or -errno. */
 int userns_holder_write(const char *path, const struct userns_holder *h, struct lab_err **err);
 /* Read what userns_holder_write() wrote. Return: 0, -ENOENT when there is none, or -errno. */
@@ -113,6 +120,9 @@ bool userns_inside(void);
  */
 char *userns_advice(int code, const char *unprivileged_clone, const char *max_user,
 		    const char *apparmor_restrict);
+
+/* The ERR_KERNEL error for code from what (userns_advice() of this machine's sysctls). Return: -code. */
+int userns_advice_error(int code, const char *what, struct lab_err **err);
 
 /*
  * Before anything is built: can this user make a user namespace with mount

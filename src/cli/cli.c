@@ -17,6 +17,7 @@
 #include "lab.h"
 #include "labinfo.h"
 #include "log.h"
+#include "rootless.h"
 #include "state.h"
 #include "topo_parse.h"
 #include "util.h"
@@ -576,11 +577,12 @@ int cli_main(int argc, char **argv)
 	for (size_t k = 0; k < ARRAY_SIZE(verbs); k++) {
 		if (strcmp(verbs[k].name, argv[i]))
 			continue;
-		if (verbs[k].needs_root && geteuid() != 0 &&
-		    !(argc > i + 1 && (!strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")))) {
-			log_error("'%s' needs root: namespaces and links need CAP_SYS_ADMIN and CAP_NET_ADMIN (try 'sudo netlab %s ...')",
-				  verbs[k].name, verbs[k].name);
-			return 1;
+		if (verbs[k].needs_root) {
+			/* root's labs under /run, a user's under its own root (docs/rootless.md) */
+			struct lab_err *e = NULL;
+
+			if (rootless_init(&e) < 0)
+				return cli_fail(e);
 		}
 		return verbs[k].run(argc - i, argv + i);
 	}

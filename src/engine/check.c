@@ -12,6 +12,7 @@
 #include "netlink.h"
 #include "ns.h"
 #include "probe.h"
+#include "rootless.h"
 #include "util.h"
 
 /* Addresses worth probing: not loopback, not link-local. */
@@ -172,6 +173,10 @@ int check_ping_all(const char *lab, const struct check_ping_opts *o, struct chec
 
 	if (!o)
 		o = &defaults;
+	/* a user's lab: the probes' sockets are made inside it */
+	r = lab ? rootless_join(lab, err) : 0;
+	if (r < 0)
+		return r;
 	r = lab_status(lab, &labs, &nl, err);
 	if (r < 0)
 		return r;
@@ -394,6 +399,10 @@ int check_expectations(const struct topo *t, struct check_result *results, struc
 	size_t nl = 0;
 	int failed = 0, r;
 
+	/* a user's lab: the checks' sockets are made inside it */
+	r = rootless_join(t->name, err);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < t->n_expects; i++) {
 		const struct topo_expect *e = &t->expects[i];
 		double end = now_sec() + e->within_ms / 1000.0;

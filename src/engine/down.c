@@ -12,6 +12,7 @@
 #include "lab_node.h"
 #include "layout.h"
 #include "log.h"
+#include "rootless.h"
 #include "topo_parse.h"
 #include "util.h"
 
@@ -89,7 +90,8 @@ void engine_remove_nodes(const char *lab, const struct state_node *nodes, size_t
 	free(entry);
 	/* the UTS and isolation pins: all on the lab's own tmpfs */
 	state_unpin_all(lab);
-	cgroup_remove_lab(lab);
+	if (!rootless_user()) /* a user's lab has no cgroup: root's tree is root's */
+		cgroup_remove_lab(lab);
 	/*
 	 * The network namespaces last: once they go, the kernel's freeing of them
 	 * holds up RCU grace periods, which any later unmount would wait for
@@ -142,6 +144,18 @@ static char *share_of(const char *lab)
 	return found;
 }
 
+struct down_job {
+	const char *lab;
+	bool force;
+};
+
+static int down_in_lab(void *data, struct lab_err **err)
+{
+	const struct down_job *j = data;
+
+	return lab_down(j->lab, j->force, err);
+}
+
 int lab_down(const char *lab, bool force, struct lab_err **err)
 {
 	_cleanup_(state_freep) struct state *s = NULL;
@@ -151,6 +165,9 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 
 	if (problem)
 		return err_make_kind(err, ERR_USAGE, EINVAL, "lab name '%s' %s", lab, problem);
+	/* a user's lab: from inside it, in a child (down --all goes through several) */
+	if (rootless_outside())
+		return rootless_run_in(lab, down_in_lab, &(struct down_job){lab, force}, err);
 	lock = state_lock(lab, false, err);
 	if (lock == -ENOENT) {
 		/* a host's own share of a lab over several machines: `down LAB` there */
@@ -180,7 +197,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		s = state_new(lab);
 		nodes_from_dir(lab, s);
 		for (size_t i = 0; i < s->n_nodes; i++)
-			s->nodes[i].has_cgroup = true; /* removing a missing cgroup is fine */
+			s->nodes[i].has_cgroup = !rootless_user(); /* removing a missing cgroup is fine */
 	}
 	if (r == 0)
 		engine_run_shutdowns(lab, s);
@@ -188,6 +205,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 	/* where the pins are: the state says; without one, the lab's pin directory does */
 	engine_remove_nodes(lab, s->nodes, s->n_nodes, NULL,
 		     r == 0 ? s->version < 3 : !ns_pins_mounted(lab));
+	rootless_end(lab); /* a user's lab: its holder last, with whatever still runs in it */
 	r = state_remove(lab, err);
 	if (r < 0)
 		return r;
@@ -230,8 +248,8 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 				count += ns_remove_orphan(labs[i]);
 		strv_free(labs, n);
 	}
-	if (r >= 0) {
-		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's */
+	if (r >= 0 && !rootless_user()) {
+		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's (root's) */
 		char **cg = NULL;
 		size_t ncg = 0;
 

@@ -12,6 +12,7 @@
 #include "labinfo.h"
 #include "layout.h"
 #include "log.h"
+#include "rootless.h"
 #include "node_env.h"
 #include "topo_parse.h"
 #include "util.h"
@@ -21,6 +22,18 @@ static bool lab_has_node(const char *lab, const char *node)
 {
 	_cleanup_free_ char *pin = state_uts_path(lab, node);
 
+	/* a user's lab has its pins inside its holder: its state lists the nodes */
+	if (rootless_outside()) {
+		_cleanup_(state_freep) struct state *s = NULL;
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		if (state_read(lab, STATE_NODES, &s, &e) < 0)
+			return false;
+		for (size_t i = 0; i < s->n_nodes; i++)
+			if (!strcmp(s->nodes[i].name, node))
+				return true;
+		return false;
+	}
 	return access(pin, F_OK) == 0;
 }
 
@@ -133,6 +146,8 @@ int lab_exec(const char *lab, const char *node, char *const argv[], struct lab_e
 	int r;
 
 	r = lab_find_node(lab, node, &found, err);
+	if (r >= 0)
+		r = rootless_join(found, err);
 	if (r < 0)
 		return r;
 	/* only what entering needs: the pins and the environment, not the whole state */
@@ -192,6 +207,8 @@ int lab_restart(const char *lab, const char *node, struct lab_err **err)
 	int r;
 
 	r = lab_find_node(lab, node, &found, err);
+	if (r >= 0)
+		r = rootless_join(found, err);
 	if (r < 0)
 		return r;
 	lock = state_lock(found, false, err);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "rootless.h"
 #include "util.h"
 
 /* Run argv in node, its output through a pipe, each line prefixed. Return: its exit status. */
@@ -69,6 +70,8 @@ int lab_exec_all(const char *lab, char *const argv[], struct lab_err **err)
 	int r, worst = 0;
 
 	r = state_read(lab, STATE_NODES, &s, err);
+	if (r >= 0)
+		r = rootless_join(lab, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < s->n_nodes; i++)

@@ -7,6 +7,7 @@
 
 #include "dad.h"
 #include "log.h"
+#include "rootless.h"
 #include "util.h"
 
 /* The link of a lab with an end "node:ifname" (or "node" when it has one link). */
@@ -53,6 +54,8 @@ static int open_lab(const char *lab, const char *arg, struct topo_end *end, char
 				     "'%s' is not a link end (expected \"node:ifname\", or \"node\" of one link)",
 				     arg);
 	r = lab_find_node(lab, end->node, &found, err);
+	if (r >= 0)
+		r = rootless_join(found, err);
 	if (r < 0)
 		return r;
 	lock = state_lock(found, false, err);

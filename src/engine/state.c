@@ -10,6 +10,7 @@
 
 #include "labinfo.h"
 #include "layout.h"
+#include "rootless.h"
 #include "util.h"
 #include "state_impl.h"
 
@@ -44,7 +45,7 @@ struct state *state_new(const char *lab)
 	struct state *s = xcalloc(1, sizeof(*s));
 
 	s->lab = xstrdup(lab);
-	s->user = labinfo_user(getenv("SUDO_USER"), getuid());
+	s->user = labinfo_user(getenv("SUDO_USER"), rootless_uid());
 	return s;
 }
 

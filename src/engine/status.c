@@ -11,6 +11,7 @@
 #include "lab_node.h"
 #include "layout.h"
 #include "log.h"
+#include "rootless.h"
 #include "util.h"
 
 static const char *oper_name(const struct netlink_link_info *l)
@@ -192,8 +193,8 @@ int lab_status(const char *lab, struct status_lab **ret, size_t *ret_n, struct l
 		s->n_meta = 0;
 		sl->nodes = xcalloc(s->n_nodes ? s->n_nodes : 1, sizeof(*sl->nodes));
 		sl->n_nodes = s->n_nodes;
-		for (size_t j = 0; j < s->n_nodes && r >= 0; j++)
-			r = node_status(s->lab, &s->nodes[j], &sl->nodes[j], err);
+		/* a user's lab from outside it: in a child that joins it */
+		r = rootless_node_status(s->lab, s, sl->nodes, node_status, err);
 		/* the status owns the node strings from here on */
 		for (size_t j = 0; j < s->n_nodes; j++) {
 			sl->nodes[j].name = TAKE_PTR(s->nodes[j].name);

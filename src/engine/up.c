@@ -20,6 +20,7 @@
 #include "lab_node.h"
 #include "log.h"
 #include "ns.h"
+#include "rootless.h"
 #include "topo_parse.h"
 #include "util.h"
 
@@ -382,9 +383,16 @@ static int up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_r
 	if (r < 0)
 		return r;
 	engine_progress_on = p->n_nodes > 50 && isatty(STDERR_FILENO) && log_level == LOG_LEVEL_WARN;
-	r = begin(p, &lock, err);
+	r = rootless_begin_up(p, err); /* a user's lab: probes, then its holder, joined */
 	if (r < 0)
 		return r;
+	r = begin(p, &lock, err);
+	if (r >= 0)
+		r = rootless_record(p->lab, err);
+	if (r < 0) {
+		rootless_abort_up();
+		return r;
+	}
 	r = record(p, &s, err);
 	if (r >= 0) {
 		raise_nofile(2 * p->n_nodes);
@@ -413,6 +421,7 @@ static int up(const struct topo *t, const struct lab_up_opts *o, struct lab_up_r
 	{
 		_cleanup_err_ struct lab_err *e = NULL;
 
+		rootless_end(p->lab);
 		if (state_remove(p->lab, &e) < 0)
 			log_warn("%s, ignoring", e->msg);
 	}

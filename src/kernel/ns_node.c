@@ -242,7 +242,8 @@ static int bind_file(const struct ns_file *f, int srcfd, struct lab_err **err)
 	if (S_ISDIR(st.st_mode)) {
 		if (mkdir(f->path, 0755) < 0 && errno != EEXIST)
 			return err_make(err, errno, "creating '%s' in the node", f->path);
-	} else {
+	} else if (access(f->path, F_OK) < 0) {
+		/* only a missing mount point is made: in a user's lab the host's files are not the lab's to open for writing */
 		int fd = open(f->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
 		if (fd < 0 && errno != EISDIR)

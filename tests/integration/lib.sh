@@ -237,7 +237,7 @@ orphan_procs() {
 		BEGIN { n = split(known, k, /[ \n]+/); for (i = 1; i <= n; i++) skip[k[i]] = 1 }
 		!skip[$1] { print $2 }'); do
 		start=$(proc_start "$pid") || continue
-		# a user's lab (without root) lives in its own user namespace: not root's to account for
+		# a user's lab (docs/rootless.md): its pins are inside its holder, not on the host
 		[ "$(stat -L -c %i "/proc/$pid/ns/user" 2>/dev/null)" = "$HOST_USERNS" ] || continue
 		[ "$start" -ge "$TEST_START" ] && echo "$pid"
 	done
