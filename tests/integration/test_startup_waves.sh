@@ -9,15 +9,14 @@
 new_lab LAB
 cat > "$TMP/lab.json" <<JSON
 {"name": "$LAB", "nodes": {
-  "a": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2", "date +%s.%N > /tmp/$LAB-a"]},
-  "b": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2", "date +%s.%N > /tmp/$LAB-b"]},
+  "a": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2", "date +%s.%N > $TMP/mark-a"]},
+  "b": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2", "date +%s.%N > $TMP/mark-b"]},
   "c": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2"]},
   "d": {"isolation": {"pid": false, "mount": false}, "startup": ["sleep 2"]},
   "z": {"isolation": {"pid": false, "mount": false}, "after": ["a", "b"],
-        "startup": ["date +%s.%N > /tmp/$LAB-z"]}},
+        "startup": ["date +%s.%N > $TMP/mark-z"]}},
  "links": [{"endpoints": ["a", "z"]}]}
 JSON
-trap 'rm -f /tmp/$LAB-a /tmp/$LAB-b /tmp/$LAB-z' EXIT
 start=$(date +%s.%N)
 lab_up "$LAB" "$TMP/lab.json"
 took=$("$PY" -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$start" "$(date +%s.%N)")
@@ -26,7 +25,7 @@ took=$("$PY" -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$s
 # z's startup began after a's and b's ended
 for n in a b; do
 	"$PY" -c "import sys; sys.exit(0 if float(open(sys.argv[2]).read()) > float(open(sys.argv[1]).read()) else 1)" \
-		"/tmp/$LAB-$n" "/tmp/$LAB-z" || fail "z started before $n was done"
+		"$TMP/mark-$n" "$TMP/mark-z" || fail "z started before $n was done"
 done
 echo "PASS: side by side in ${took}s, z after a and b"
 expect_exit 0 "$NETLAB" down "$LAB"
@@ -39,6 +38,7 @@ t = json.load(open(sys.argv[1]))
 t["nodes"]["c"]["startup"] = ["exit 3"]
 json.dump(t, open(sys.argv[1], "w"))
 P
+rm -f "$TMP"/mark-*
 expect_exit 1 "$NETLAB" up "$TMP/lab.json"
 assert_contains "$ERR" "node 'c'" "a failing startup"
 assert_contains "$ERR" "exit code 3" "a failing startup"
@@ -49,7 +49,7 @@ nodes = {n["name"]: n for n in json.loads(os.environ["STATUS"])["labs"][0]["node
 assert "exit code 3" in (nodes["c"].get("startup_failed") or ""), nodes["c"]
 assert all(not nodes[n].get("startup_failed") for n in "abdz"), nodes
 P
-[ -s "/tmp/$LAB-z" ] || fail "z's startup did not run after a failure in another node"
+[ -s "$TMP/mark-z" ] || fail "z's startup did not run after a failure in another node"
 expect_exit 0 "$NETLAB" down "$LAB"
 assert_clean "$LAB"
 
