@@ -14,6 +14,11 @@
 
 /* Whether cgroup v2 holds the controllers here (else v1). */
 bool cgroup_is_v2(void);
+/*
+ * Put netlab's cgroups under dir, a user's delegated cgroup v2 subtree
+ * (userns_probe_cgroup), instead of the machine's root. NULL: the root again.
+ */
+void cgroup_set_base(const char *dir);
 /* Create the node's cgroup with its limits (0: none). Return: 0 or -errno. */
 int cgroup_create(const char *lab, const char *node, uint64_t memory, double cpu,
 		  uint32_t pids, struct lab_err **err);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "layout.h"
 #include "log.h"
 #include "userns.h"
@@ -36,6 +37,14 @@ int rootless_init(struct lab_err **err)
 	user = r == 1;
 	user_uid = getuid();
 	user_uid_set = true;
+	if (user) {
+		/* a delegated cgroup v2 subtree: a user's limits go there (every verb: down removes them) */
+		_cleanup_free_ char *dir = NULL;
+		_cleanup_err_ struct lab_err *e = NULL;
+
+		if (userns_probe_cgroup(&dir, &e) >= 0)
+			cgroup_set_base(dir);
+	}
 	return r;
 }
 
@@ -90,11 +99,9 @@ static int probe_node(const struct plan_run *n, bool *cgroup_checked, struct lab
 		r = userns_probe_cgroup(&dir, err);
 		if (r < 0)
 			return err_wrap(err, "node '%s' has limits (memory, cpu, pids)", n->name);
-		/* the delegated tree exists, but the engine puts limits in root's cgroups only */
-		return err_make_kind(err, ERR_USAGE, EOPNOTSUPP,
-				     "node '%s' has limits (memory, cpu, pids): a user's lab cannot "
-				     "have them yet (the delegated cgroup '%s' is not used); run netlab as "
-				     "root, or remove the limits", n->name, dir);
+		/* the delegated tree: the limits go under it (rootless_init set it as the base) */
+		cgroup_set_base(dir);
+		*cgroup_checked = true;
 	}
 	for (size_t k = 0; k < n->n_files; k++) {
 		r = userns_probe_readable(n->files[k].source, err);

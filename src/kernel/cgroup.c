@@ -12,23 +12,37 @@
 #include "util.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_PATH_MAX 512
 
 static const char *const v1_controllers[] = {"memory", "cpu", "pids"};
+
+/* A user's delegated cgroup v2 subtree, under which netlab/ goes instead of the root's. */
+static char *cg_base;
+
+void cgroup_set_base(const char *dir)
+{
+	free(cg_base);
+	cg_base = dir ? xstrdup(dir) : NULL;
+}
 
 bool cgroup_is_v2(void)
 {
 	struct statfs fs;
 
-	return statfs(CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+	return cg_base || (statfs(CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC);
 }
 
-/* The hierarchies to use: the v2 root, or each v1 controller that is mounted. */
-static size_t hierarchies(char roots[3][64])
+/* The hierarchies to use: a delegated subtree, the v2 root, or each v1 controller mounted. */
+static size_t hierarchies(char roots[3][CGROUP_PATH_MAX])
 {
 	size_t n = 0;
 
+	if (cg_base) {
+		snprintf(roots[n++], CGROUP_PATH_MAX, "%s", cg_base);
+		return n;
+	}
 	if (cgroup_is_v2()) {
-		snprintf(roots[n++], 64, CGROUP_ROOT);
+		snprintf(roots[n++], CGROUP_PATH_MAX, CGROUP_ROOT);
 		return n;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(v1_controllers); i++) {
@@ -36,7 +50,7 @@ static size_t hierarchies(char roots[3][64])
 
 		snprintf(probe, sizeof(probe), CGROUP_ROOT "/%s/cgroup.procs", v1_controllers[i]);
 		if (access(probe, F_OK) == 0)
-			snprintf(roots[n++], 64, CGROUP_ROOT "/%s", v1_controllers[i]);
+			snprintf(roots[n++], CGROUP_PATH_MAX, CGROUP_ROOT "/%s", v1_controllers[i]);
 	}
 	return n;
 }
@@ -68,7 +82,7 @@ static void v2_enable(const char *dir)
 int cgroup_create(const char *lab, const char *node, uint64_t memory, double cpu,
 		  uint32_t pids, struct lab_err **err)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 	bool v2 = cgroup_is_v2();
 	int r;
@@ -134,7 +148,7 @@ int cgroup_create(const char *lab, const char *node, uint64_t memory, double cpu
 
 int cgroup_attach(const char *lab, const char *node, pid_t pid, struct lab_err **err)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 	char val[32];
 
@@ -151,7 +165,7 @@ int cgroup_attach(const char *lab, const char *node, pid_t pid, struct lab_err *
 
 int cgroup_remove(const char *lab, const char *node, struct lab_err **err)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 
 	for (size_t i = 0; i < n; i++) {
@@ -172,7 +186,7 @@ int cgroup_remove(const char *lab, const char *node, struct lab_err **err)
 
 void cgroup_remove_lab(const char *lab)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 
 	for (size_t i = 0; i < n; i++) {
@@ -186,7 +200,7 @@ void cgroup_remove_lab(const char *lab)
 
 char *cgroup_describe(const char *lab, const char *node)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 	char *out = NULL;
 
@@ -210,7 +224,7 @@ static int cmp_str(const void *a, const void *b)
 
 int cgroup_list_labs(char ***ret, size_t *ret_n)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots), cnt = 0, cap = 0;
 	char **v = NULL;
 
@@ -241,7 +255,7 @@ int cgroup_list_labs(char ***ret, size_t *ret_n)
 
 void cgroup_remove_all(const char *lab)
 {
-	char roots[3][64];
+	char roots[3][CGROUP_PATH_MAX];
 	size_t n = hierarchies(roots);
 
 	for (size_t i = 0; i < n; i++) {
