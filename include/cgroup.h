@@ -19,6 +19,8 @@ bool cgroup_is_v2(void);
  * (userns_probe_cgroup), instead of the machine's root. NULL: the root again.
  */
 void cgroup_set_base(const char *dir);
+/* Whether cgroup_set_base() gave one (a user's cgroups are then under it, not root's). */
+bool cgroup_has_base(void);
 /* Create the node's cgroup with its limits (0: none). Return: 0 or -errno. */
 int cgroup_create(const char *lab, const char *node, uint64_t memory, double cpu,
 		  uint32_t pids, struct lab_err **err);

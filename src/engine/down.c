@@ -90,7 +90,8 @@ void engine_remove_nodes(const char *lab, const struct state_node *nodes, size_t
 	free(entry);
 	/* the UTS and isolation pins: all on the lab's own tmpfs */
 	state_unpin_all(lab);
-	if (!rootless_user()) /* a user's lab has no cgroup: root's tree is root's */
+	/* a user's lab has cgroups only under a delegated subtree: root's tree is root's */
+	if (!rootless_user() || cgroup_has_base())
 		cgroup_remove_lab(lab);
 	/*
 	 * The network namespaces last: once they go, the kernel's freeing of them
@@ -197,7 +198,7 @@ int lab_down(const char *lab, bool force, struct lab_err **err)
 		s = state_new(lab);
 		nodes_from_dir(lab, s);
 		for (size_t i = 0; i < s->n_nodes; i++)
-			s->nodes[i].has_cgroup = !rootless_user(); /* removing a missing cgroup is fine */
+			s->nodes[i].has_cgroup = !rootless_user() || cgroup_has_base(); /* removing a missing one is fine */
 	}
 	if (r == 0)
 		engine_run_shutdowns(lab, s);
@@ -248,7 +249,7 @@ int lab_down_all(bool force, char *const *only, size_t n_only, struct lab_err **
 				count += ns_remove_orphan(labs[i]);
 		strv_free(labs, n);
 	}
-	if (r >= 0 && !rootless_user()) {
+	if (r >= 0 && (!rootless_user() || cgroup_has_base())) {
 		/* cgroups of labs whose directory is gone: netlab/ holds only netlab's (root's) */
 		char **cg = NULL;
 		size_t ncg = 0;

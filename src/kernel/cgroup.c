@@ -25,6 +25,11 @@ void cgroup_set_base(const char *dir)
 	cg_base = dir ? xstrdup(dir) : NULL;
 }
 
+bool cgroup_has_base(void)
+{
+	return cg_base != NULL;
+}
+
 bool cgroup_is_v2(void)
 {
 	struct statfs fs;
