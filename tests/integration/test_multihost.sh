@@ -131,7 +131,10 @@ P
 expect_exit 0 "$NETLAB" up "$TMP/ospf.json"
 poll 60 "$NETLAB" exec h1 ping -c 1 -W 1 -q 10.3.0.10 >/dev/null || fail "OSPF over three hosts did not converge in 60 s"
 "$NETLAB" exec r1 ip route show 10.3.0.0/24 | grep -q "proto ospf" || fail "r1's route to h3's LAN is not OSPF's"
-dev=$("$NETLAB" exec r1 ip route show 10.2.0.0/24 | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -1)
+# the device of r1's route to r2's LAN (one nexthop, or the first of several), once OSPF has it
+poll 30 bash -c "'$NETLAB' exec r1 ip route show 10.2.0.0/24 | grep -q 'proto ospf'" ||
+	fail "r1 has no OSPF route to r2's LAN"
+dev=$("$NETLAB" exec r1 ip route show 10.2.0.0/24 | grep -o ' dev [^ ]*' | head -1 | cut -d' ' -f3)
 assert_contains "$("$NETLAB" exec r1 ip -d link show "$dev")" "vxlan id" "the device of r1's OSPF route to r2's LAN"
 [ "$("$NETLAB" exec r1 vtysh -c 'show ip ospf neighbor' | grep -c Full)" = 2 ] || fail "r1 has not 2 full neighbours across the hosts"
 expect_exit 0 "$NETLAB" down "$OSPF"
