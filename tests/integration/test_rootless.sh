@@ -57,8 +57,15 @@ cleanup() {
 	[ -n "$ROOT_LAB" ] && "$NETLAB" -q down "$ROOT_LAB" >/dev/null 2>&1
 	for u in "${USERS[@]}"; do
 		uid=$(id -u "$u") || continue
-		as "$u" XDG_RUNTIME_DIR="$TMP/xdg1" "$N" -q down --all >/dev/null 2>&1
-		as "$u" "$N" -q down --all >/dev/null 2>&1
+		# the user's own labs by name, from the user's own roots (never root's /run/netlab)
+		for d in "$TMP/xdg1/netlab"/*/ "/tmp/netlab-$uid"/*/; do
+			[ -d "$d" ] || continue
+			d=${d%/}
+			case $d in
+			"$TMP/xdg1/"*) as "$u" XDG_RUNTIME_DIR="$TMP/xdg1" "$N" -q down "${d##*/}" >/dev/null 2>&1 ;;
+			*) as "$u" "$N" -q down "${d##*/}" >/dev/null 2>&1 ;;
+			esac
+		done
 		for p in $(ps -u "$u" -o pid= 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 		rm -rf "/tmp/netlab-$uid"
 		userdel -r "$u" 2>/dev/null || userdel "$u"
@@ -147,6 +154,8 @@ ROOT_LAB=$L
 [ "$("$NETLAB" exec -l "$L" r1 hostname)" = r1 ] || fail "root's lab of the same name"
 n1 exec -l "$L" h1 ping -c 1 -W 2 -q 10.2.0.10 >/dev/null || fail "$U1's lab beside root's"
 "$NETLAB" list | grep -q "^$L " || fail "root's list"
+# as $U1 (runuser): its down --all sees only $U1's roots; root's lab above must survive it
+[ "$(as "$U1" id -u)" != 0 ] || fail "runuser did not switch to $U1"
 n1 -q down --all || fail "down --all as $U1"
 no_processes "$U1" || fail "$U1's processes survived down"
 [ ! -e "$S1/$L" ] || fail "$U1's lab state left: $(ls -a "$S1/$L")"
