@@ -74,6 +74,11 @@ int verb_help(int argc, char **argv);
  * returns an exit code, or -1 when the lab or node is no such lab's: the verb
  * goes on as for a lab of this machine.
  */
+/*
+ * The options a verb parsed (argv[1] to optind), for the same verb on a host:
+ * without -l/--lab and without drop (to free; the strings are argv's).
+ */
+char **cli_forward_opts(int argc, char **argv, const char *drop);
 /* `netlab VERB -l LAB@HOST FIRST REST...` on node's host, in place of this process. */
 int cli_remote(const char *verb, const char *lab, const char *node, const char *first,
 	       char *const rest[]);

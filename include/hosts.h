@@ -56,6 +56,8 @@ int hosts_down(const struct state *rec, bool force, struct lab_err **err);
  */
 int hosts_run_all(const struct state *rec, char ***args, struct hosts_result **ret,
 		  struct lab_err **err);
+/* Free n NULL-terminated argument vectors of hosts_run_all() and the array. */
+void hosts_args_free(char ***args, size_t n);
 /* The same, each given text on its stdin. */
 int hosts_run_all_text(const struct state *rec, char ***args, const char *text,
 		       struct hosts_result **ret, struct lab_err **err);

@@ -17,6 +17,23 @@
 #include "topo_parse.h"
 #include "util.h"
 
+char **cli_forward_opts(int argc, char **argv, const char *drop)
+{
+	char **fwd = xcalloc(argc + 1, sizeof(char *));
+	size_t k = 0;
+
+	for (int i = 1; i < optind; i++) {
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--lab")) {
+			i++; /* and its value */
+			continue;
+		}
+		if (!strcmp(argv[i], drop) || !strncmp(argv[i], "--lab=", 6) || !strncmp(argv[i], "-l", 2))
+			continue;
+		fwd[k++] = argv[i];
+	}
+	return fwd;
+}
+
 int cli_remote(const char *verb, const char *lab, const char *node, const char *first,
 	       char *const rest[])
 {
@@ -141,12 +158,7 @@ int cli_remote_link(const char *verb, const char *lab, const char *end, char *co
 			args[hk][i++] = xstrdup(after[j]);
 	}
 	r = hosts_run_all(rec, args, &res, &e);
-	for (size_t k = 0; k < rec->n_hosts; k++) {
-		for (size_t j = 0; args[k] && args[k][j]; j++)
-			free(args[k][j]);
-		free(args[k]);
-	}
-	free(args);
+	hosts_args_free(args, rec->n_hosts);
 	free(other);
 	if (r < 0)
 		return cli_fail(e);
@@ -175,12 +187,7 @@ static int share_status(const struct state *rec, bool json, struct hosts_result 
 		args[h][k++] = lab_share_name(rec->lab, rec->hosts[h].name);
 	}
 	r = hosts_run_all(rec, args, res, &e);
-	for (size_t h = 0; h < rec->n_hosts; h++) {
-		for (size_t j = 0; args[h][j]; j++)
-			free(args[h][j]);
-		free(args[h]);
-	}
-	free(args);
+	hosts_args_free(args, rec->n_hosts);
 	return r < 0 ? cli_fail(e) : 0;
 }
 
@@ -340,12 +347,7 @@ int cli_remote_ping_all(const char *lab, char *const opts[])
 		args[h][k++] = lab_share_name(rec->lab, rec->hosts[h].name);
 	}
 	r = hosts_run_all_text(rec, args, peers, &res, &e);
-	for (size_t h = 0; h < rec->n_hosts; h++) {
-		for (size_t j = 0; args[h][j]; j++)
-			free(args[h][j]);
-		free(args[h]);
-	}
-	free(args);
+	hosts_args_free(args, rec->n_hosts);
 	if (r < 0)
 		return cli_fail(e);
 	for (size_t h = 0; h < rec->n_hosts; h++) {

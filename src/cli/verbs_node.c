@@ -209,19 +209,7 @@ int verb_impair(int argc, char **argv)
 		im = (struct topo_impair){0};
 	{
 		/* a lab over several machines: the same options on each end's host */
-		_cleanup_free_ char **fwd = xcalloc(argc + 1, sizeof(char *));
-		size_t k = 0;
-
-		for (int i = 1; i < optind; i++) {
-			if (!strcmp(argv[i], "--both"))
-				continue;
-			if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--lab")) {
-				i++;
-				continue;
-			}
-			if (strncmp(argv[i], "--lab=", 6) && strncmp(argv[i], "-l", 2))
-				fwd[k++] = argv[i];
-		}
+		_cleanup_free_ char **fwd = cli_forward_opts(argc, argv, "--both");
 		r = cli_remote_link("impair", arg_lab, argv[optind], fwd, NULL, both || clear);
 		if (r >= 0)
 			return r;
@@ -438,17 +426,7 @@ int verb_ping_all(int argc, char **argv)
 		return r;
 	if (!arg_peers) {
 		/* a lab over several machines: every host's share, with the others' nodes */
-		_cleanup_free_ char **fwd = xcalloc(argc + 1, sizeof(char *));
-		size_t k = 0;
-
-		for (int i = 1; i < optind; i++) {
-			if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--lab")) {
-				i++;
-				continue;
-			}
-			if (strcmp(argv[i], "--json") && strncmp(argv[i], "--lab=", 6))
-				fwd[k++] = argv[i];
-		}
+		_cleanup_free_ char **fwd = cli_forward_opts(argc, argv, "--json");
 		r = cli_remote_ping_all(lab, fwd);
 		if (r >= 0)
 			return r;

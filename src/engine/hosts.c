@@ -309,7 +309,7 @@ static char ***up_args(const struct state *rec, const struct hosts_up_opts *o, c
 	return args;
 }
 
-static void args_free(char ***args, size_t n)
+void hosts_args_free(char ***args, size_t n)
 {
 	for (size_t h = 0; h < n; h++) {
 		for (size_t k = 0; args[h] && args[h][k]; k++)
@@ -346,7 +346,7 @@ static size_t down_all(const struct state *rec, const bool *only, struct hosts_r
 		failed += (*ret)[i].status != 0;
 	if (failed == rec->n_hosts && !*ret_n)
 		*ret = xcalloc(1, sizeof(**ret));
-	args_free(args, rec->n_hosts);
+	hosts_args_free(args, rec->n_hosts);
 	return failed;
 }
 
@@ -398,7 +398,7 @@ int hosts_up(const struct topo *t, const struct hosts_up_opts *o, struct lab_err
 	log_info("lab '%s': wiring %zu hosts", t->name, rec->n_hosts);
 	args = up_args(rec, o, "--wire-only");
 	r = run_all(rec, args, text, rec, &res, &n, err);
-	args_free(args, rec->n_hosts);
+	hosts_args_free(args, rec->n_hosts);
 	show(res, n);
 	if (r >= 0)
 		r = blame(res, n, "could not wire its share", err);
@@ -424,7 +424,7 @@ int hosts_up(const struct topo *t, const struct hosts_up_opts *o, struct lab_err
 	log_info("lab '%s': running the startups on %zu hosts", t->name, rec->n_hosts);
 	args = up_args(rec, o, "--start");
 	r = run_all(rec, args, text, rec, &res, &n, err);
-	args_free(args, rec->n_hosts);
+	hosts_args_free(args, rec->n_hosts);
 	show(res, n);
 	for (size_t i = 0; r >= 0 && i < n; i++)
 		failed += res[i].status != 0;
