@@ -39,6 +39,14 @@ bool nj_get_int(struct parse *p, const char *path, json_t *j, long long min, lon
 /* read_netlab_route.c: one entry of a node's "routes". */
 void nj_parse_route(struct parse *p, const char *path, struct topo_node *n, json_t *j, int pos);
 /* read_netlab_node.c: the nodes with their defaults; a defaults object, checked once; "routing". */
+/* A node key and the function that reads its value at path. */
+struct nj_node_key {
+	const char *key;
+	void (*fn)(struct parse *p, const char *path, struct topo_node *n, json_t *v);
+};
+/* Each of keys[] that j has, read by its function, at PATH.KEY. */
+void nj_parse_node_keys(struct parse *p, const char *path, struct topo_node *n, json_t *j,
+			const struct nj_node_key *keys, size_t n_keys);
 /* A node's files, env, startup, shutdown, after, image, shell, labels, host (read_netlab_run.c). */
 void nj_parse_node_run(struct parse *p, const char *path, struct topo_node *n, json_t *j);
 void nj_parse_nodes(struct parse *p, json_t *nodes, json_t *defaults,

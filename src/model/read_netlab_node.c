@@ -298,10 +298,7 @@ static void parse_routing(struct parse *p, const char *path, struct topo_node *n
 /* Fill node n from its JSON object (defaults already merged in). */
 static void parse_node_body(struct parse *p, const char *path, struct topo_node *n, json_t *j)
 {
-	static const struct {
-		const char *key;
-		void (*fn)(struct parse *, const char *, struct topo_node *, json_t *);
-	} keys[] = {
+	static const struct nj_node_key keys[] = {
 		{"hostname", parse_hostname}, {"stp", parse_stp},	    {"hub", parse_hub},
 		{"interfaces", parse_interfaces}, {"routes", parse_routes}, {"sysctls", parse_sysctls},
 		{"routing", parse_routing},   {"isolation", parse_isolation}, {"limits", parse_limits},
@@ -310,15 +307,7 @@ static void parse_node_body(struct parse *p, const char *path, struct topo_node 
 	nj_check_keys(p, path, j, node_keys, node_reserved);
 	/* a node is a host: its own mounts and processes unless the topology opts out */
 	n->iso.pid = n->iso.mount = true;
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		json_t *v = json_object_get(j, keys[i].key);
-
-		if (v) {
-			_cleanup_free_ char *kpath = xasprintf("%s.%s", path, keys[i].key);
-
-			keys[i].fn(p, kpath, n, v);
-		}
-	}
+	nj_parse_node_keys(p, path, n, j, keys, ARRAY_SIZE(keys));
 	nj_parse_node_run(p, path, n, j);
 	/* a PID namespace needs its own /proc, hence its own mounts */
 	if (n->iso.pid)

@@ -231,21 +231,10 @@ static void parse_startup(struct parse *p, const char *path, struct topo_node *n
 	}
 }
 
-void nj_parse_node_run(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+void nj_parse_node_keys(struct parse *p, const char *path, struct topo_node *n, json_t *j,
+			const struct nj_node_key *keys, size_t n_keys)
 {
-	static const struct {
-		const char *key;
-		void (*fn)(struct parse *, const char *, struct topo_node *, json_t *);
-	} keys[] = {
-		{"files", parse_files},		{"env", parse_env},
-		{"startup", parse_startup},	{"shutdown", parse_shutdown},
-		{"after", parse_after},		{"image", parse_image},
-		{"shell", parse_shell},		{"labels", parse_labels},
-		{"startup_on_error", parse_on_error},
-		{"host", parse_host},
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+	for (size_t i = 0; i < n_keys; i++) {
 		json_t *v = json_object_get(j, keys[i].key);
 
 		if (v) {
@@ -254,4 +243,18 @@ void nj_parse_node_run(struct parse *p, const char *path, struct topo_node *n, j
 			keys[i].fn(p, kpath, n, v);
 		}
 	}
+}
+
+void nj_parse_node_run(struct parse *p, const char *path, struct topo_node *n, json_t *j)
+{
+	static const struct nj_node_key keys[] = {
+		{"files", parse_files},		{"env", parse_env},
+		{"startup", parse_startup},	{"shutdown", parse_shutdown},
+		{"after", parse_after},		{"image", parse_image},
+		{"shell", parse_shell},		{"labels", parse_labels},
+		{"startup_on_error", parse_on_error},
+		{"host", parse_host},
+	};
+
+	nj_parse_node_keys(p, path, n, j, keys, ARRAY_SIZE(keys));
 }
